@@ -1,0 +1,207 @@
+"""Parse stage: listing files under the data directory -> entries with provenance.
+
+A listing is the text of a Hugging Face Daily Papers page as saved from a browser::
+
+    new
+    Get trending papers in your email inbox!
+    Subscribe
+    Daily Papers                          (optional)
+    byAK and the research community       (or "by AK and ...")
+    Aug 12                                (optional listing date)
+    <title>
+    <abstract>
+    <title>
+    <abstract>
+    ...
+
+Blocks are runs of non-blank lines (a block wrapped over several lines is joined with spaces).
+The boilerplate header is recognised only before the first entry. After it, blocks pair up as
+title / abstract. A block is *title-like* when it is short and has at most one sentence break;
+a title that is followed by another title-like block has lost its abstract (a truncated scrape)
+and an abstract-like block where a title is due has lost its title: both are reported as
+problems with file and line, never silently dropped or mis-paired.
+
+Decoding is strict UTF-8 (a BOM is allowed, CRLF is accepted); anything else is a problem naming
+the byte offset. Nothing here raises on bad input: every problem in every file is collected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import Problem
+from generator.model import Entry, Source
+
+#: Boilerplate lines of a saved listing page, compared casefolded with spaces collapsed.
+HEADER_LINES = frozenset(
+    {
+        "new",
+        "get trending papers in your email inbox!",
+        "subscribe",
+        "daily papers",
+        "byak and the research community",
+        "by ak and the research community",
+    }
+)
+
+#: ``Aug 12``, ``August 12``, ``Aug 12, 2024``: the listing date as the page shows it.
+DATE_RE = re.compile(
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:, \d{4})?"
+)
+
+#: A title is at most this long; the shortest abstract in the shipped corpus has 1,358
+#: characters and the longest title 179, so the gap is wide.
+MAX_TITLE_CHARS = 300
+
+#: A sentence break: end punctuation, a space, then a capital letter or digit.
+SENTENCE_BREAK_RE = re.compile(r"[.!?] +[A-Z0-9]")
+
+#: Listing files are the ``*.txt`` files anywhere under the data directory.
+LISTING_GLOB = "*.txt"
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A run of non-blank lines, joined with single spaces; ``line`` is its first line (1-based)."""
+
+    line: int
+    text: str
+
+
+def is_title_like(text: str) -> bool:
+    """Whether a block reads as a title rather than an abstract paragraph."""
+    return len(text) <= MAX_TITLE_CHARS and len(SENTENCE_BREAK_RE.findall(text)) <= 1
+
+
+def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    """Strict UTF-8 (optional BOM), CRLF/CR -> LF. Binary data and bad bytes are problems."""
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        return None, [Problem(file, None, f"binary content: NUL byte at byte offset {offset}")]
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        base = 3
+    else:
+        base = 0
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start : exc.start + 4].hex(" ")
+        message = f"not valid UTF-8 at byte offset {exc.start + base} (bytes {bad}): {exc.reason}"
+        return None, [Problem(file, None, message)]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def blocks_of(text: str) -> list[Block]:
+    """Split text into blocks of non-blank lines."""
+    blocks: list[Block] = []
+    start = 0
+    parts: list[str] = []
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip()
+        if line:
+            if not parts:
+                start = number
+            parts.append(line)
+        elif parts:
+            blocks.append(Block(start, " ".join(parts)))
+            parts = []
+    if parts:
+        blocks.append(Block(start, " ".join(parts)))
+    return blocks
+
+
+def _is_header(text: str) -> bool:
+    return " ".join(text.split()).casefold() in HEADER_LINES
+
+
+def parse_listing(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
+    """Parse the text of one listing. Pure: ``file`` is only used to label provenance."""
+    blocks = blocks_of(text)
+    if not blocks:
+        return [], [Problem(file, None, "empty listing: the file has no text")]
+
+    index = 0
+    while index < len(blocks) and _is_header(blocks[index].text):
+        index += 1
+    date: str | None = None
+    if index < len(blocks) and DATE_RE.fullmatch(blocks[index].text):
+        date = blocks[index].text
+        index += 1
+    if index == len(blocks):
+        return [], [Problem(file, blocks[-1].line, "listing has a header but no entries")]
+
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    while index < len(blocks):
+        block = blocks[index]
+        if not is_title_like(block.text):
+            problems.append(
+                Problem(
+                    file,
+                    block.line,
+                    f"abstract with no title: a paragraph of {len(block.text)} characters "
+                    f"where a title was expected ({_preview(block.text)})",
+                )
+            )
+            index += 1
+            continue
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if following is None or is_title_like(following.text):
+            problems.append(
+                Problem(
+                    file,
+                    block.line,
+                    f"title with no abstract: {_preview(block.text)} is followed by "
+                    + ("the end of the file" if following is None else "another title"),
+                )
+            )
+            index += 1
+            continue
+        entries.append(Entry(block.text, following.text, Source(file, block.line, date)))
+        index += 2
+    return entries, problems
+
+
+def _preview(text: str, width: int = 60) -> str:
+    return repr(text if len(text) <= width else text[: width - 1] + "…")
+
+
+def listing_paths(data_dir: Path) -> list[Path]:
+    """Every listing under ``data_dir``, sorted by data-relative POSIX path (input order free)."""
+    return sorted(
+        (p for p in data_dir.rglob(LISTING_GLOB) if p.is_file()),
+        key=lambda p: p.relative_to(data_dir).as_posix(),
+    )
+
+
+def read_listings(data_dir: Path) -> tuple[list[Entry], list[Problem]]:
+    """Read and parse every listing under ``data_dir``; provenance paths are data-relative."""
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    paths = listing_paths(data_dir)
+    if not paths:
+        problems.append(Problem(data_dir.as_posix(), None, "no listings (*.txt) found"))
+    for path in paths:
+        name = path.relative_to(data_dir).as_posix()
+        text, decode_problems = decode(path.read_bytes(), name)
+        problems += decode_problems
+        if text is not None:
+            found, parse_problems = parse_listing(text, name)
+            entries += found
+            problems += parse_problems
+    return entries, problems
+
+
+def parse_all(texts: Iterable[tuple[str, str]]) -> tuple[list[Entry], list[Problem]]:
+    """Parse ``(file, text)`` pairs in file order; for tests and in-memory corpora."""
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for file, text in sorted(texts):
+        found, parse_problems = parse_listing(text, file)
+        entries += found
+        problems += parse_problems
+    return entries, problems

@@ -1,0 +1,151 @@
+"""Permanent paper ids, kept in the append-only registry ``data/permalinks.tsv``.
+
+A paper's id is its URL slug (``papers/<id>.html``). It is made once, from the title the paper
+had when it was first published, with python-slugify (at most :data:`MAX_ID_LENGTH` characters,
+never empty, never a reserved name), and recorded in the registry together with the paper's
+title key. On every later run a paper keeps the id of the earliest registry row whose key is one
+of its spellings' keys, so adding papers never changes an existing URL, even when a new paper's
+title slugifies the same or a new spelling becomes the canonical title. Only papers with no row
+get new ids, in title-key order, and their rows are appended.
+
+The registry is plain text so that a pull request shows a one-line diff per new paper::
+
+    # comment lines
+    <id>\t<title key>\t<title when first published>
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from slugify import slugify
+
+from generator.dedupe import Cluster
+from generator.errors import Problem
+from generator.model import Paper
+
+REGISTRY_FILE = "permalinks.tsv"
+MAX_ID_LENGTH = 80
+ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+#: Ids that would collide with generated index pages or are unsafe file names on Windows.
+RESERVED_IDS = frozenset(
+    {"index", "con", "prn", "aux", "nul"}
+    | {f"com{i}" for i in range(10)}
+    | {f"lpt{i}" for i in range(10)}
+)
+
+HEADER = (
+    "# paperkb permalink registry: one row per paper id ever published. Append-only:\n"
+    "# `paperkb generate` appends rows for new papers; never edit or delete a row, since the\n"
+    "# id is the paper's URL (papers/<id>.html).\n"
+    "# id\ttitle key\ttitle when first published\n"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One registry line."""
+
+    id: str
+    key: str
+    title: str
+
+
+def parse_registry(text: str, file: str) -> tuple[list[Row], list[Problem]]:
+    """Parse registry text; every malformed or conflicting line is a problem."""
+    rows: list[Row] = []
+    problems: list[Problem] = []
+    ids: dict[str, int] = {}
+    keys: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3:
+            problems.append(
+                Problem(file, number, f"expected 3 tab-separated fields, found {len(fields)}")
+            )
+            continue
+        row = Row(*fields)
+        if not ID_RE.fullmatch(row.id) or len(row.id) > MAX_ID_LENGTH:
+            problems.append(Problem(file, number, f"invalid id {row.id!r}"))
+            continue
+        if row.id in ids:
+            problems.append(
+                Problem(file, number, f"id {row.id!r} already registered on line {ids[row.id]}")
+            )
+            continue
+        if row.key in keys:
+            problems.append(
+                Problem(file, number, f"title key already registered on line {keys[row.key]}")
+            )
+            continue
+        ids[row.id] = number
+        keys[row.key] = number
+        rows.append(row)
+    return rows, problems
+
+
+def format_registry(rows: Iterable[Row]) -> str:
+    """Registry text for rows, in the order given."""
+    return HEADER + "".join(f"{r.id}\t{r.key}\t{_one_line(r.title)}\n" for r in rows)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.replace("\t", " ").split())
+
+
+def make_slug(title: str) -> str:
+    """The slug a new paper with this title would get, before collision handling."""
+    slug = slugify(title, max_length=MAX_ID_LENGTH, word_boundary=True, save_order=True)
+    if not slug:
+        return "paper"
+    if slug in RESERVED_IDS:
+        return f"{slug}-paper"
+    return slug
+
+
+def _unique(slug: str, taken: set[str]) -> str:
+    if slug not in taken:
+        return slug
+    number = 2
+    while True:
+        suffix = f"-{number}"
+        candidate = slug[: MAX_ID_LENGTH - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken:
+            return candidate
+        number += 1
+
+
+def assign_ids(clusters: Sequence[Cluster], rows: Sequence[Row]) -> tuple[list[Paper], list[Row]]:
+    """Papers with permanent ids, and the registry rows to append for new papers.
+
+    Pure: the registry is given, the new rows are returned for the write stage to append.
+    """
+    row_of_key = {row.key: (index, row) for index, row in enumerate(rows)}
+    taken = {row.id for row in rows}
+    papers: list[Paper] = []
+    new_rows: list[Row] = []
+    for item in sorted(clusters, key=lambda c: c.key):
+        matches = sorted(row_of_key[k] for k in item.keys if k in row_of_key)
+        if matches:
+            paper_id = matches[0][1].id
+        else:
+            paper_id = _unique(make_slug(item.title), taken)
+            taken.add(paper_id)
+            new_rows.append(Row(paper_id, item.key, item.title))
+        papers.append(
+            Paper(
+                id=paper_id,
+                key=item.key,
+                title=item.title,
+                abstract=item.abstract,
+                aliases=item.aliases,
+                sources=item.sources,
+            )
+        )
+    papers.sort(key=lambda p: p.id)
+    return papers, new_rows

@@ -1,0 +1,96 @@
+"""The whole run: gather and validate every input, compute every page, then write.
+
+``make_plan`` reads ``data/`` and runs the pure stages; it raises :class:`InputError` listing
+every problem in every file before anything is written. ``generate`` writes a plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.classify import classify
+from generator.dedupe import dedupe
+from generator.errors import InputError, Problem
+from generator.link import related_papers, related_topics
+from generator.model import Paper, Topic
+from generator.normalize import normalize
+from generator.parse import listing_paths, read_listings
+from generator.permalinks import (
+    REGISTRY_FILE,
+    Row,
+    assign_ids,
+    format_registry,
+    parse_registry,
+)
+from generator.render import Account, render_site
+from generator.taxonomy import load_taxonomy
+from generator.write import WriteReport, write_atomic, write_docs
+
+TAXONOMY_FILE = "topics.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Everything a run will write, computed from validated inputs."""
+
+    papers: tuple[Paper, ...]
+    topics: tuple[Topic, ...]
+    files: dict[str, str]
+    registry: tuple[Row, ...]
+    new_rows: tuple[Row, ...]
+    account: Account
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    plan: Plan
+    report: WriteReport
+    registry_written: bool
+
+
+def read_registry(data_dir: Path) -> tuple[list[Row], list[Problem]]:
+    path = data_dir / REGISTRY_FILE
+    if not path.exists():
+        return [], []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [Problem(REGISTRY_FILE, None, f"cannot read: {exc}")]
+    return parse_registry(text, REGISTRY_FILE)
+
+
+def make_plan(data_dir: Path) -> Plan:
+    """Read and check every input under ``data_dir``; compute every generated file."""
+    if not data_dir.is_dir():
+        raise InputError([Problem(data_dir.as_posix(), None, "data directory does not exist")])
+    entries, problems = read_listings(data_dir)
+    topics, taxonomy_problems = load_taxonomy(data_dir / TAXONOMY_FILE, TAXONOMY_FILE)
+    rows, registry_problems = read_registry(data_dir)
+    problems += taxonomy_problems + registry_problems
+    if problems:
+        raise InputError(problems)
+
+    papers, new_rows = assign_ids(dedupe(normalize(entries)), rows)
+    papers = related_papers(classify(papers, topics))
+    account = Account(
+        listings=len(listing_paths(data_dir)),
+        entries=len(entries),
+        papers=len(papers),
+        merged=len(entries) - len(papers),
+        rejected=0,
+        topics=len(topics),
+        unsorted=sum(1 for p in papers if not p.topics),
+    )
+    files = render_site(papers, topics, related_topics(papers), account)
+    return Plan(tuple(papers), tuple(topics), files, tuple(rows), tuple(new_rows), account)
+
+
+def generate(data_dir: Path, docs_dir: Path) -> Result:
+    """Plan, then write ``docs/`` and append new ids to the permalink registry."""
+    plan = make_plan(data_dir)
+    report = write_docs(docs_dir, plan.files)
+    if plan.new_rows:
+        registry = format_registry([*plan.registry, *plan.new_rows])
+        write_atomic(data_dir / REGISTRY_FILE, registry.encode("utf-8"))
+    return Result(plan, report, bool(plan.new_rows))

@@ -1,0 +1,80 @@
+"""Shared fixtures: the shipped data, and tiny data trees made in one line."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+HEADER = (
+    "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nDaily Papers\n\n"
+    "byAK and the research community\n\n"
+)
+
+MINIMAL_TAXONOMY = """\
+topics:
+  - name: Diffusion
+    description: Diffusion models.
+    match: {title: [diffusion], abstract: [diffusion]}
+"""
+
+
+def listing(*pairs: tuple[str, str], date: str | None = "Aug 12") -> str:
+    """The text of a listing with the real header, an optional date and title/abstract pairs."""
+    body = "".join(f"{title}\n\n{abstract}\n\n" for title, abstract in pairs)
+    return HEADER + (f"{date}\n\n" if date else "") + body
+
+
+def abstract(topic: str, n: int = 1) -> str:
+    """A plausible abstract paragraph (long enough to be told apart from a title)."""
+    return (
+        f"We study {topic} in depth. Our method number {n} improves on prior work by a wide "
+        f"margin on standard benchmarks. Experiments on several datasets show that {topic} "
+        "scales with data and compute, and we release code and models for the community."
+    )
+
+
+MakeTree = Callable[[Mapping[str, str | bytes]], Path]
+
+
+@pytest.fixture
+def make_tree(tmp_path: Path) -> MakeTree:
+    """Write ``{relative path: text or bytes}`` under a fresh folder and return it."""
+
+    def make(files: Mapping[str, str | bytes]) -> Path:
+        root = tmp_path / "tree"
+        for rel, content in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        root.mkdir(exist_ok=True)
+        return root
+
+    return make
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project's data, docs and mkdocs.yml in a temporary folder."""
+    target = tmp_path / "project"
+    target.mkdir()
+    shutil.copytree(DATA, target / "data")
+    docs = target / "docs"
+    docs.mkdir()
+    for item in ("about.md", "assets"):
+        source = ROOT / "docs" / item
+        if source.is_dir():
+            shutil.copytree(source, docs / item)
+        else:
+            shutil.copy2(source, docs / item)
+    shutil.copy2(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    return target

@@ -1,0 +1,105 @@
+"""The CLI at its boundary: exit codes, messages, and what a failed run leaves behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL_TAXONOMY, MakeTree, abstract, listing
+
+from generator.cli import main
+from generator.render import MARKER
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("command", ["generate", "build", "check", "serve"])
+def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    assert "--data" in capsys.readouterr().out
+
+
+def test_generate_prints_the_account(
+    make_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_tree(
+        {
+            "data/listings/a.txt": listing(
+                ("Diffusion One", abstract("diffusion")),
+                ("diffusion one", abstract("diffusion")),
+                ("Other", abstract("other", 2)),
+            ),
+            "data/topics.yaml": MINIMAL_TAXONOMY,
+        }
+    )
+    code, out, _ = run(
+        capsys, "generate", "--data", str(root / "data"), "--docs", str(root / "docs")
+    )
+    assert code == 0
+    assert "3 entries read: 2 distinct papers + 1 duplicates merged + 0 rejected" in out
+    assert "papers in no topic (Unsorted): 1" in out
+    assert "permalink registry: 2 new ids" in out
+    code, out, _ = run(
+        capsys, "generate", "--data", str(root / "data"), "--docs", str(root / "docs")
+    )
+    assert "0 written" in out
+    assert "permalink registry" not in out
+
+
+def test_bad_input_lists_every_problem_and_leaves_docs_untouched(
+    make_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_tree(
+        {
+            "data/listings/a.txt": listing(("Only a title", "")).replace("\n\n\n\n", "\n\n"),
+            "data/listings/b.txt": b"caf\xe9",
+            "data/topics.yaml": "topics: [",
+            "docs/index.md": MARKER + "old home\n",
+            "docs/about.md": "# mine\n",
+        }
+    )
+    before = {p: p.read_bytes() for p in (root / "docs").rglob("*")}
+    code, _, err = run(
+        capsys, "generate", "--data", str(root / "data"), "--docs", str(root / "docs")
+    )
+    assert code == 1
+    assert "listings/a.txt:13: title with no abstract" in err
+    assert "listings/b.txt: not valid UTF-8 at byte offset 3" in err
+    assert "topics.yaml:1" in err
+    assert "nothing was written" in err
+    assert {p: p.read_bytes() for p in (root / "docs").rglob("*")} == before
+    assert not (root / "data" / "permalinks.tsv").exists()
+
+
+def test_missing_data_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "generate", "--data", str(tmp_path / "nope"))
+    assert code == 1
+    assert "data directory does not exist" in err
+
+
+def test_check_fails_when_the_registry_is_out_of_date(
+    make_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_tree(
+        {
+            "data/listings/a.txt": listing(("Diffusion One", abstract("diffusion"))),
+            "data/topics.yaml": MINIMAL_TAXONOMY,
+        }
+    )
+    code, _, err = run(capsys, "check", "--data", str(root / "data"), "--docs", str(root / "docs"))
+    assert code == 1
+    assert "permalinks.tsv is out of date: 1 papers have no permanent id" in err
+    assert "diffusion-one" in err
+    assert not (root / "docs").exists()
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["frobnicate"])
+    assert exc.value.code == 2

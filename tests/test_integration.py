@@ -1,0 +1,156 @@
+"""The real thing: `paperkb build` on the shipped data with `mkdocs build --strict`."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from generator import parse
+from generator.cli import main
+from generator.pipeline import make_plan
+
+pytestmark = pytest.mark.slow
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.hrefs.append(value)
+
+
+def local_targets(page: Path) -> list[Path]:
+    parser = Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    targets = []
+    for href in parser.hrefs:
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path:
+            continue
+        targets.append((page.parent / unquote(parts.path)).resolve())
+    return targets
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+
+    from conftest import DATA, ROOT
+
+    root = tmp_path_factory.mktemp("built")
+    shutil.copytree(DATA, root / "data")
+    shutil.copytree(
+        ROOT / "docs",
+        root / "docs",
+        ignore=shutil.ignore_patterns("papers", "topics", "index.md", "papers.json"),
+    )
+    shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    code = main(["build", "--data", str(root / "data"), "--config", str(root / "mkdocs.yml")])
+    assert code == 0
+    return root
+
+
+def test_every_paper_and_topic_page_is_built(built: Path) -> None:
+    site = built / "site"
+    record = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    assert len(record["papers"]) == 313
+    assert record["account"]["entries_read"] == 378
+    pages = {p.stem for p in (site / "papers").glob("*.html")} - {"index"}
+    assert pages == {p["id"] for p in record["papers"]}
+    for paper in record["papers"]:
+        assert (site / paper["url"]).is_file()
+    topic_pages = {p.stem for p in (site / "topics").glob("*.html")} - {"index"}
+    used = {t for p in record["papers"] for t in p["topics"]}
+    assert used <= topic_pages
+    assert "unsorted" in topic_pages
+
+
+def test_every_local_link_resolves(built: Path) -> None:
+    site = built / "site"
+    # 404.html is served for any missing path, so MkDocs gives it site-absolute links on purpose
+    pages = sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+    assert len(pages) > 313
+    broken = [
+        f"{page.relative_to(site)} -> {target}"
+        for page in pages
+        for target in local_targets(page)
+        if not target.exists()
+    ]
+    assert broken == []
+
+
+def test_paper_page_links_to_its_topics_and_related_papers(built: Path) -> None:
+    site = built / "site"
+    record = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    with_related = [p for p in record["papers"] if p["related"]]
+    assert len(with_related) > 250
+    for paper in record["papers"]:
+        targets = {
+            t.relative_to(site.resolve()).as_posix() for t in local_targets(site / paper["url"])
+        }
+        for topic in paper["topics"] or ["unsorted"]:
+            assert f"topics/{topic}.html" in targets
+        for other in paper["related"]:
+            assert f"papers/{other}.html" in targets
+
+
+def test_paper_pages_are_not_in_the_nav(built: Path) -> None:
+    home = (built / "site" / "index.html").read_text(encoding="utf-8")
+    assert len(re.findall(r'href="papers/(?!index)[^"]+\.html"', home)) == 0
+    size = sum(p.stat().st_size for p in (built / "site" / "papers").glob("*.html"))
+    assert size / 313 < 60_000
+
+
+def test_second_run_writes_nothing_and_output_is_identical(built: Path) -> None:
+    docs = built / "docs"
+    before = {p: p.read_bytes() for p in docs.rglob("*") if p.is_file()}
+    code = main(["generate", "--data", str(built / "data"), "--config", str(built / "mkdocs.yml")])
+    assert code == 0
+    after = {p: p.read_bytes() for p in docs.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_listing_order_does_not_change_the_output(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference = make_plan(built / "data").files
+    original = parse.listing_paths
+    monkeypatch.setattr(parse, "listing_paths", lambda d: list(reversed(original(d))))
+    assert make_plan(built / "data").files == reference
+
+
+@pytest.mark.parametrize("seed", ["0", "12345"])
+def test_hash_seed_does_not_change_the_output(built: Path, tmp_path: Path, seed: str) -> None:
+    docs = tmp_path / "docs"
+    env = dict(os.environ, PYTHONHASHSEED=seed, LC_ALL="C")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            "--data",
+            str(built / "data"),
+            "--docs",
+            str(docs),
+        ],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    for path in sorted(docs.rglob("*")):
+        if path.is_file():
+            rel = path.relative_to(docs)
+            assert path.read_bytes() == (built / "docs" / rel).read_bytes(), rel

@@ -1,0 +1,61 @@
+"""Write stage: atomic, idempotent, and never touching what paperkb did not make."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator.errors import WriteError
+from generator.render import MARKER
+from generator.write import write_docs
+
+PAGE = MARKER + "# Page\n"
+
+
+def test_writes_then_writes_nothing_the_second_time(tmp_path: Path) -> None:
+    files = {"papers/a.md": PAGE, "index.md": PAGE}
+    first = write_docs(tmp_path, files)
+    assert first.written == ("index.md", "papers/a.md")
+    stamp = (tmp_path / "papers/a.md").stat().st_mtime_ns
+    os.utime(tmp_path / "papers/a.md", ns=(stamp - 10**9, stamp - 10**9))
+    second = write_docs(tmp_path, files)
+    assert second.written == ()
+    assert second.unchanged == ("index.md", "papers/a.md")
+    assert (tmp_path / "papers/a.md").stat().st_mtime_ns == stamp - 10**9
+
+
+def test_changed_content_is_rewritten_and_stale_generated_files_removed(tmp_path: Path) -> None:
+    write_docs(tmp_path, {"papers/a.md": PAGE, "papers/old.md": PAGE, "topics/x/y.md": PAGE})
+    report = write_docs(tmp_path, {"papers/a.md": PAGE + "changed\n"})
+    assert report.written == ("papers/a.md",)
+    assert report.deleted == ("papers/old.md", "topics/x/y.md")
+    assert not (tmp_path / "topics").exists()
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_hand_written_files_are_never_touched(tmp_path: Path) -> None:
+    (tmp_path / "papers").mkdir()
+    mine = tmp_path / "papers" / "notes.md"
+    mine.write_text("# My notes\n")
+    about = tmp_path / "about.md"
+    about.write_text("# About\n")
+    report = write_docs(tmp_path, {"papers/a.md": PAGE})
+    assert report.kept == ("papers/notes.md",)
+    assert mine.read_text() == "# My notes\n"
+    assert about.read_text() == "# About\n"
+
+
+def test_refuses_to_overwrite_a_hand_written_file_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "index.md").write_text("# Hand-written home\n")
+    with pytest.raises(WriteError, match=r"index\.md"):
+        write_docs(tmp_path, {"papers/a.md": PAGE, "index.md": PAGE})
+    assert not (tmp_path / "papers").exists()
+    assert (tmp_path / "index.md").read_text() == "# Hand-written home\n"
+
+
+def test_refuses_paths_outside_docs(tmp_path: Path) -> None:
+    with pytest.raises(WriteError, match="outside"):
+        write_docs(tmp_path / "docs", {"../evil.md": PAGE})
+    assert not (tmp_path / "evil.md").exists()

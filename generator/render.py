@@ -29,6 +29,7 @@ MARKER = (
 
 PAPERS_DIR = "papers"
 TOPICS_DIR = "topics"
+SEARCH_DIR = "search"
 HOME_PAGE = "index.md"
 TOPICS_INDEX = f"{TOPICS_DIR}/index.md"
 ALL_PAPERS = f"{PAPERS_DIR}/index.md"

@@ -19,10 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import WriteError
-from generator.render import HOME_PAGE, MARKER_TOKEN, PAPERS_DIR, PAPERS_JSON, TOPICS_DIR
+from generator.render import (
+    HOME_PAGE,
+    MARKER_TOKEN,
+    PAPERS_DIR,
+    PAPERS_JSON,
+    SEARCH_DIR,
+    TOPICS_DIR,
+)
 
 #: Folders of ``docs/`` that hold generated files (hand-written files there are still kept).
-GENERATED_DIRS = (PAPERS_DIR, TOPICS_DIR)
+GENERATED_DIRS = (PAPERS_DIR, TOPICS_DIR, SEARCH_DIR)
 #: Generated files outside those folders.
 GENERATED_FILES = (HOME_PAGE, PAPERS_JSON)
 #: The marker must appear within this many bytes of the start of a file.

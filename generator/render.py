@@ -13,6 +13,7 @@ and no input can become a tag, a link, emphasis, a table, a heading or a templat
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import unicodedata
@@ -49,6 +50,18 @@ def text(value: str) -> str:
     """Untrusted text as inert Markdown: one line, markup characters as character references."""
     flat = " ".join(value.split())
     return _ORDERED_LIST_START.sub(r"\1&#46;", flat.translate(_ESCAPES))
+
+
+def front_matter(title: str) -> str:
+    """YAML front matter naming the page, then the generated-file marker.
+
+    MkDocs takes a page title from a leading h1 only when it is the first element, which the
+    marker is not, so the title is given explicitly. Themes insert ``page.title`` into the HTML
+    unescaped (MkDocs' Jinja environment does not autoescape), in element text and attributes,
+    so it is HTML-escaped here, quotes included; JSON string syntax is valid YAML.
+    """
+    escaped = html.escape(" ".join(title.split()), quote=True)
+    return f"---\ntitle: {json.dumps(escaped, ensure_ascii=False)}\n---\n{MARKER}"
 
 
 def paper_path(paper_id: str) -> str:
@@ -88,7 +101,7 @@ def _letter(title: str) -> str:
 
 
 def render_paper(paper: Paper, topics: Mapping[str, Topic], titles: Mapping[str, str]) -> str:
-    lines = [MARKER, f"# {text(paper.title)}", ""]
+    lines = [front_matter(paper.title), f"# {text(paper.title)}", ""]
     chips = [topics[slug] for slug in paper.topics] or [UNSORTED]
     lines += [
         "**Topics:** " + " · ".join(_link(t.name, f"../{topic_path(t.slug)}") for t in chips),
@@ -125,7 +138,7 @@ def render_topic(
     related: Sequence[tuple[str, int]],
     topics: Mapping[str, Topic],
 ) -> str:
-    lines = [MARKER, f"# {text(topic.name)}", "", text(topic.description), ""]
+    lines = [front_matter(topic.name), f"# {text(topic.name)}", "", text(topic.description), ""]
     noun = "paper" if len(members) == 1 else "papers"
     lines += [f"{len(members)} {noun}.", ""]
     if related:
@@ -143,7 +156,13 @@ def render_topic(
 
 
 def render_topics_index(topics: Sequence[Topic], members: Mapping[str, Sequence[Paper]]) -> str:
-    lines = [MARKER, "# Topics", "", "| Topic | Papers | Description |", "| --- | --: | --- |"]
+    lines = [
+        front_matter("Topics"),
+        "# Topics",
+        "",
+        "| Topic | Papers | Description |",
+        "| --- | --: | --- |",
+    ]
     for topic in [*topics, UNSORTED]:
         count = len(members.get(topic.slug, ()))
         lines.append(
@@ -154,7 +173,7 @@ def render_topics_index(topics: Sequence[Topic], members: Mapping[str, Sequence[
 
 
 def render_all_papers(papers: Sequence[Paper]) -> str:
-    lines = [MARKER, "# All papers", "", f"{len(papers)} papers, A–Z.", ""]
+    lines = [front_matter("All papers"), "# All papers", "", f"{len(papers)} papers, A–Z.", ""]
     by_letter: dict[str, list[Paper]] = {}
     for paper in papers:
         by_letter.setdefault(_letter(paper.title), []).append(paper)
@@ -174,7 +193,7 @@ def render_home(account: Account) -> str:
         ("Duplicate entries merged", account.merged),
     ]
     lines = [
-        MARKER,
+        front_matter("Home"),
         "# Paper knowledge base",
         "",
         "Research papers collected from saved Hugging Face Daily Papers listings, "

@@ -77,7 +77,7 @@ def test_paper_page_has_title_topics_abstract_related_sources_and_aliases() -> N
         sources=(Source("listings/a.txt", 3, "Aug 12"), Source("listings/b.txt", 9, None)),
     )
     page = render_paper(p, {"diffusion": TOPIC}, {"a": "Diffusion A", "b": "B"})
-    assert page.startswith(MARKER)
+    assert page.startswith('---\ntitle: "Diffusion A"\n---\n' + MARKER)
     assert "# Diffusion A" in page
     assert "[Diffusion](../topics/diffusion.md)" in page
     assert "- [B](b.md)" in page

@@ -6,17 +6,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with one input, located as precisely as we can."""
+    """One thing wrong with one input, located as precisely as we can.
+
+    A *warning* is a problem the run can survive by rejecting one entry (a title whose
+    abstract is missing, say): the entry is listed as rejected in the account, and ``--strict``
+    (always on in ``paperkb check``) turns it into an error.
+    """
 
     file: str
     line: int | None
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.message}"
+        kind = "warning: " if self.warning else ""
+        return f"{where}: {kind}{self.message}"
+
+    @property
+    def sort_key(self) -> tuple[str, int, str]:
+        return (self.file, self.line or 0, self.message)
 
 
 class PaperkbError(Exception):
@@ -27,7 +38,7 @@ class InputError(PaperkbError):
     """The data directory holds problems; every one of them is listed."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(sorted(problems))
+        self.problems = tuple(sorted(problems, key=lambda p: p.sort_key))
         noun = "problem" if len(self.problems) == 1 else "problems"
         lines = [f"{len(self.problems)} {noun} in the input; nothing was written:"]
         lines += [f"  {p}" for p in self.problems]

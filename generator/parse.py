@@ -18,8 +18,9 @@ Blocks are runs of non-blank lines (a block wrapped over several lines is joined
 The boilerplate header is recognised only before the first entry. After it, blocks pair up as
 title / abstract. A block is *title-like* when it is short and has at most one sentence break;
 a title that is followed by another title-like block has lost its abstract (a truncated scrape)
-and an abstract-like block where a title is due has lost its title: both are reported as
-problems with file and line, never silently dropped or mis-paired.
+and an abstract-like block where a title is due has lost its title: both are rejected entries,
+reported as warnings with file and line (errors under ``--strict``), never silently dropped or
+mis-paired. A file with neither the header nor any title/abstract pair is not a listing: an error.
 
 Decoding is strict UTF-8 (a BOM is allowed, CRLF is accepted); anything else is a problem naming
 the byte offset. Nothing here raises on bad input: every problem in every file is collected.
@@ -127,6 +128,7 @@ def parse_listing(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
     index = 0
     while index < len(blocks) and _is_header(blocks[index].text):
         index += 1
+    has_header = index > 0
     date: str | None = None
     if index < len(blocks) and DATE_RE.fullmatch(blocks[index].text):
         date = blocks[index].text
@@ -145,6 +147,7 @@ def parse_listing(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
                     block.line,
                     f"abstract with no title: a paragraph of {len(block.text)} characters "
                     f"where a title was expected ({_preview(block.text)})",
+                    warning=True,
                 )
             )
             index += 1
@@ -157,12 +160,23 @@ def parse_listing(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
                     block.line,
                     f"title with no abstract: {_preview(block.text)} is followed by "
                     + ("the end of the file" if following is None else "another title"),
+                    warning=True,
                 )
             )
             index += 1
             continue
         entries.append(Entry(block.text, following.text, Source(file, block.line, date)))
         index += 2
+    if not entries and not has_header:
+        first = blocks[0]
+        return [], [
+            Problem(
+                file,
+                first.line,
+                "not a listing: no title / abstract pair found "
+                f"(it starts with {_preview(first.text)})",
+            )
+        ]
     return entries, problems
 
 

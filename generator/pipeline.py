@@ -40,6 +40,8 @@ class Plan:
     registry: tuple[Row, ...]
     new_rows: tuple[Row, ...]
     account: Account
+    rejected: tuple[Problem, ...] = ()
+    """Entries that were read but could not be used (warnings), listed in the account."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,35 +62,43 @@ def read_registry(data_dir: Path) -> tuple[list[Row], list[Problem]]:
     return parse_registry(text, REGISTRY_FILE)
 
 
-def make_plan(data_dir: Path) -> Plan:
-    """Read and check every input under ``data_dir``; compute every generated file."""
+def make_plan(data_dir: Path, *, strict: bool = False) -> Plan:
+    """Read and check every input under ``data_dir``; compute every generated file.
+
+    Errors stop the run with every problem listed. Warnings reject single entries and are
+    listed in the account; with ``strict`` they are errors too.
+    """
     if not data_dir.is_dir():
         raise InputError([Problem(data_dir.as_posix(), None, "data directory does not exist")])
     entries, problems = read_listings(data_dir)
     topics, taxonomy_problems = load_taxonomy(data_dir / TAXONOMY_FILE, TAXONOMY_FILE)
     rows, registry_problems = read_registry(data_dir)
     problems += taxonomy_problems + registry_problems
-    if problems:
-        raise InputError(problems)
+    errors = [p for p in problems if strict or not p.warning]
+    if errors:
+        raise InputError(errors)
+    rejected = sorted((p for p in problems if p.warning), key=lambda p: p.sort_key)
 
     papers, new_rows = assign_ids(dedupe(normalize(entries)), rows)
     papers = related_papers(classify(papers, topics))
     account = Account(
         listings=len(listing_paths(data_dir)),
-        entries=len(entries),
+        entries=len(entries) + len(rejected),
         papers=len(papers),
         merged=len(entries) - len(papers),
-        rejected=0,
+        rejected=len(rejected),
         topics=len(topics),
         unsorted=sum(1 for p in papers if not p.topics),
     )
-    files = render_site(papers, topics, related_topics(papers), account)
-    return Plan(tuple(papers), tuple(topics), files, tuple(rows), tuple(new_rows), account)
+    files = render_site(papers, topics, related_topics(papers), account, rejected)
+    return Plan(
+        tuple(papers), tuple(topics), files, tuple(rows), tuple(new_rows), account, tuple(rejected)
+    )
 
 
-def generate(data_dir: Path, docs_dir: Path) -> Result:
+def generate(data_dir: Path, docs_dir: Path, *, strict: bool = False) -> Result:
     """Plan, then write ``docs/`` and append new ids to the permalink registry."""
-    plan = make_plan(data_dir)
+    plan = make_plan(data_dir, strict=strict)
     report = write_docs(docs_dir, plan.files)
     if plan.new_rows:
         registry = format_registry([*plan.registry, *plan.new_rows])

@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from generator.errors import Problem
 from generator.model import UNSORTED, Paper, Topic
 
 MARKER_TOKEN = "paperkb:generated"
@@ -213,7 +214,7 @@ def render_home(account: Account) -> str:
     return "\n".join(lines)
 
 
-def render_json(papers: Sequence[Paper], account: Account) -> str:
+def render_json(papers: Sequence[Paper], account: Account, rejected: Sequence[Problem] = ()) -> str:
     record = {
         "generator": f"{MARKER_TOKEN}: made by `paperkb generate` from data/; do not edit",
         "account": {
@@ -222,6 +223,9 @@ def render_json(papers: Sequence[Paper], account: Account) -> str:
             "distinct_papers": account.papers,
             "duplicates_merged": account.merged,
             "rejected": account.rejected,
+            "rejected_entries": [
+                {"file": p.file, "line": p.line, "reason": p.message} for p in rejected
+            ],
             "topics": account.topics,
             "unsorted": account.unsorted,
         },
@@ -247,6 +251,7 @@ def render_site(
     topics: Sequence[Topic],
     related_topics: Mapping[str, Sequence[tuple[str, int]]],
     account: Account,
+    rejected: Sequence[Problem] = (),
 ) -> dict[str, str]:
     """Every generated file, keyed by docs-relative path. Papers must have unique ids."""
     by_slug = {t.slug: t for t in topics}
@@ -264,5 +269,5 @@ def render_site(
     files[TOPICS_INDEX] = render_topics_index(topics, members)
     files[ALL_PAPERS] = render_all_papers(papers)
     files[HOME_PAGE] = render_home(account)
-    files[PAPERS_JSON] = render_json(papers, account)
+    files[PAPERS_JSON] = render_json(papers, account, rejected)
     return dict(sorted(files.items()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,7 @@ def test_bad_input_lists_every_problem_and_leaves_docs_untouched(
 ) -> None:
     root = make_tree(
         {
-            "data/listings/a.txt": listing(("Only a title", "")).replace("\n\n\n\n", "\n\n"),
+            "data/listings/a.txt": "Some notes, not a listing\n",
             "data/listings/b.txt": b"caf\xe9",
             "data/topics.yaml": "topics: [",
             "docs/index.md": MARKER + "old home\n",
@@ -69,12 +70,51 @@ def test_bad_input_lists_every_problem_and_leaves_docs_untouched(
         capsys, "generate", "--data", str(root / "data"), "--docs", str(root / "docs")
     )
     assert code == 1
-    assert "listings/a.txt:13: title with no abstract" in err
+    assert "listings/a.txt:1: not a listing" in err
     assert "listings/b.txt: not valid UTF-8 at byte offset 3" in err
     assert "topics.yaml:1" in err
     assert "nothing was written" in err
     assert {p: p.read_bytes() for p in (root / "docs").rglob("*")} == before
     assert not (root / "data" / "permalinks.tsv").exists()
+
+
+def test_rejected_entries_are_counted_listed_and_fatal_under_strict(
+    make_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = listing(("Diffusion One", abstract("diffusion")), ("Truncated Title", "x"))
+    root = make_tree(
+        {
+            "data/listings/a.txt": text.replace("Truncated Title\n\nx\n\n", "Truncated Title\n"),
+            "data/topics.yaml": MINIMAL_TAXONOMY,
+        }
+    )
+    args = ["generate", "--data", str(root / "data"), "--docs", str(root / "docs")]
+    code, _, err = run(capsys, *args, "--strict")
+    assert code == 1
+    assert "listings/a.txt:17: warning: title with no abstract: 'Truncated Title'" in err
+    assert not (root / "docs").exists()
+    code, out, _ = run(capsys, *args)
+    assert code == 0
+    assert "2 entries read: 1 distinct papers + 0 duplicates merged + 1 rejected" in out
+    assert "rejected: listings/a.txt:17: warning: title with no abstract" in out
+    record = json.loads((root / "docs" / "papers.json").read_text(encoding="utf-8"))
+    assert record["account"]["rejected_entries"] == [
+        {
+            "file": "listings/a.txt",
+            "line": 17,
+            "reason": "title with no abstract: 'Truncated Title' is followed by the end of "
+            "the file",
+        }
+    ]
+
+
+def test_not_a_listing_is_an_error(make_tree: MakeTree, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_tree(
+        {"data/listings/notes.txt": "just some notes\n", "data/topics.yaml": MINIMAL_TAXONOMY}
+    )
+    code, _, err = run(capsys, "generate", "--data", str(root / "data"), "--docs", str(root / "d"))
+    assert code == 1
+    assert "listings/notes.txt:1: not a listing" in err
 
 
 def test_missing_data_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -44,13 +44,16 @@ _ESCAPES = {
     for ch in map(chr, range(0x21, 0x7F))
     if not ch.isalnum() and ch not in _SAFE_PUNCTUATION
 }
+#: C0/C1 control characters other than whitespace: Python Markdown uses STX/ETX as its own
+#: placeholder markers, so they must never reach it.
+_CONTROLS = {code: None for code in [*range(0x20), *range(0x7F, 0xA0)] if not chr(code).isspace()}
 _ORDERED_LIST_START = re.compile(r"^(\d+)\.")
 
 
 def text(value: str) -> str:
     """Untrusted text as inert Markdown: one line, markup characters as character references."""
-    flat = " ".join(value.split())
-    return _ORDERED_LIST_START.sub(r"\1&#46;", flat.translate(_ESCAPES))
+    flat = " ".join(value.translate(_CONTROLS).split()).translate(_ESCAPES)
+    return _ORDERED_LIST_START.sub(r"\1&#46;", flat)
 
 
 def front_matter(title: str) -> str:

@@ -1,0 +1,174 @@
+"""Property tests: arbitrary text never crashes parse or render, and never becomes markup."""
+
+from __future__ import annotations
+
+import html as html_module
+import unicodedata
+from html.parser import HTMLParser
+
+import markdown
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.model import Paper, Source
+from generator.normalize import clean_text, clean_title, title_key
+from generator.parse import decode, parse_listing
+from generator.permalinks import ID_RE, MAX_ID_LENGTH, make_slug
+from generator.render import render_paper, text
+
+# Text heavy in markup characters, plus anything Unicode.
+MARKUP = st.sampled_from(
+    [
+        "<",
+        ">",
+        "&",
+        '"',
+        "'",
+        "`",
+        "*",
+        "_",
+        "[",
+        "]",
+        "(",
+        ")",
+        "{",
+        "}",
+        "#",
+        "|",
+        "!",
+        "-",
+        "=",
+        ":",
+        "~",
+        "^",
+        "$",
+        "\\",
+        "\n",
+        " ",
+        "<script>",
+        "javascript:",
+        "{{",
+        "{%",
+        "&lt;",
+        "&#60;",
+        "---",
+        "1.",
+        "<img src=x onerror=alert(1)>",
+        "```",
+        "    ",
+    ]
+)
+UNTRUSTED = st.lists(st.one_of(MARKUP, st.text(max_size=8)), max_size=30).map("".join)
+
+# Extensions a Material site commonly enables: the escaping must hold under all of them.
+EXTENSIONS = [
+    "tables",
+    "toc",
+    "attr_list",
+    "md_in_html",
+    "admonition",
+    "footnotes",
+    "def_list",
+    "abbr",
+]
+
+
+class Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+
+def to_html(markdown_text: str) -> str:
+    result: str = markdown.Markdown(extensions=EXTENSIONS).convert(markdown_text)
+    return result
+
+
+@settings(max_examples=300, deadline=None)
+@given(UNTRUSTED)
+def test_escaped_text_is_one_paragraph_of_exactly_the_input(value: str) -> None:
+    # control characters are dropped (Python Markdown reserves STX/ETX for itself)
+    kept = "".join(ch for ch in value if ch.isspace() or unicodedata.category(ch) != "Cc")
+    flat = " ".join(kept.split())
+    produced = to_html(text(value))
+    if not flat:
+        assert produced == ""
+        return
+    parser = Tags()
+    parser.feed(produced)
+    assert [tag for tag, _ in parser.tags] == ["p"]
+    assert parser.tags[0][1] == []
+    inner = produced.removeprefix("<p>").removesuffix("</p>")
+    assert html_module.unescape(inner) == flat
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=UNTRUSTED, abstract=UNTRUSTED, alias=UNTRUSTED, date=UNTRUSTED)
+def test_rendered_paper_pages_only_hold_our_own_elements(
+    title: str, abstract: str, alias: str, date: str
+) -> None:
+    paper = Paper(
+        id="p",
+        key="p",
+        title=clean_title(title) or "t",
+        abstract=clean_text(abstract) or "a",
+        aliases=(alias,),
+        sources=(Source("listings/x.txt", 1, date),),
+    )
+    page = render_paper(paper, {}, {"p": paper.title})
+    body = page.split("---\n", 2)[2]  # the front matter is read by MkDocs, not Markdown
+    parser = Tags()
+    parser.feed(to_html(body))
+    allowed = {
+        "h1",
+        "h2",
+        "p",
+        "strong",
+        "a",
+        "ul",
+        "li",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+    }
+    for tag, attrs in parser.tags:
+        assert tag in allowed
+        for name, value in attrs:
+            assert name in ("href", "id", "style"), (tag, name)
+            if name == "href":
+                assert value == "../topics/unsorted.md"
+            if name == "style":
+                assert value in ("text-align: left;", "text-align: right;", "text-align: center;")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_never_crash_decoding_or_parsing(data: bytes) -> None:
+    text_value, problems = decode(data, "f.txt")
+    if text_value is None:
+        assert problems
+        return
+    entries, problems = parse_listing(text_value, "f.txt")
+    for entry in entries:
+        assert entry.title
+        assert entry.abstract
+        assert entry.source.line >= 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_arbitrary_titles_give_safe_bounded_ids_and_keys(title: str) -> None:
+    slug = make_slug(title)
+    assert ID_RE.fullmatch(slug)
+    assert 0 < len(slug) <= MAX_ID_LENGTH
+    assert ".." not in slug
+    cleaned = clean_title(title)
+    assert cleaned == " ".join(cleaned.split())
+    if cleaned:
+        assert title_key(cleaned)

@@ -154,3 +154,11 @@ def test_hash_seed_does_not_change_the_output(built: Path, tmp_path: Path, seed:
         if path.is_file():
             rel = path.relative_to(docs)
             assert path.read_bytes() == (built / "docs" / rel).read_bytes(), rel
+
+
+def test_hand_written_pages_survive_generate_and_build_byte_for_byte(built: Path) -> None:
+    from conftest import ROOT
+
+    for rel in ("about.md", "assets/paperkb.css"):
+        assert (built / "docs" / rel).read_bytes() == (ROOT / "docs" / rel).read_bytes()
+    assert "hand-written" in (built / "site" / "about.html").read_text(encoding="utf-8")

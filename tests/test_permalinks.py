@@ -6,7 +6,9 @@ from generator.dedupe import Cluster
 from generator.model import Source
 from generator.normalize import title_key
 from generator.permalinks import (
+    ID_RE,
     MAX_ID_LENGTH,
+    RESERVED_IDS,
     Row,
     assign_ids,
     format_registry,
@@ -72,3 +74,25 @@ def test_registry_round_trip_and_errors() -> None:
         "permalinks.tsv:9: title key already registered on line 5",
         "permalinks.tsv:10: expected 3 tab-separated fields, found 2",
     ]
+
+
+def test_hostile_titles_get_safe_unique_bounded_file_names() -> None:
+    titles = [
+        "深度学习的注意力机制",
+        "深度学习的卷积网络",
+        "🙂🚀",
+        "∑∏∫",
+        "word " * 80,
+        "CON",
+        "../../etc/passwd",
+        "..",
+        "Graph Mamba?",
+    ]
+    papers, rows = assign_ids([cluster(t) for t in titles], [])
+    ids = [p.id for p in papers]
+    assert len(set(ids)) == len(titles)
+    for pid in ids:
+        assert ID_RE.fullmatch(pid)
+        assert 0 < len(pid) <= MAX_ID_LENGTH
+        assert pid not in RESERVED_IDS
+    assert len(rows) == len(titles)

@@ -17,8 +17,8 @@ The registry is plain text so that a pull request shows a one-line diff per new 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from slugify import slugify
 
@@ -52,6 +52,8 @@ class Row:
     id: str
     key: str
     title: str
+    line: int = field(default=0, compare=False)
+    """Line in the registry file (0 for rows not written yet)."""
 
 
 def parse_registry(text: str, file: str) -> tuple[list[Row], list[Problem]]:
@@ -69,7 +71,7 @@ def parse_registry(text: str, file: str) -> tuple[list[Row], list[Problem]]:
                 Problem(file, number, f"expected 3 tab-separated fields, found {len(fields)}")
             )
             continue
-        row = Row(*fields)
+        row = Row(fields[0], fields[1], fields[2], line=number)
         if not ID_RE.fullmatch(row.id) or len(row.id) > MAX_ID_LENGTH:
             problems.append(Problem(file, number, f"invalid id {row.id!r}"))
             continue
@@ -120,8 +122,57 @@ def _unique(slug: str, taken: set[str]) -> str:
         number += 1
 
 
-def assign_ids(clusters: Sequence[Cluster], rows: Sequence[Row]) -> tuple[list[Paper], list[Row]]:
-    """Papers with permanent ids, and the registry rows to append for new papers.
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """The outcome of matching clusters against the registry.
+
+    ``moved`` maps ids that no longer have a page of their own to the id of the paper that now
+    holds them: a paper matched several registry rows (it was merged with another paper later),
+    so it keeps the earliest id and the others redirect to it. ``retired`` are registry rows
+    whose paper is gone from the data; each needs an explicit redirect (``check`` fails
+    otherwise), because a published URL must never break.
+    """
+
+    papers: tuple[Paper, ...]
+    new_rows: tuple[Row, ...]
+    moved: Mapping[str, str]
+    retired: tuple[Row, ...]
+
+
+def redirects_for(
+    assignment: Assignment, explicit: Mapping[str, str], file: str = REGISTRY_FILE
+) -> tuple[dict[str, str], list[Problem]]:
+    """Every published id without a page, mapped to the id of a paper that has one.
+
+    Merged ids redirect to their survivor; retired ids to the target a curator gave in
+    ``explicit``. A retired id without one is a problem: its URL would break.
+    """
+    current = {p.id for p in assignment.papers}
+    redirects = dict(assignment.moved)
+    problems: list[Problem] = []
+    for row in assignment.retired:
+        target = explicit.get(row.id)
+        if target is None:
+            problems.append(
+                Problem(
+                    file,
+                    row.line or None,
+                    f"id {row.id!r} was published but no paper in data/ has it any more: "
+                    f"give its URL a new home under `redirects:` in data/overrides.yaml "
+                    f"({row.id}: <id of a current paper>)",
+                )
+            )
+        elif target not in current:
+            problems.append(
+                Problem(file, row.line or None, f"redirect of {row.id!r}: no paper {target!r}")
+            )
+        else:
+            redirects[row.id] = target
+    return dict(sorted(redirects.items())), problems
+
+
+def assign_ids(clusters: Sequence[Cluster], rows: Sequence[Row]) -> Assignment:
+    """Papers with permanent ids, the registry rows to append, and ids without a page.
 
     Pure: the registry is given, the new rows are returned for the write stage to append.
     """
@@ -129,10 +180,14 @@ def assign_ids(clusters: Sequence[Cluster], rows: Sequence[Row]) -> tuple[list[P
     taken = {row.id for row in rows}
     papers: list[Paper] = []
     new_rows: list[Row] = []
+    moved: dict[str, str] = {}
+    matched: set[str] = set()
     for item in sorted(clusters, key=lambda c: c.key):
         matches = sorted(row_of_key[k] for k in item.keys if k in row_of_key)
         if matches:
             paper_id = matches[0][1].id
+            matched.update(row.id for _, row in matches)
+            moved.update((row.id, paper_id) for _, row in matches[1:])
         else:
             paper_id = _unique(make_slug(item.title), taken)
             taken.add(paper_id)
@@ -148,4 +203,5 @@ def assign_ids(clusters: Sequence[Cluster], rows: Sequence[Row]) -> tuple[list[P
             )
         )
     papers.sort(key=lambda p: p.id)
-    return papers, new_rows
+    retired = tuple(row for row in rows if row.id not in matched)
+    return Assignment(tuple(papers), tuple(new_rows), dict(sorted(moved.items())), retired)

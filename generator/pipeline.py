@@ -22,6 +22,7 @@ from generator.permalinks import (
     assign_ids,
     format_registry,
     parse_registry,
+    redirects_for,
 )
 from generator.render import Account, render_site
 from generator.taxonomy import load_taxonomy
@@ -79,7 +80,11 @@ def make_plan(data_dir: Path, *, strict: bool = False) -> Plan:
         raise InputError(errors)
     rejected = sorted((p for p in problems if p.warning), key=lambda p: p.sort_key)
 
-    papers, new_rows = assign_ids(dedupe(normalize(entries)), rows)
+    assignment = assign_ids(dedupe(normalize(entries)), rows)
+    papers, new_rows = list(assignment.papers), assignment.new_rows
+    redirects, redirect_problems = redirects_for(assignment, {})
+    if redirect_problems:
+        raise InputError(redirect_problems)
     papers = related_papers(classify(papers, topics))
     account = Account(
         listings=len(listing_paths(data_dir)),
@@ -90,7 +95,7 @@ def make_plan(data_dir: Path, *, strict: bool = False) -> Plan:
         topics=len(topics),
         unsorted=sum(1 for p in papers if not p.topics),
     )
-    files = render_site(papers, topics, related_topics(papers), account, rejected)
+    files = render_site(papers, topics, related_topics(papers), account, rejected, redirects)
     return Plan(
         tuple(papers), tuple(topics), files, tuple(rows), tuple(new_rows), account, tuple(rejected)
     )

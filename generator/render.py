@@ -217,7 +217,39 @@ def render_home(account: Account) -> str:
     return "\n".join(lines)
 
 
-def render_json(papers: Sequence[Paper], account: Account, rejected: Sequence[Problem] = ()) -> str:
+def redirect_path(old_id: str) -> str:
+    return f"{PAPERS_DIR}/{old_id}.html"
+
+
+def render_redirect(old_id: str, target: Paper) -> str:
+    """A static page at an old paper URL that sends the reader to the paper that holds it now.
+
+    MkDocs copies ``.html`` files from docs/ unchanged, so the page lives at exactly the old URL.
+    A meta refresh works on GitHub Pages and from ``file://`` alike (no server rules), and the
+    visible link is there for readers whose browser does not follow it.
+    """
+    href = html.escape(f"{target.id}.html", quote=True)
+    title = html.escape(target.title, quote=True)
+    return (
+        "<!doctype html>\n"
+        f"<!-- {MARKER_TOKEN}: made by `paperkb generate`; do not edit -->\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>Moved: {title}</title>\n"
+        f'<meta http-equiv="refresh" content="0; url={href}">\n'
+        f'<link rel="canonical" href="{href}">\n'
+        '<meta name="robots" content="noindex">\n'
+        "</head>\n<body>\n"
+        f'<p>This paper ({html.escape(old_id)}) is now at <a href="{href}">{title}</a>.</p>\n'
+        "</body>\n</html>\n"
+    )
+
+
+def render_json(
+    papers: Sequence[Paper],
+    account: Account,
+    rejected: Sequence[Problem] = (),
+    redirects: Mapping[str, str] = {},
+) -> str:
     record = {
         "generator": f"{MARKER_TOKEN}: made by `paperkb generate` from data/; do not edit",
         "account": {
@@ -245,6 +277,7 @@ def render_json(papers: Sequence[Paper], account: Account, rejected: Sequence[Pr
             }
             for p in papers
         ],
+        "redirects": {old: f"{PAPERS_DIR}/{new}.html" for old, new in sorted(redirects.items())},
     }
     return json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
@@ -255,9 +288,14 @@ def render_site(
     related_topics: Mapping[str, Sequence[tuple[str, int]]],
     account: Account,
     rejected: Sequence[Problem] = (),
+    redirects: Mapping[str, str] = {},
 ) -> dict[str, str]:
-    """Every generated file, keyed by docs-relative path. Papers must have unique ids."""
+    """Every generated file, keyed by docs-relative path. Papers must have unique ids.
+
+    ``redirects`` maps ids that no longer have a page to the id of a paper that has one.
+    """
     by_slug = {t.slug: t for t in topics}
+    by_id = {p.id: p for p in papers}
     titles = {p.id: p.title for p in papers}
     members: dict[str, list[Paper]] = {t.slug: [] for t in [*topics, UNSORTED]}
     for paper in papers:
@@ -265,6 +303,8 @@ def render_site(
             members[slug].append(paper)
 
     files = {paper_path(p.id): render_paper(p, by_slug, titles) for p in papers}
+    for old_id, new_id in redirects.items():
+        files[redirect_path(old_id)] = render_redirect(old_id, by_id[new_id])
     for topic in [*topics, UNSORTED]:
         files[topic_path(topic.slug)] = render_topic(
             topic, members[topic.slug], related_topics.get(topic.slug, ()), by_slug
@@ -272,5 +312,5 @@ def render_site(
     files[TOPICS_INDEX] = render_topics_index(topics, members)
     files[ALL_PAPERS] = render_all_papers(papers)
     files[HOME_PAGE] = render_home(account)
-    files[PAPERS_JSON] = render_json(papers, account, rejected)
+    files[PAPERS_JSON] = render_json(papers, account, rejected, redirects)
     return dict(sorted(files.items()))

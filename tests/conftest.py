@@ -62,19 +62,27 @@ def make_tree(tmp_path: Path) -> MakeTree:
     return make
 
 
+#: Generated output in docs/: never copied into a test project.
+GENERATED = ("papers", "topics", "search", "index.md", "papers.json")
+
+
+def copy_site_config(target: Path) -> None:
+    """Copy mkdocs.yml, the theme overrides and the hand-written docs into ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    if (ROOT / "overrides").is_dir():
+        shutil.copytree(ROOT / "overrides", target / "overrides")
+    shutil.copytree(ROOT / "docs", target / "docs", ignore=shutil.ignore_patterns(*GENERATED))
+
+
+def make_project(target: Path, data: Path = DATA) -> Path:
+    """A buildable copy of the project with ``data`` as its data folder."""
+    copy_site_config(target)
+    shutil.copytree(data, target / "data")
+    return target
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the project's data, docs and mkdocs.yml in a temporary folder."""
-    target = tmp_path / "project"
-    target.mkdir()
-    shutil.copytree(DATA, target / "data")
-    docs = target / "docs"
-    docs.mkdir()
-    for item in ("about.md", "assets"):
-        source = ROOT / "docs" / item
-        if source.is_dir():
-            shutil.copytree(source, docs / item)
-        else:
-            shutil.copy2(source, docs / item)
-    shutil.copy2(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    return target
+    """A copy of the project's data, docs and site configuration in a temporary folder."""
+    return make_project(tmp_path / "project")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, make_project
 
 from generator.cli import main
 
@@ -43,12 +42,7 @@ class Elements(HTMLParser):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("hostile")
-    shutil.copytree(FIXTURES / "small", root / "data")
-    (root / "docs").mkdir()
-    shutil.copy2(ROOT / "docs" / "about.md", root / "docs" / "about.md")
-    shutil.copytree(ROOT / "docs" / "assets", root / "docs" / "assets")
-    shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    root = make_project(tmp_path_factory.mktemp("hostile") / "project", FIXTURES / "small")
     assert main(["build", "--data", str(root / "data"), "--config", str(root / "mkdocs.yml")]) == 0
     return root / "site"
 

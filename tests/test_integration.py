@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from conftest import make_project
 
 from generator import parse
 from generator.cli import main
@@ -45,18 +46,7 @@ def local_targets(page: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import shutil
-
-    from conftest import DATA, ROOT
-
-    root = tmp_path_factory.mktemp("built")
-    shutil.copytree(DATA, root / "data")
-    shutil.copytree(
-        ROOT / "docs",
-        root / "docs",
-        ignore=shutil.ignore_patterns("papers", "topics", "index.md", "papers.json"),
-    )
-    shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    root = make_project(tmp_path_factory.mktemp("built") / "project")
     code = main(["build", "--data", str(root / "data"), "--config", str(root / "mkdocs.yml")])
     assert code == 0
     return root

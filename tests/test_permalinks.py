@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.dedupe import Cluster
-from generator.model import Source
+from generator.model import Paper, Source
 from generator.normalize import title_key
 from generator.permalinks import (
     ID_RE,
@@ -22,15 +22,39 @@ def cluster(title: str, *aliases: str) -> Cluster:
     return Cluster(title_key(title), title, "abs", aliases, (Source("a.txt", 1),), keys)
 
 
+def _assign(
+    clusters: list[Cluster], rows: list[Row]
+) -> tuple[list[Paper], list[Row], dict[str, str], list[Row]]:
+    result = assign_ids(clusters, rows)
+    return list(result.papers), list(result.new_rows), dict(result.moved), list(result.retired)
+
+
+def test_merged_papers_keep_the_earliest_id_and_the_other_moves() -> None:
+    _, rows, *_ = _assign([cluster("Paper A"), cluster("Paper B")], [])
+    papers, new_rows, moved, retired = _assign([cluster("Paper B", "Paper A")], rows)
+    assert [p.id for p in papers] == ["paper-a"]
+    assert moved == {"paper-b": "paper-a"}
+    assert new_rows == []
+    assert retired == []
+
+
+def test_papers_gone_from_the_data_are_retired() -> None:
+    _, rows, *_ = _assign([cluster("Paper A"), cluster("Paper B")], [])
+    papers, _, moved, retired = _assign([cluster("Paper B")], rows)
+    assert [p.id for p in papers] == ["paper-b"]
+    assert moved == {}
+    assert [r.id for r in retired] == ["paper-a"]
+
+
 def test_new_papers_get_slugs_and_rows() -> None:
-    papers, rows = assign_ids([cluster("Attention Is All You Need")], [])
+    papers, rows, *_ = _assign([cluster("Attention Is All You Need")], [])
     assert papers[0].id == "attention-is-all-you-need"
     assert rows == [Row("attention-is-all-you-need", "attentionisallyouneed", papers[0].title)]
 
 
 def test_existing_ids_never_change_when_papers_are_added() -> None:
-    first, rows = assign_ids([cluster("Graph Mamba")], [])
-    later, new_rows = assign_ids([cluster("Graph-Mamba!"), cluster("Graph Mamba")], rows)
+    first, rows, *_ = _assign([cluster("Graph Mamba")], [])
+    later, new_rows, *_ = _assign([cluster("Graph-Mamba!"), cluster("Graph Mamba")], rows)
     ids = {p.title: p.id for p in later}
     assert ids["Graph Mamba"] == first[0].id == "graph-mamba"
     # "Graph-Mamba!" has a different title key here only because the test says so
@@ -38,14 +62,14 @@ def test_existing_ids_never_change_when_papers_are_added() -> None:
 
 
 def test_a_paper_keeps_its_id_when_a_new_spelling_becomes_canonical() -> None:
-    _, rows = assign_ids([cluster("Old Spelling")], [])
-    papers, new_rows = assign_ids([cluster("Brand New Spelling", "Old Spelling")], rows)
+    _, rows, *_ = _assign([cluster("Old Spelling")], [])
+    papers, new_rows, *_ = _assign([cluster("Brand New Spelling", "Old Spelling")], rows)
     assert papers[0].id == "old-spelling"
     assert new_rows == []
 
 
 def test_colliding_slugs_are_made_unique() -> None:
-    papers, _ = assign_ids([cluster("CON"), cluster("Con!"), cluster("index")], [])
+    papers, *_ = _assign([cluster("CON"), cluster("Con!"), cluster("index")], [])
     ids = sorted(p.id for p in papers)
     assert len(set(ids)) == 3
     assert "con" not in ids
@@ -56,7 +80,7 @@ def test_slugs_are_bounded_and_never_empty() -> None:
     assert len(make_slug("word " * 200)) <= MAX_ID_LENGTH
     assert make_slug("🙂🙂") == "paper"
     assert make_slug("../../etc/passwd") == "etc-passwd"
-    papers, _ = assign_ids([cluster("🙂"), cluster("🚀")], [])
+    papers, *_ = _assign([cluster("🙂"), cluster("🚀")], [])
     assert sorted(p.id for p in papers) == ["paper", "paper-2"]
 
 
@@ -88,7 +112,7 @@ def test_hostile_titles_get_safe_unique_bounded_file_names() -> None:
         "..",
         "Graph Mamba?",
     ]
-    papers, rows = assign_ids([cluster(t) for t in titles], [])
+    papers, rows, *_ = _assign([cluster(t) for t in titles], [])
     ids = [p.id for p in papers]
     assert len(set(ids)) == len(titles)
     for pid in ids:

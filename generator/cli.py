@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.errors import BuildError, PaperkbError
+from generator.diff import Snapshot, compare, format_changes, read_base_data
+from generator.errors import BuildError, InputError, PaperkbError
 from generator.permalinks import REGISTRY_FILE
 from generator.pipeline import Result, generate, make_plan
 
@@ -104,6 +105,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    data = Path(args.data)
+    head = make_plan(data)
+    head_snapshot = Snapshot.of(head.papers, head.redirects)
+    with tempfile.TemporaryDirectory(prefix="paperkb-diff-") as tmp:
+        base_dir = read_base_data(data, args.base, Path(tmp))
+        if base_dir.is_dir():
+            try:
+                base = make_plan(base_dir)
+            except InputError as exc:
+                raise PaperkbError(f"the data at {args.base} is not valid:\n{exc}") from exc
+            base_snapshot = Snapshot.of(base.papers, base.redirects)
+        else:
+            base_snapshot = Snapshot({}, {})
+    print(format_changes(compare(base_snapshot, head_snapshot), head_snapshot, args.base))
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     data, docs, _, config = _paths(args)
     print_account(generate(data, docs, strict=args.strict))
@@ -145,6 +164,9 @@ def parser() -> argparse.ArgumentParser:
         "check",
         "For CI: validate data/, require an up-to-date permalink registry, build strictly.",
     ).set_defaults(run=cmd_check)
+    diff = command("diff", "Summarize what data/ changes against a git revision (e.g. main).")
+    diff.add_argument("base", metavar="BASE", help="git revision to compare with")
+    diff.set_defaults(run=cmd_diff)
     serve = command("serve", "Generate, then preview the site with `mkdocs serve`.")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     serve.set_defaults(run=cmd_serve)

@@ -6,7 +6,8 @@ every problem in every file before anything is written. ``generate`` writes a pl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.classify import classify
@@ -43,6 +44,8 @@ class Plan:
     account: Account
     rejected: tuple[Problem, ...] = ()
     """Entries that were read but could not be used (warnings), listed in the account."""
+    redirects: Mapping[str, str] = field(default_factory=dict)
+    """Published ids without a page of their own -> id of the paper that holds them now."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +100,14 @@ def make_plan(data_dir: Path, *, strict: bool = False) -> Plan:
     )
     files = render_site(papers, topics, related_topics(papers), account, rejected, redirects)
     return Plan(
-        tuple(papers), tuple(topics), files, tuple(rows), tuple(new_rows), account, tuple(rejected)
+        tuple(papers),
+        tuple(topics),
+        files,
+        tuple(rows),
+        tuple(new_rows),
+        account,
+        tuple(rejected),
+        redirects,
     )
 
 

@@ -1,0 +1,104 @@
+"""Content-change summaries: `paperkb diff BASE` and the pull-request job summary."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import DATA, FIXTURES
+
+from generator.cli import main
+from generator.diff import Snapshot, compare, format_changes
+from generator.permalinks import parse_registry
+
+
+def test_compare_names_every_kind_of_change() -> None:
+    base = Snapshot(
+        titles={"a": "A", "b": "B", "c": "C", "d": "D"},
+        topics={"a": ("video",), "b": ("video",), "c": ("unsorted",), "d": ("audio",)},
+    )
+    head = Snapshot(
+        titles={"a": "A new title", "c": "C", "e": "E"},
+        topics={"a": ("video",), "c": ("audio",), "e": ("unsorted",)},
+        redirects={"b": "a"},
+    )
+    changes = compare(base, head)
+    assert changes.added == ("e",)
+    assert changes.removed == ("d",)
+    assert changes.merged == (("b", "a"),)
+    assert changes.retitled == (("a", "A", "A new title"),)
+    assert changes.new_unsorted == ("e",)
+    assert changes.topics == (
+        ("audio", ("c",), ("d",)),
+        ("unsorted", ("e",), ("c",)),
+        ("video", (), ("b",)),
+    )
+    text = format_changes(changes, head, "main")
+    assert "| Papers added | 1 |" in text
+    assert "- `b` -> `a`: A new title" in text
+
+
+def test_summary_titles_cannot_inject_markup() -> None:
+    head = Snapshot(titles={"x": "<script>alert(1)</script> [l](javascript:x)"}, topics={})
+    text = format_changes(compare(Snapshot({}, {}), head), head, "main")
+    assert "<" not in text
+    assert "[l]" not in text
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.mark.slow
+def test_adding_a_listing_keeps_every_url_appends_ids_and_the_summary_lists_the_new_papers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = tmp_path / "kb"
+    shutil.copytree(DATA, repo / "data")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "base")
+    registry_before = (repo / "data" / "permalinks.tsv").read_text(encoding="utf-8")
+    old_rows, _ = parse_registry(registry_before, "permalinks.tsv")
+
+    new_listing = FIXTURES / "small" / "listings" / "2024-08-13.txt"
+    shutil.copy2(new_listing, repo / "data" / "listings" / "2024-08-13.txt")
+    docs = tmp_path / "docs"
+    assert main(["generate", "--data", str(repo / "data"), "--docs", str(docs)]) == 0
+    capsys.readouterr()
+
+    registry_after = (repo / "data" / "permalinks.tsv").read_text(encoding="utf-8")
+    assert registry_after.startswith(registry_before)
+    rows, problems = parse_registry(registry_after, "permalinks.tsv")
+    assert problems == []
+    new_ids = sorted(r.id for r in rows[len(old_rows) :])
+    assert new_ids == [
+        "denoising-diffusion-for-video-generation",
+        "fast-diffusion-sampling-with-consistency-distillation",
+    ]
+    for row in old_rows:
+        assert (docs / "papers" / f"{row.id}.md").is_file(), row.id
+
+    assert main(["diff", "main", "--data", str(repo / "data")]) == 0
+    out = capsys.readouterr().out
+    assert "| Papers added | 2 |" in out
+    assert "| Papers removed | 0 |" in out
+    added = out.split("### Added", 1)[1].split("###", 1)[0]
+    assert sorted(line.split("`")[1] for line in added.strip().splitlines()) == new_ids
+
+
+def test_diff_against_an_unknown_revision_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = tmp_path / "kb"
+    shutil.copytree(DATA, repo / "data")
+    git(repo, "init", "-q", "-b", "main")
+    assert main(["diff", "nope", "--data", str(repo / "data")]) == 1
+    assert "cannot read data/ at 'nope'" in capsys.readouterr().err

@@ -26,6 +26,7 @@ from generator.permalinks import (
     redirects_for,
 )
 from generator.render import Account, render_site
+from generator.search import render_search
 from generator.taxonomy import load_taxonomy
 from generator.write import WriteReport, write_atomic, write_docs
 
@@ -99,6 +100,7 @@ def make_plan(data_dir: Path, *, strict: bool = False) -> Plan:
         unsorted=sum(1 for p in papers if not p.topics),
     )
     files = render_site(papers, topics, related_topics(papers), account, rejected, redirects)
+    files = dict(sorted((files | render_search(papers, topics)).items()))
     return Plan(
         tuple(papers),
         tuple(topics),

@@ -1,0 +1,1 @@
+"""Benchmarks of paperkb (run as modules, e.g. `python -m benchmarks.bench_search`)."""

@@ -1,0 +1,283 @@
+"""The built site in real headless Chromium, over http and from file:// with networking off.
+
+Debian's Chromium (/usr/bin/chromium) is driven by Playwright; no browser is downloaded. Without
+it these tests are skipped, except under CI (env ``CI`` set), where they fail.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.search import STOP_WORDS, tokens
+from generator.taxonomy import load_taxonomy
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: Papers whose titles and abstract words are searched for: spread over the A-Z list.
+SAMPLE = 8
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} is missing (apt-get install chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def build_site(root: Path) -> Path:
+    """Build the shipped data into ``root/site`` with ``paperkb build``; return the site."""
+    from conftest import make_project
+
+    from generator.cli import main
+
+    make_project(root)
+    code = main(["build", "--data", str(root / "data"), "--config", str(root / "mkdocs.yml")])
+    assert code == 0
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    _require_chromium()
+    return build_site(tmp_path_factory.mktemp("browser"))
+
+
+@pytest.fixture(scope="module")
+def papers(site: Path) -> list[dict[str, Any]]:
+    record = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    result: list[dict[str, Any]] = record["papers"]
+    return result
+
+
+def distinctive_words(papers: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
+    """Per paper id: the two rarest words of its abstract (not in its title), by document count."""
+    words = {p["id"]: set(tokens(p["abstract"])) - STOP_WORDS for p in papers}
+    df = Counter(w for ws in words.values() for w in ws)
+    picked = {}
+    for paper in papers:
+        candidates = sorted(
+            (w for w in words[paper["id"]] - set(tokens(paper["title"])) if len(w) > 3),
+            key=lambda w: (df[w], w),
+        )
+        picked[paper["id"]] = (candidates[0], candidates[1])
+    return picked
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def http_root(site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@dataclass
+class Session:
+    """One browser context on the site, recording every request and every console error."""
+
+    root: str
+    page: Any
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.root + path)
+
+    def search(self, query: str) -> list[str]:
+        """Type ``query`` into the search box; return the result URLs, best first."""
+        page = self.page
+        page.click(".md-search__input")
+        page.fill(".md-search__input", query)
+        page.wait_for_function(
+            "q => document.querySelector('[data-paperkb-search-result]')"
+            ".getAttribute('data-paperkb-query') === q",
+            arg=query,
+            timeout=10_000,
+        )
+        hrefs: list[str] = page.eval_on_selector_all(
+            ".md-search-result__link", "links => links.map(a => a.href)"
+        )
+        return hrefs
+
+
+@pytest.fixture(params=["http", "file"])
+def session(
+    request: pytest.FixtureRequest, browser: Any, site: Path, http_root: str
+) -> Iterator[Session]:
+    offline = request.param == "file"
+    root = site.resolve().as_uri() + "/" if offline else http_root
+    context = browser.new_context(offline=offline)
+    if offline:
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith("file:")
+                else route.abort("internetdisconnected")
+            ),
+        )
+    page = context.new_page()
+    session = Session(root, page)
+    context.on("request", lambda req: session.requests.append(req.url))
+    page.on(
+        "console",
+        lambda msg: session.errors.append(msg.text) if msg.type in ("error", "warning") else None,
+    )
+    page.on("pageerror", lambda exc: session.errors.append(str(exc)))
+    try:
+        yield session
+        foreign = [url for url in session.requests if not url.startswith(root)]
+        assert foreign == [], "requests left the site"
+        assert session.errors == [], "console errors"
+    finally:
+        context.close()
+
+
+def _sample(papers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    ordered = sorted(papers, key=lambda p: p["id"])
+    step = max(1, len(ordered) // SAMPLE)
+    return ordered[::step][:SAMPLE]
+
+
+def test_exact_title_finds_the_paper_first(session: Session, papers: list[dict[str, Any]]) -> None:
+    session.open("index.html")
+    for paper in _sample(papers):
+        hrefs = session.search(paper["title"])
+        assert hrefs, paper["title"]
+        assert hrefs[0] == session.root + paper["url"], paper["title"]
+
+
+def test_two_abstract_words_find_the_paper_in_the_top_5(
+    session: Session, papers: list[dict[str, Any]]
+) -> None:
+    session.open("papers/index.html")
+    words = distinctive_words(papers)
+    for paper in _sample(papers):
+        query = " ".join(words[paper["id"]])
+        hrefs = session.search(query)
+        assert session.root + paper["url"] in hrefs[:5], (query, paper["title"])
+
+
+def test_topic_pages_never_outrank_the_paper(
+    session: Session, papers: list[dict[str, Any]], site: Path
+) -> None:
+    session.open("index.html")
+    topics, _ = load_taxonomy(site.parent / "data" / "topics.yaml", "topics.yaml")
+    topic = next(t.name for t in topics if "diffusion" in tokens(t.name))
+    # a topic's exact name finds the topic first
+    assert "/topics/" in session.search(topic)[0]
+    # a title that shares words with a topic name finds the paper first
+    paper = next(
+        p for p in sorted(papers, key=lambda p: p["id"]) if "diffusion" in tokens(p["title"])
+    )
+    assert session.search(paper["title"])[0] == session.root + paper["url"]
+    # a topic word finds papers before topics
+    hrefs = session.search("diffusion")
+    assert len(hrefs) >= 5
+    assert all("/papers/" in h for h in hrefs)
+
+
+def test_topic_to_paper_to_related_paper(session: Session, papers: list[dict[str, Any]]) -> None:
+    page = session.page
+    by_url = {p["url"]: p for p in papers}
+    session.open("topics/index.html")
+    page.click("article table a")
+    assert "/topics/" in page.url
+    topic_heading = page.inner_text("article h1")
+    assert topic_heading
+    page.click("article ul li a")
+    paper = by_url[page.url.removeprefix(session.root)]
+    assert page.inner_text("article h1") == paper["title"]
+    if not paper["related"]:
+        paper = next(p for p in papers if p["related"])
+        session.open(paper["url"])
+    related = by_url[f"papers/{paper['related'][0]}.html"]
+    page.click(f"article a[href='{paper['related'][0]}.html']")
+    assert page.url == session.root + related["url"]
+    assert page.inner_text("article h1") == related["title"]
+    # and search still works on a paper page, two folders deep
+    assert session.search(related["title"])[0] == session.root + related["url"]
+
+
+def test_keyboard_opens_search_and_enter_follows_the_first_result(
+    session: Session, papers: list[dict[str, Any]]
+) -> None:
+    page = session.page
+    paper = _sample(papers)[0]
+    session.open("about.html")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+    page.keyboard.type(paper["title"])
+    page.wait_for_selector("[data-paperkb-query]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == session.root + paper["url"]
+
+
+def test_hostile_query_is_shown_as_text(session: Session) -> None:
+    session.open("index.html")
+    hrefs = session.search("<img src=x onerror=alert(1)> diffusion")
+    assert hrefs
+    assert session.page.locator(".md-search-result img").count() == 0
+
+
+def test_search_from_the_header_button_on_a_phone(
+    session: Session, papers: list[dict[str, Any]]
+) -> None:
+    page = session.page
+    page.set_viewport_size({"width": 375, "height": 700})
+    paper = _sample(papers)[-1]
+    session.open(paper["url"])
+    page.click("label.md-header__button[for='__search']")
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.classList.contains('md-search__input')"
+    )
+    page.keyboard.type(paper["title"])
+    page.wait_for_selector("[data-paperkb-query]")
+    with page.expect_navigation():
+        page.click(".md-search-result__link >> nth=0")
+    assert page.url == session.root + paper["url"]

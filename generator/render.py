@@ -279,7 +279,8 @@ def render_json(
         ],
         "redirects": {old: f"{PAPERS_DIR}/{new}.html" for old, new in sorted(redirects.items())},
     }
-    return json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    # Keys in a fixed order, the marker first: it must stay within the writer's marker window.
+    return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
 
 
 def render_site(

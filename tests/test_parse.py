@@ -82,7 +82,8 @@ def test_decode_bom_crlf_and_errors() -> None:
 def test_blocks_and_title_heuristic() -> None:
     assert [b.line for b in blocks_of("a\n\n\nb\nc\n\n")] == [1, 4]
     assert is_title_like("Hydra: A Title. With a subtitle")
-    assert not is_title_like("x" * 301)
+    assert is_title_like("x" * 400)
+    assert not is_title_like("x" * 501)
     assert not is_title_like("One sentence. Two sentence. Three sentence.")
 
 

@@ -59,3 +59,18 @@ def test_refuses_paths_outside_docs(tmp_path: Path) -> None:
     with pytest.raises(WriteError, match="outside"):
         write_docs(tmp_path / "docs", {"../evil.md": PAGE})
     assert not (tmp_path / "evil.md").exists()
+
+
+def test_the_marker_of_papers_json_comes_first_however_long_the_account() -> None:
+    from generator.errors import Problem
+    from generator.render import Account, render_json
+    from generator.write import MARKER_WINDOW
+
+    account = Account(
+        listings=1, entries=500, papers=0, merged=0, rejected=500, topics=0, unsorted=0
+    )
+    rejected = [
+        Problem("listings/a.txt", n, "title with no abstract: " + "x" * 80) for n in range(500)
+    ]
+    content = render_json([], account, rejected).encode()
+    assert b"paperkb:generated" in content[:MARKER_WINDOW]

@@ -117,6 +117,27 @@ def test_not_a_listing_is_an_error(make_tree: MakeTree, capsys: pytest.CaptureFi
     assert "listings/notes.txt:1: not a listing" in err
 
 
+def test_a_failed_build_leaves_docs_and_site_exactly_as_they_were(
+    make_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_tree(
+        {
+            "data/listings/a.txt": listing(("Fine", abstract("f"))) + "\x00",
+            "data/topics.yaml": MINIMAL_TAXONOMY,
+            "docs/papers/old.md": MARKER + "# old\n",
+            "site/index.html": "<p>last good build</p>",
+            "mkdocs.yml": "site_name: x\n",
+        }
+    )
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    code, _, err = run(
+        capsys, "build", "--data", str(root / "data"), "--config", str(root / "mkdocs.yml")
+    )
+    assert code == 1
+    assert "listings/a.txt: binary content: NUL byte" in err
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
 def test_missing_data_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "generate", "--data", str(tmp_path / "nope"))
     assert code == 1

@@ -12,7 +12,7 @@ and from ``file://`` with networking off. Also reports the search data a reader 
 Usage (from the repository root; takes a few minutes, mostly the 10k build)::
 
     .venv/bin/python -m benchmarks.bench_search [--sizes 1000 10000] [--runs 3]
-        [--output BENCHMARKS-search.md]
+        [--output benchmarks/results/search.md]
 """
 
 from __future__ import annotations
@@ -238,7 +238,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS-search.md")
+    parser.add_argument(
+        "--output", type=Path, default=ROOT / "benchmarks" / "results" / "search.md"
+    )
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 

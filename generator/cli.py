@@ -18,6 +18,7 @@ from generator.diff import Snapshot, compare, format_changes, read_base_data
 from generator.errors import BuildError, InputError, PaperkbError
 from generator.permalinks import REGISTRY_FILE
 from generator.pipeline import Result, generate, make_plan
+from generator.render import render_merge_report
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -123,6 +124,17 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_dedupe(args: argparse.Namespace) -> int:
+    plan = make_plan(Path(args.data), strict=args.strict)
+    a = plan.account
+    print(f"{a.entries} entries read: {a.papers} distinct papers, {a.merged} duplicates merged")
+    if args.report and plan.dedupe is not None:
+        print()
+        ids = {p.key: p.id for p in plan.papers}
+        print(render_merge_report(plan.dedupe, ids, "", escape=str))
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     data, docs, _, config = _paths(args)
     print_account(generate(data, docs, strict=args.strict))
@@ -164,6 +176,14 @@ def parser() -> argparse.ArgumentParser:
         "check",
         "For CI: validate data/, require an up-to-date permalink registry, build strictly.",
     ).set_defaults(run=cmd_check)
+    dedupe = command("dedupe", "Show how entries were merged into papers (writes nothing).")
+    dedupe.add_argument(
+        "--report",
+        action="store_true",
+        help="list every merged group with spellings, sources and scores, and the closest "
+        "pairs kept apart (the site's merge report page shows the same)",
+    )
+    dedupe.set_defaults(run=cmd_dedupe)
     diff = command("diff", "Summarize what data/ changes against a git revision (e.g. main).")
     diff.add_argument("base", metavar="BASE", help="git revision to compare with")
     diff.set_defaults(run=cmd_diff)

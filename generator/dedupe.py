@@ -1,21 +1,155 @@
-"""Dedupe stage: normalized entries -> one cluster per distinct paper.
+"""Dedupe stage: normalized entries -> one cluster per distinct paper, and an audit report.
 
-Entries whose titles have the same :func:`generator.normalize.title_key` (case, spacing,
-punctuation, Unicode form and glued words do not matter) are one paper. The canonical title
-and abstract are chosen deterministically: the most frequent spelling, ties broken by the
-earliest source (data-relative file path, then line), so neither input order nor hash seed
-changes the choice. Every other spelling is kept as an alias, and the provenance of a paper is
-the union of the sources of all its entries.
+Two entries are one paper when
+
+* **exact**: their titles have the same :func:`generator.normalize.title_key` (case, spacing,
+  punctuation, dashes, quotes, Unicode form and glued words such as ``Recipefor`` do not
+  matter). The permalink registry identifies papers by title key, so entries with one key are
+  always one paper, whatever their abstracts;
+* **fuzzy**: their title keys differ by at most :data:`TITLE_MAX_EDITS` letters dropped, added,
+  or changed (a swap is two), each inside a word of at least :data:`LONG_WORD_MIN` letters,
+  no guard below objects, *and* their abstracts agree (identical, revised by one sentence, or
+  at least :data:`ABSTRACT_MIN_RATIO` similar);
+* **retitled**: their titles differ but their (normalized) abstracts are identical and at least
+  :data:`RETITLE_MIN_ABSTRACT_CHARS` long. No title guard applies: two different papers never
+  share a whole abstract, and a retitle may well drop a number (``ERNIE 3.0: ...`` ->
+  ``Knowledge-Enhanced Pre-training ...``);
+* **override**: a reviewer said so in ``data/overrides.yaml`` (:mod:`generator.overrides`),
+  which can also keep two papers apart.
+
+Guards against hard negatives, checked before any title similarity counts: titles whose digit
+runs or version words (``v2``, ``X-2``, ``1.5``, ``II``, ``Pro``) differ, ``Towards X`` vs ``X``,
+and ``Name: A`` vs ``Name: B`` (same name before the colon, different rest) never merge on their
+titles; close titles with disagreeing abstracts never merge.
+
+Fuzzy matching never compares all pairs. Each title is blocked on its rarest tokens (document
+frequency over all papers, ties broken by the token): every pair of its
+:data:`BLOCK_PAIR_TOKENS` rarest tokens is a block key, and so is each of its
+:data:`BLOCK_SINGLE_TOKENS` rarest tokens when that token is rare (df <=
+:data:`BLOCK_SINGLE_MAX_DF`). Two titles that differ only inside at most two words share every
+other token, so both pick the two rarest shared tokens among their four rarest and meet in that
+pair's block. Short titles (at most :data:`SHORT_TITLE_TOKENS` tokens) are also blocked on
+every token among short titles. Within a block, ``rapidfuzz`` scores the candidates in C.
+
+The canonical title and abstract are chosen deterministically: the most frequent spelling, ties
+broken by the earliest source (data-relative file path, then line). Every other spelling is an
+alias and the provenance of a paper is the union of its entries' sources. Nothing depends on
+input order or the hash seed: nodes, blocks, candidates and edges are all processed in sorted
+order.
 """
 
 from __future__ import annotations
 
+import gc
+import re
+import unicodedata
+from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import combinations
+from typing import Literal, overload
 
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Editop, Levenshtein
+
+from generator.errors import Problem
 from generator.model import Entry, Source
 from generator.normalize import title_key
+from generator.overrides import NO_OVERRIDES, Overrides
+
+__all__ = [
+    "ABSTRACT_MAX_CHANGED_SENTENCES",
+    "ABSTRACT_MIN_RATIO",
+    "ABSTRACT_MIN_SHARED_SENTENCES",
+    "BLOCK_PAIR_TOKENS",
+    "BLOCK_SINGLE_MAX_DF",
+    "BLOCK_SINGLE_TOKENS",
+    "HEDGE_WORDS",
+    "LONG_WORD_MIN",
+    "MAX_NEAR_MISSES",
+    "NEAR_MISS_MIN_RATIO",
+    "RETITLE_MIN_ABSTRACT_CHARS",
+    "SHORT_TITLE_TOKENS",
+    "TITLE_MAX_EDITS",
+    "TITLE_MIN_RATIO",
+    "VERSION_WORDS",
+    "Cluster",
+    "DedupeResult",
+    "MergeGroup",
+    "NearMiss",
+    "Spelling",
+    "cluster",
+    "dedupe",
+]
+
+# --- thresholds: every number the decision uses, with its reason ----------------------------
+
+#: At most this many single-letter edits (Levenshtein on title keys) make a title a typo of
+#: another: "a letter or two dropped or swapped" (a swap is 2). The closest distinct titles in
+#: the shipped corpus differ by 18 edits (ratio 74), so 2 leaves a wide margin; whole-word
+#: differences (``Towards``, ``v2``, ``-2``) are caught by the guards below anyway.
+TITLE_MAX_EDITS = 2
+
+#: Every edit must fall inside a word of at least this many letters (in the title that has the
+#: letter): typos in long words are the variants seen; a changed letter in a short word
+#: (``Net``/``Nets``, ``GAN``/``GANs``) too often names a different thing.
+LONG_WORD_MIN = 5
+
+#: ...and the titles' ``fuzz.ratio`` (0-100, on title keys) must be at least this: two edits in
+#: a very short title are not a typo. 2 edits in a 40-letter key score 95; in a 20-letter key 90.
+TITLE_MIN_RATIO = 90.0
+
+#: Candidate pairs at least this similar (``fuzz.ratio`` on title keys) are scored in full and,
+#: when not merged, reported as near misses. ``Towards X``/``X`` and ``X v2: Y``/``X: Y`` for
+#: typical titles score 85-95; the closest distinct shipped titles score 74.
+NEAR_MISS_MIN_RATIO = 80.0
+
+#: Abstracts agree when they share at least this many sentences...
+ABSTRACT_MIN_SHARED_SENTENCES = 2
+#: ...and the longer one has at most this many sentences not in the other ("revised by one
+#: sentence": one changed, added or removed). Shipped abstracts have 6-15 sentences, and no
+#: two different shipped papers share a single one.
+ABSTRACT_MAX_CHANGED_SENTENCES = 1
+#: ...or, failing the sentence test (e.g. a one-sentence abstract with a typo fixed), when their
+#: keys' ``fuzz.ratio`` is at least this. Unrelated English abstracts score 40-60 (different
+#: shipped papers: at most 47), so 90 leaves a wide margin.
+ABSTRACT_MIN_RATIO = 90.0
+
+#: A retitled paper is recognised by an identical abstract only when the abstract is at least
+#: this long: placeholder abstracts ("Abstract.", "TBD") must not merge different titles. The
+#: shortest shipped abstract has 1,358 characters.
+RETITLE_MIN_ABSTRACT_CHARS = 200
+
+#: Blocking: every pair of a title's 4 rarest tokens is a block key. Two edits touch at most
+#: two tokens per title, so the two rarest *shared* tokens are among both titles' 4 rarest.
+BLOCK_PAIR_TOKENS = 4
+#: Also each of the 3 rarest tokens alone, when its document frequency is at most 64: cheap
+#: (blocks stay small) and finds near misses whose token counts differ (``Towards X``/``X``).
+BLOCK_SINGLE_TOKENS = 3
+BLOCK_SINGLE_MAX_DF = 64
+#: Titles of at most 3 tokens may share fewer than 2 tokens with their typo, so they are also
+#: blocked on every token, among short titles only (a few percent of all titles).
+SHORT_TITLE_TOKENS = 3
+#: Above this block size, candidates are scored with ``rapidfuzz.process.extract`` (a C loop).
+_BLOCK_C_LOOP = 16
+
+#: The report lists at most this many closest pairs that were kept apart.
+MAX_NEAR_MISSES = 50
+
+#: Whole words that mark a version or variant of a paper: titles must agree on them.
+VERSION_WORDS = frozenset(
+    {"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii"}
+    | {"plus", "pro", "lite", "mini", "nano", "tiny", "turbo", "next", "xl", "xxl"}
+)
+#: A leading word that makes a different (position) paper: "Towards X" is not "X".
+HEDGE_WORDS = frozenset({"toward", "towards"})
+
+Kind = Literal["canonical", "exact", "fuzzy", "retitled", "override"]
+
+
+# --- records --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +170,88 @@ class Cluster:
         return len(self.sources) - 1
 
 
+@dataclass(frozen=True, slots=True)
+class Spelling:
+    """One spelling of a merged paper's title, where it was read and how it joined the group.
+
+    ``how`` is ``canonical`` for the chosen title; otherwise the spelling joined the group
+    through ``matched`` (another spelling of the group) by ``exact`` title key, ``fuzzy`` title
+    and abstract similarity, ``retitled`` (identical abstract) or a reviewer ``override``.
+    Scores are ``fuzz.ratio`` values 0-100 (``None`` where not applicable).
+    """
+
+    title: str
+    sources: tuple[Source, ...]
+    how: Kind
+    matched: str | None = None
+    title_score: float | None = None
+    abstract_score: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MergeGroup:
+    """A paper read more than once or under more than one spelling."""
+
+    key: str
+    title: str
+    spellings: tuple[Spelling, ...]
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """How the spellings were merged, without repeats, e.g. ``("exact", "fuzzy")``."""
+        return tuple(dict.fromkeys(s.how for s in self.spellings if s.how != "canonical"))
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return tuple(sorted(s for sp in self.spellings for s in sp.sources))
+
+
+@dataclass(frozen=True, slots=True)
+class NearMiss:
+    """A close candidate pair that was kept apart, and why."""
+
+    title_a: str
+    title_b: str
+    title_score: float
+    abstract_score: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DedupeResult(Sequence[Cluster]):
+    """Clusters sorted by key, the merge report and override problems.
+
+    Behaves as the sequence of its clusters, so callers of the earlier ``dedupe`` that
+    returned a list keep working.
+    """
+
+    clusters: tuple[Cluster, ...]
+    merges: tuple[MergeGroup, ...] = ()
+    kept_apart: tuple[NearMiss, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.clusters)
+
+    @overload
+    def __getitem__(self, index: int) -> Cluster: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Cluster]: ...
+    def __getitem__(self, index: int | slice) -> Cluster | Sequence[Cluster]:
+        return self.clusters[index]
+
+    def __iter__(self) -> Iterator[Cluster]:
+        return iter(self.clusters)
+
+
+# --- canonical choice -----------------------------------------------------------------------
+
+
 def _choose(values: Sequence[tuple[str, Source]]) -> str:
     """Most frequent value; ties go to the value seen at the earliest source."""
+    first = values[0][0]
+    if all(value == first for value, _ in values):
+        return first
     counts = Counter(value for value, _ in values)
     first_seen: dict[str, Source] = {}
     for value, source in sorted(values, key=lambda pair: pair[1]):
@@ -52,18 +266,563 @@ def cluster(entries: Sequence[Entry]) -> Cluster:
     abstract = _choose([(e.abstract, e.source) for e in ordered])
     aliases = tuple(dict.fromkeys(e.title for e in ordered if e.title != title))
     return Cluster(
-        key=title_key(title),
+        key=_key(title),
         title=title,
         abstract=abstract,
         aliases=aliases,
         sources=tuple(e.source for e in ordered),
-        keys=frozenset(title_key(e.title) for e in ordered),
+        keys=frozenset(_key(e.title) for e in ordered),
     )
 
 
-def dedupe(entries: Iterable[Entry]) -> list[Cluster]:
-    """Group entries into distinct papers, sorted by title key."""
+# --- text features --------------------------------------------------------------------------
+
+_ASCII_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_ASCII_TOKEN = re.compile(r"[0-9a-z]+")
+_DIGITS = re.compile(r"\d+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _key(title: str) -> str:
+    """:func:`title_key`, with a fast path for ASCII titles that gives the same result."""
+    if title.isascii():
+        key = _ASCII_NON_ALNUM.sub("", title.lower())
+        if key:
+            return key
+    return title_key(title)
+
+
+def _tokens(title: str) -> tuple[str, ...]:
+    """The title's words as :func:`title_key` sees them; they concatenate to its key."""
+    if title.isascii():
+        return tuple(_ASCII_TOKEN.findall(title.lower()))
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", title).casefold())
+    chars = []
+    for c in folded:
+        if unicodedata.combining(c):
+            continue
+        chars.append(c if c.isalnum() else " ")
+    return tuple("".join(chars).split())
+
+
+def _sentences(abstract: str) -> Counter[str]:
+    found = (_NON_WORD.sub("", s.casefold()) for s in _SENTENCE_END.split(abstract))
+    return Counter(s for s in found if s)
+
+
+def _abstracts(a: str, b: str) -> tuple[bool, float]:
+    """Whether two abstracts are the same paper's, and their similarity 0-100."""
+    if a == b:
+        return True, 100.0
+    key_a, key_b = _NON_WORD.sub("", a.casefold()), _NON_WORD.sub("", b.casefold())
+    score = round(fuzz.ratio(key_a, key_b), 1)
+    if key_a == key_b:
+        return True, score
+    sa, sb = _sentences(a), _sentences(b)
+    shared = sum((sa & sb).values())
+    only_a, only_b = sum(sa.values()) - shared, sum(sb.values()) - shared
+    # One sentence rewritten may also swallow or split a neighbour (a lost full stop), so the
+    # change counts on the side where it is smaller.
+    if (
+        shared >= ABSTRACT_MIN_SHARED_SENTENCES
+        and min(only_a, only_b) <= ABSTRACT_MAX_CHANGED_SENTENCES
+        and max(only_a, only_b) <= shared
+    ):
+        return True, score
+    return score >= ABSTRACT_MIN_RATIO, score
+
+
+@dataclass(slots=True)
+class _Node:
+    """The entries of one exact title key."""
+
+    index: int
+    key: str
+    title: str
+    abstract: str
+    tokens: tuple[str, ...]
+    token_set: frozenset[str]
+    entries: list[Entry]
+
+
+def _digits(tokens: Sequence[str]) -> list[str]:
+    return [run for token in tokens for run in _DIGITS.findall(token)]
+
+
+def _version_words(tokens: Sequence[str]) -> list[str]:
+    return sorted(t for t in tokens if t in VERSION_WORDS)
+
+
+def _head(title: str) -> str | None:
+    """The key of the part before the first colon, if the title has one."""
+    head, colon, _ = title.partition(":")
+    return _key(head) if colon else None
+
+
+def _version_guard(a: _Node, b: _Node) -> str | None:
+    if _digits(a.tokens) != _digits(b.tokens) or _version_words(a.tokens) != _version_words(
+        b.tokens
+    ):
+        return "version/number differs"
+    return None
+
+
+def _long_word_edits(a: _Node, b: _Node, ops: Iterable[Editop]) -> bool:
+    """Whether every edit turning ``a.key`` into ``b.key`` falls inside a long word."""
+    ends_a = _token_ends(a.tokens)
+    ends_b = _token_ends(b.tokens)
+    for op in ops:
+        tag, src, dest = op.tag, op.src_pos, op.dest_pos
+        if tag in ("delete", "replace") and _word_length(a.tokens, ends_a, src) < LONG_WORD_MIN:
+            return False
+        if tag in ("insert", "replace") and _word_length(b.tokens, ends_b, dest) < LONG_WORD_MIN:
+            return False
+    return True
+
+
+def _token_ends(tokens: Sequence[str]) -> list[int]:
+    ends, total = [], 0
+    for token in tokens:
+        total += len(token)
+        ends.append(total)
+    return ends
+
+
+def _word_length(tokens: Sequence[str], ends: list[int], position: int) -> int:
+    index = bisect_right(ends, position)
+    return len(tokens[index]) if index < len(tokens) else 0
+
+
+def _title_verdict(a: _Node, b: _Node, score: float) -> str | None:
+    """``None`` if the titles may be one paper's, else the reason they are not."""
+    guard = _version_guard(a, b)
+    if guard:
+        return guard
+    hedge_a = bool(a.tokens) and a.tokens[0] in HEDGE_WORDS
+    hedge_b = bool(b.tokens) and b.tokens[0] in HEDGE_WORDS
+    if hedge_a != hedge_b:
+        return "'Towards' differs"
+    distance = Levenshtein.distance(a.key, b.key, score_cutoff=TITLE_MAX_EDITS + 1)
+    typo = (
+        distance <= TITLE_MAX_EDITS
+        and score >= TITLE_MIN_RATIO
+        and _long_word_edits(a, b, Levenshtein.editops(a.key, b.key))
+    )
+    if typo:
+        return None
+    head_a, head_b = _head(a.title), _head(b.title)
+    if head_a is not None and head_a == head_b:
+        return "same name before the colon, different title"
+    return "titles differ by more than a typo"
+
+
+# --- union-find with keep-apart constraints -------------------------------------------------
+
+
+class _Components:
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+        self.apart: dict[int, set[int]] = {}
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def forbid(self, i: int, j: int) -> None:
+        self.apart.setdefault(i, set()).add(j)
+        self.apart.setdefault(j, set()).add(i)
+
+    def blocked(self, i: int, j: int) -> bool:
+        """Would joining ``i`` and ``j`` put a keep-apart pair in one component?"""
+        ri, rj = self.find(i), self.find(j)
+        if ri == rj:
+            return False
+        members_i = self._forbidden(ri)
+        return any(self.find(x) == rj for x in members_i)
+
+    def _forbidden(self, root: int) -> list[int]:
+        return [x for node, xs in self.apart.items() if self.find(node) == root for x in xs]
+
+    def union(self, i: int, j: int) -> bool:
+        ri, rj = self.find(i), self.find(j)
+        if ri == rj:
+            return False
+        low, high = min(ri, rj), max(ri, rj)
+        self.parent[high] = low
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class _Edge:
+    kind: Kind
+    a: int
+    b: int
+    title_score: float | None
+    abstract_score: float | None
+
+
+_EDGE_ORDER = {"override": 0, "fuzzy": 1, "retitled": 2}
+
+
+# --- the stage ------------------------------------------------------------------------------
+
+
+def _nodes(entries: Sequence[Entry]) -> list[_Node]:
     groups: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
-        groups[title_key(entry.title)].append(entry)
-    return sorted((cluster(group) for group in groups.values()), key=lambda c: c.key)
+        groups[_key(entry.title)].append(entry)
+    nodes: list[_Node] = []
+    for index, key in enumerate(sorted(groups)):
+        members = groups[key]
+        if len(members) == 1:
+            (only,) = members
+            tokens = _tokens(only.title)
+            nodes.append(
+                _Node(index, key, only.title, only.abstract, tokens, frozenset(tokens), members)
+            )
+            continue
+        members.sort(key=lambda e: e.source)
+        title = _choose([(e.title, e.source) for e in members])
+        abstract = _choose([(e.abstract, e.source) for e in members])
+        token_set: set[str] = set()
+        for spelling in dict.fromkeys(e.title for e in members):
+            token_set.update(_tokens(spelling))
+        nodes.append(
+            _Node(index, key, title, abstract, _tokens(title), frozenset(token_set), members)
+        )
+    return nodes
+
+
+def _blocks(nodes: Sequence[_Node]) -> list[list[int]]:
+    """Candidate blocks (lists of node indices) from each title's rarest tokens."""
+    df: Counter[str] = Counter()
+    for node in nodes:
+        df.update(node.token_set)
+    # rank of each token by (document frequency, token): a C-level sort key below
+    rank = {token: n for n, token in enumerate(sorted(df, key=lambda t: (df[t], t)))}
+    # Block keys: a token pair is a tuple, a rare token a str, a short title's token ("s", t).
+    blocks: dict[tuple[str, ...] | str, list[int]] = defaultdict(list)
+    for node in nodes:
+        rarest = sorted(node.token_set, key=rank.__getitem__)
+        index = node.index
+        for pair in combinations(sorted(rarest[:BLOCK_PAIR_TOKENS]), 2):
+            blocks[pair].append(index)
+        for token in rarest[:BLOCK_SINGLE_TOKENS]:
+            if 1 < df[token] <= BLOCK_SINGLE_MAX_DF:
+                blocks[token].append(index)
+        if len(node.tokens) <= SHORT_TITLE_TOKENS:
+            for token in sorted(node.token_set):
+                blocks[("s", token)].append(index)
+    return [members for members in blocks.values() if len(members) > 1]
+
+
+def _candidates(nodes: Sequence[_Node]) -> dict[tuple[int, int], float]:
+    """Node pairs in a common block whose title keys score at least NEAR_MISS_MIN_RATIO."""
+    found: dict[tuple[int, int], float] = {}
+    for members in _blocks(nodes):
+        keys = [nodes[i].key for i in members]
+        size = len(members)
+        for x in range(size - 1):
+            if size - x > _BLOCK_C_LOOP:
+                hits = process.extract(
+                    keys[x],
+                    keys[x + 1 :],
+                    scorer=fuzz.ratio,
+                    score_cutoff=NEAR_MISS_MIN_RATIO,
+                    limit=None,
+                )
+                scored = [(x + 1 + offset, score) for _, score, offset in hits]
+            else:
+                scored = []
+                for y in range(x + 1, size):
+                    score = fuzz.ratio(keys[x], keys[y], score_cutoff=NEAR_MISS_MIN_RATIO)
+                    if score:
+                        scored.append((y, score))
+            for y, score in scored:
+                i, j = members[x], members[y]
+                found[(min(i, j), max(i, j))] = round(score, 1)
+    return found
+
+
+def _resolve(
+    name: str,
+    nodes_by_key: Mapping[str, int],
+    ids: Mapping[str, str],
+    overrides: Overrides,
+    problems: list[Problem],
+) -> int | None:
+    line = getattr(name, "line", None)
+    if name in ids:
+        node = nodes_by_key.get(ids[name])
+        if node is None:
+            problems.append(
+                Problem(
+                    overrides.file,
+                    line,
+                    f"override names id {str(name)!r}, whose paper is in no listing",
+                )
+            )
+        return node
+    node = nodes_by_key.get(_key(name))
+    if node is None:
+        problems.append(
+            Problem(
+                overrides.file,
+                line,
+                f"override names {str(name)!r}, which is neither a paper title in the listings "
+                "nor a paper id",
+            )
+        )
+    return node
+
+
+def dedupe(
+    entries: Sequence[Entry],
+    overrides: Overrides = NO_OVERRIDES,
+    ids: Mapping[str, str] | None = None,
+) -> DedupeResult:
+    """Group entries into distinct papers; see the module docstring for the rules.
+
+    ``ids`` maps permanent ids to title keys (the permalink registry's rows), so overrides can
+    name papers by id. Problems with the overrides are returned, not raised.
+    """
+    with _gc_paused():
+        return _dedupe(entries, overrides, ids or {})
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (restored afterwards, even on error).
+
+    The stage allocates a few objects per entry and makes no reference cycles, but each
+    allocation burst makes the collector rescan every live object, the whole corpus included:
+    measured at 100k entries, 6.9 s with the collector on and 3.2 s paused, and the 100k/10k
+    time ratio went from 13-14 to 8-9 (``benchmarks/bench_dedupe.py``).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _dedupe(entries: Sequence[Entry], overrides: Overrides, ids: Mapping[str, str]) -> DedupeResult:
+    nodes = _nodes(entries)
+    by_key = {node.key: node.index for node in nodes}
+    problems: list[Problem] = []
+    components = _Components(len(nodes))
+    edges: list[_Edge] = []
+    misses: dict[tuple[int, int], tuple[float, str]] = {}
+
+    # Overrides: keep-apart first (so nothing automatic can join them), then forced merges.
+    keep_pairs: list[tuple[int, int, int | None]] = []
+    for a_name, b_name in overrides.keep_apart:
+        a = _resolve(a_name, by_key, ids, overrides, problems)
+        b = _resolve(b_name, by_key, ids, overrides, problems)
+        if a is None or b is None:
+            continue
+        line = getattr(a_name, "line", None)
+        if a == b:
+            problems.append(
+                Problem(
+                    overrides.file,
+                    line,
+                    f"keep_apart: {str(a_name)!r} and {str(b_name)!r} are spellings of the same "
+                    "title and cannot be kept apart",
+                )
+            )
+            continue
+        components.forbid(a, b)
+        keep_pairs.append((a, b, line))
+    for group in overrides.merge:
+        resolved = [_resolve(name, by_key, ids, overrides, problems) for name in group]
+        members = sorted({i for i in resolved if i is not None})
+        if len(members) != len(resolved):
+            continue
+        for other in members[1:]:
+            edges.append(_Edge("override", members[0], other, None, None))
+            components.union(members[0], other)
+    for a, b, line in keep_pairs:
+        if components.find(a) == components.find(b):
+            problems.append(
+                Problem(
+                    overrides.file,
+                    line,
+                    f"keep_apart: {nodes[a].title!r} and {nodes[b].title!r} are also forced "
+                    "together by a merge override",
+                )
+            )
+
+    # Fuzzy candidates from blocking, and retitled candidates from identical abstracts.
+    proposals: dict[tuple[int, int], _Edge] = {}
+    for (i, j), score in sorted(_candidates(nodes).items()):
+        node_a, node_b = nodes[i], nodes[j]
+        reason = _title_verdict(node_a, node_b, score)
+        if reason is not None:
+            misses[(i, j)] = (score, reason)
+            continue
+        agree, abstract_score = _abstracts(node_a.abstract, node_b.abstract)
+        if not agree:
+            misses[(i, j)] = (score, "abstracts disagree")
+            continue
+        proposals[(i, j)] = _Edge("fuzzy", i, j, score, abstract_score)
+    same_abstract: dict[str, list[int]] = defaultdict(list)
+    for node in nodes:
+        if len(node.abstract) >= RETITLE_MIN_ABSTRACT_CHARS:
+            same_abstract[node.abstract].append(node.index)
+    for members in same_abstract.values():
+        for i, j in combinations(members, 2):  # node order, so i < j
+            if (i, j) in proposals:
+                continue
+            score = round(fuzz.ratio(nodes[i].key, nodes[j].key), 1)
+            misses.pop((i, j), None)
+            proposals[(i, j)] = _Edge("retitled", i, j, score, 100.0)
+
+    ordered = sorted(
+        proposals.values(),
+        key=lambda e: (_EDGE_ORDER[e.kind], -(e.title_score or 0.0), e.a, e.b),
+    )
+    for edge in ordered:
+        if components.blocked(edge.a, edge.b):
+            misses[(edge.a, edge.b)] = (edge.title_score or 0.0, "keep-apart override")
+            continue
+        if components.union(edge.a, edge.b):
+            edges.append(edge)
+
+    return _result(nodes, components, edges, misses, problems)
+
+
+def _result(
+    nodes: Sequence[_Node],
+    components: _Components,
+    edges: Sequence[_Edge],
+    misses: Mapping[tuple[int, int], tuple[float, str]],
+    problems: list[Problem],
+) -> DedupeResult:
+    groups: dict[int, list[int]] = defaultdict(list)
+    for node in nodes:
+        groups[components.find(node.index)].append(node.index)
+    adjacency: dict[int, list[tuple[int, _Edge]]] = defaultdict(list)
+    for edge in edges:
+        adjacency[edge.a].append((edge.b, edge))
+        adjacency[edge.b].append((edge.a, edge))
+
+    clusters: list[Cluster] = []
+    merges: list[MergeGroup] = []
+    for members in groups.values():
+        if len(members) == 1:
+            node = nodes[members[0]]
+            entries = node.entries
+            item = Cluster(
+                key=node.key,
+                title=node.title,
+                abstract=node.abstract,
+                aliases=_aliases(entries, node.title),
+                sources=tuple(e.source for e in entries),
+                keys=frozenset({node.key}),
+            )
+        else:
+            entries = [e for i in members for e in nodes[i].entries]
+            item = cluster(entries)
+        clusters.append(item)
+        if len(entries) > 1:
+            merges.append(_merge_group(item, members, nodes, adjacency))
+    clusters.sort(key=lambda c: (c.key, c.title))
+    merges.sort(key=lambda m: (m.key, m.title))
+
+    # The closest rejected pair of each pair of clusters, closest first.
+    closest: dict[tuple[int, int], NearMiss] = {}
+    for (i, j), (score, reason) in sorted(misses.items()):
+        ri, rj = components.find(i), components.find(j)
+        if ri == rj:
+            continue
+        a, b = sorted((nodes[i].title, nodes[j].title))
+        miss = NearMiss(a, b, score, 0.0, reason)
+        pair = (min(ri, rj), max(ri, rj))
+        if pair not in closest or _miss_order(miss) < _miss_order(closest[pair]):
+            closest[pair] = miss
+    near = sorted(closest.values(), key=_miss_order)
+    near = near[:MAX_NEAR_MISSES]
+    abstract_of = {node.title: node.abstract for node in nodes}
+    kept = tuple(
+        NearMiss(
+            m.title_a,
+            m.title_b,
+            m.title_score,
+            _abstracts(abstract_of[m.title_a], abstract_of[m.title_b])[1],
+            m.reason,
+        )
+        for m in near
+    )
+    return DedupeResult(
+        tuple(clusters),
+        tuple(merges),
+        kept,
+        _sorted_problems(problems),
+    )
+
+
+def _aliases(entries: Sequence[Entry], title: str) -> tuple[str, ...]:
+    if len(entries) == 1:
+        return ()
+    return tuple(dict.fromkeys(e.title for e in entries if e.title != title))
+
+
+def _miss_order(miss: NearMiss) -> tuple[float, str, str, str]:
+    return (-miss.title_score, miss.title_a, miss.title_b, miss.reason)
+
+
+def _sorted_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    return tuple(sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.message)))
+
+
+def _merge_group(
+    item: Cluster,
+    members: Sequence[int],
+    nodes: Sequence[_Node],
+    adjacency: Mapping[int, list[tuple[int, _Edge]]],
+) -> MergeGroup:
+    """How each spelling joined the group: a breadth-first walk from the canonical title."""
+    start = next(i for i in members if nodes[i].key == _key(item.title))
+    joined: dict[int, tuple[int, _Edge] | None] = {start: None}
+    queue = [start]
+    while queue:
+        current = queue.pop(0)
+        for other, edge in sorted(adjacency.get(current, []), key=lambda pair: pair[0]):
+            if other not in joined:
+                joined[other] = (current, edge)
+                queue.append(other)
+    spellings: list[Spelling] = []
+    for i in sorted(members, key=lambda i: (i != start, nodes[i].key)):
+        node = nodes[i]
+        by_title: dict[str, list[Source]] = defaultdict(list)
+        for entry in node.entries:
+            by_title[entry.title].append(entry.source)
+        for title in sorted(by_title, key=lambda t: (t != node.title, min(by_title[t]))):
+            sources = tuple(sorted(by_title[title]))
+            if title != node.title:
+                spellings.append(Spelling(title, sources, "exact", node.title))
+            elif i == start:
+                spellings.append(Spelling(title, sources, "canonical"))
+            else:
+                link = joined.get(i)
+                if link is None:  # unreachable: every member is joined by some edge
+                    spellings.append(Spelling(title, sources, "override"))
+                    continue
+                parent, edge = link
+                spellings.append(
+                    Spelling(
+                        title,
+                        sources,
+                        edge.kind,
+                        nodes[parent].title,
+                        edge.title_score,
+                        edge.abstract_score,
+                    )
+                )
+    return MergeGroup(item.key, item.title, tuple(spellings))

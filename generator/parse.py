@@ -91,9 +91,7 @@ def is_abstract_after(title: str, text: str) -> bool:
     """
     if not is_title_like(text):
         return True
-    return (
-        text.endswith(SENTENCE_END) and len(text) >= MIN_PROSE_CHARS and len(text) > len(title)
-    )
+    return text.endswith(SENTENCE_END) and len(text) >= MIN_PROSE_CHARS and len(text) > len(title)
 
 
 def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:

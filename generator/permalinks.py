@@ -140,34 +140,45 @@ class Assignment:
 
 
 def redirects_for(
-    assignment: Assignment, explicit: Mapping[str, str], file: str = REGISTRY_FILE
+    assignment: Assignment,
+    explicit: Mapping[str, str],
+    overrides_file: str = "overrides.yaml",
 ) -> tuple[dict[str, str], list[Problem]]:
     """Every published id without a page, mapped to the id of a paper that has one.
 
     Merged ids redirect to their survivor; retired ids to the target a curator gave in
-    ``explicit``. A retired id without one is a problem: its URL would break.
+    ``explicit`` (``redirects:`` in the overrides file). A retired id without one is a problem:
+    its URL would break. So is an explicit redirect that is not needed or leads nowhere; those
+    are reported at the override's line when the names carry one (``line`` attribute).
     """
     current = {p.id for p in assignment.papers}
+    retired = {row.id: row for row in assignment.retired}
     redirects = dict(assignment.moved)
     problems: list[Problem] = []
-    for row in assignment.retired:
-        target = explicit.get(row.id)
-        if target is None:
+    for old, target in sorted(explicit.items()):
+        line = getattr(target, "line", None)
+        if old not in retired:
+            why = "it still has a page" if old in current or old in redirects else "no such id"
             problems.append(
-                Problem(
-                    file,
-                    row.line or None,
-                    f"id {row.id!r} was published but no paper in data/ has it any more: "
-                    f"give its URL a new home under `redirects:` in data/overrides.yaml "
-                    f"({row.id}: <id of a current paper>)",
-                )
+                Problem(overrides_file, line, f"redirect of {old!r} is not needed: {why}")
             )
         elif target not in current:
             problems.append(
-                Problem(file, row.line or None, f"redirect of {row.id!r}: no paper {target!r}")
+                Problem(overrides_file, line, f"redirect of {old!r}: no current paper {target!r}")
             )
         else:
-            redirects[row.id] = target
+            redirects[old] = target
+    for row in assignment.retired:
+        if row.id not in explicit:
+            problems.append(
+                Problem(
+                    REGISTRY_FILE,
+                    row.line or None,
+                    f"id {row.id!r} was published but no paper in data/ has it any more: "
+                    f"give its URL a new home under `redirects:` in data/{overrides_file} "
+                    f"({row.id}: <id of a current paper>)",
+                )
+            )
     return dict(sorted(redirects.items())), problems
 
 

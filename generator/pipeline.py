@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.classify import classify
-from generator.dedupe import dedupe
+from generator.dedupe import DedupeResult, dedupe
 from generator.errors import InputError, Problem
 from generator.link import related_papers, related_topics
 from generator.model import Paper, Topic
 from generator.normalize import normalize
+from generator.overrides import OVERRIDES_FILE, load_overrides
 from generator.parse import listing_paths, read_listings
 from generator.permalinks import (
     REGISTRY_FILE,
@@ -25,7 +26,14 @@ from generator.permalinks import (
     parse_registry,
     redirects_for,
 )
-from generator.render import Account, render_site
+from generator.render import (
+    MERGE_REPORT,
+    PAPERS_DIR,
+    Account,
+    front_matter,
+    render_merge_report,
+    render_site,
+)
 from generator.search import render_search
 from generator.taxonomy import load_taxonomy
 from generator.write import WriteReport, write_atomic, write_docs
@@ -47,6 +55,8 @@ class Plan:
     """Entries that were read but could not be used (warnings), listed in the account."""
     redirects: Mapping[str, str] = field(default_factory=dict)
     """Published ids without a page of their own -> id of the paper that holds them now."""
+    dedupe: DedupeResult | None = None
+    """How entries were merged, for the merge report."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +88,21 @@ def make_plan(data_dir: Path, *, strict: bool = False) -> Plan:
     entries, problems = read_listings(data_dir)
     topics, taxonomy_problems = load_taxonomy(data_dir / TAXONOMY_FILE, TAXONOMY_FILE)
     rows, registry_problems = read_registry(data_dir)
-    problems += taxonomy_problems + registry_problems
+    overrides, override_problems = load_overrides(data_dir / OVERRIDES_FILE, OVERRIDES_FILE)
+    problems += taxonomy_problems + registry_problems + override_problems
     errors = [p for p in problems if strict or not p.warning]
     if errors:
         raise InputError(errors)
     rejected = sorted((p for p in problems if p.warning), key=lambda p: p.sort_key)
 
-    assignment = assign_ids(dedupe(normalize(entries)), rows)
+    merged = dedupe(normalize(entries), overrides, ids={row.id: row.key for row in rows})
+    if merged.problems:
+        raise InputError(merged.problems)
+    assignment = assign_ids(merged.clusters, rows)
     papers, new_rows = list(assignment.papers), assignment.new_rows
-    redirects, redirect_problems = redirects_for(assignment, {})
+    redirects, redirect_problems = redirects_for(
+        assignment, dict(overrides.redirects), OVERRIDES_FILE
+    )
     if redirect_problems:
         raise InputError(redirect_problems)
     papers = related_papers(classify(papers, topics))
@@ -100,6 +116,8 @@ def make_plan(data_dir: Path, *, strict: bool = False) -> Plan:
         unsorted=sum(1 for p in papers if not p.topics),
     )
     files = render_site(papers, topics, related_topics(papers), account, rejected, redirects)
+    report = render_merge_report(merged, {p.key: p.id for p in papers}, f"{PAPERS_DIR}/")
+    files[MERGE_REPORT] = front_matter("Merge report") + report
     files = dict(sorted((files | render_search(papers, topics)).items()))
     return Plan(
         tuple(papers),
@@ -110,6 +128,7 @@ def make_plan(data_dir: Path, *, strict: bool = False) -> Plan:
         account,
         tuple(rejected),
         redirects,
+        merged,
     )
 
 

@@ -17,9 +17,10 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from generator.dedupe import DedupeResult
 from generator.errors import Problem
 from generator.model import UNSORTED, Paper, Topic
 
@@ -36,6 +37,7 @@ HOME_PAGE = "index.md"
 TOPICS_INDEX = f"{TOPICS_DIR}/index.md"
 ALL_PAPERS = f"{PAPERS_DIR}/index.md"
 PAPERS_JSON = "papers.json"
+MERGE_REPORT = "merges.md"
 
 #: ASCII punctuation that never starts markup in any position once its neighbours are escaped.
 _SAFE_PUNCTUATION = frozenset(" ,;?%/.'")
@@ -206,6 +208,7 @@ def render_home(account: Account) -> str:
         f"- Browse by [topic]({TOPICS_INDEX})",
         f"- Every paper, [A–Z]({ALL_PAPERS})",
         f"- The whole knowledge base as data: [papers.json]({PAPERS_JSON})",
+        f"- How duplicate entries were merged: [merge report]({MERGE_REPORT})",
         "",
         "## In figures",
         "",
@@ -214,6 +217,61 @@ def render_home(account: Account) -> str:
         *[f"| {label} | {value:,} |" for label, value in rows],
         "",
     ]
+    return "\n".join(lines)
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}"
+
+
+def render_merge_report(
+    result: DedupeResult,
+    paper_ids: Mapping[str, str],
+    prefix: str,
+    escape: Callable[[str], str] = text,
+) -> str:
+    """Every merged group with its spellings, sources and scores; the closest pairs kept apart.
+
+    ``paper_ids`` maps a group's key to its paper id; links start with ``prefix`` (the path
+    from the report to the papers folder), or are left out when ``prefix`` is empty (terminal).
+    ``escape`` makes untrusted text inert; a terminal report passes ``str`` to print it as is.
+    """
+    spellings = sum(len(g.spellings) for g in result.merges)
+    lines = [
+        "# Merge report",
+        "",
+        f"{len(result.merges)} papers were read more than once or under more than one spelling "
+        f"({spellings} spellings); {len(result.kept_apart)} close pairs were kept apart. Scores "
+        "are similarity ratios from 0 to 100 (title / abstract). Overrides: "
+        "data/overrides.yaml.",
+        "",
+        "## Merged",
+        "",
+    ]
+    for group in result.merges:
+        pid = paper_ids.get(group.key, "")
+        heading = _link(group.title, f"{prefix}{pid}.md") if prefix and pid else escape(group.title)
+        lines += [f"### {heading}", "", "| Spelling | How | Title | Abstract | Sources |"]
+        lines.append("| --- | --- | --: | --: | --- |")
+        for sp in group.spellings:
+            where = ", ".join(f"{s.file}:{s.line}" for s in sp.sources)
+            lines.append(
+                f"| {escape(sp.title)} | {sp.how} | {_score(sp.title_score)} | "
+                f"{_score(sp.abstract_score)} | {escape(where)} |"
+            )
+        lines.append("")
+    lines += ["## Kept apart", ""]
+    if result.kept_apart:
+        lines += ["| Title | Title | Title score | Abstract score | Why |"]
+        lines.append("| --- | --- | --: | --: | --- |")
+        lines += [
+            f"| {escape(m.title_a)} | {escape(m.title_b)} | {_score(m.title_score)} | "
+            f"{_score(m.abstract_score)} | {escape(m.reason)} |"
+            for m in result.kept_apart
+        ]
+    else:
+        lines.append("No pair of different papers came close enough to be a candidate.")
+    lines.append("")
     return "\n".join(lines)
 
 

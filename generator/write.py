@@ -22,6 +22,7 @@ from generator.errors import WriteError
 from generator.render import (
     HOME_PAGE,
     MARKER_TOKEN,
+    MERGE_REPORT,
     PAPERS_DIR,
     PAPERS_JSON,
     SEARCH_DIR,
@@ -31,7 +32,7 @@ from generator.render import (
 #: Folders of ``docs/`` that hold generated files (hand-written files there are still kept).
 GENERATED_DIRS = (PAPERS_DIR, TOPICS_DIR, SEARCH_DIR)
 #: Generated files outside those folders.
-GENERATED_FILES = (HOME_PAGE, PAPERS_JSON)
+GENERATED_FILES = (HOME_PAGE, MERGE_REPORT, PAPERS_JSON)
 #: The marker must appear within this many bytes of the start of a file.
 MARKER_WINDOW = 1024
 

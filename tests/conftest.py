@@ -63,7 +63,7 @@ def make_tree(tmp_path: Path) -> MakeTree:
 
 
 #: Generated output in docs/: never copied into a test project.
-GENERATED = ("papers", "topics", "search", "index.md", "papers.json")
+GENERATED = ("papers", "topics", "search", "index.md", "merges.md", "papers.json")
 
 
 def copy_site_config(target: Path) -> None:

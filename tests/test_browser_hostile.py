@@ -65,7 +65,12 @@ def page(site: Path) -> Iterator[tuple[Any, list[str], list[str]]]:
 
         context.route("**/*", route)
         tab = context.new_page()
-        tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+        def on_dialog(dialog: Any) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        tab.on("dialog", on_dialog)
         try:
             yield tab, dialogs, foreign
         finally:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import html as html_module
 import unicodedata
 from html.parser import HTMLParser
+from typing import Any
 
 import markdown
-from hypothesis import given, settings
+import pytest
+from conftest import ROOT
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.model import Paper, Source
@@ -172,3 +175,48 @@ def test_arbitrary_titles_give_safe_bounded_ids_and_keys(title: str) -> None:
     assert cleaned == " ".join(cleaned.split())
     if cleaned:
         assert title_key(cleaned)
+
+
+@pytest.fixture(scope="module")
+def mkdocs_config() -> Any:
+    from mkdocs.config import load_config
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does first
+    return config
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(title=UNTRUSTED, abstract=UNTRUSTED)
+def test_the_html_mkdocs_makes_from_a_paper_page_has_no_element_from_the_input(
+    mkdocs_config: Any, title: str, abstract: str
+) -> None:
+    """Rendered by MkDocs itself (its Markdown setup from mkdocs.yml, its link processing)."""
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
+
+    paper = Paper(
+        id="p",
+        key="p",
+        title=clean_title(title) or "t",
+        abstract=clean_text(abstract) or "a",
+        aliases=(),
+        sources=(Source("listings/x.txt", 1, None),),
+    )
+    source = File.generated(mkdocs_config, "papers/p.md", content=render_paper(paper, {}, {}))
+    topic = File.generated(mkdocs_config, "topics/unsorted.md", content="# Unsorted\n")
+    page = Page(None, source, mkdocs_config)
+    page.read_source(mkdocs_config)
+    page.render(mkdocs_config, Files([source, topic]))
+    assert html_module.unescape(page.title) == " ".join(paper.title.split())
+    parser = Tags()
+    assert page.content is not None
+    parser.feed(page.content)
+    for tag, attrs in parser.tags:
+        assert tag in {"h1", "h2", "p", "strong", "a", "table", "thead", "tbody", "tr", "th", "td"}
+        for name, value in attrs:
+            assert name in ("href", "id", "style"), (tag, name)
+            if name == "href":
+                assert value == "../topics/unsorted.html"

@@ -24,11 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import Problem
-from generator.taxonomy import _TAG, _kind, _line
+from generator.yamlcheck import TAG, Checker, compose, is_string, kind, line
 
 __all__ = ["NO_OVERRIDES", "Name", "Overrides", "load_overrides", "parse_overrides"]
 
@@ -65,24 +64,17 @@ class Overrides:
 NO_OVERRIDES = Overrides()
 
 
-class _Checker:
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.problems: list[Problem] = []
-
-    def problem(self, node: Node | None, message: str) -> None:
-        self.problems.append(Problem(self.file, None if node is None else _line(node), message))
-
+class _Checker(Checker):
     def names(self, node: Node, what: str, exactly: int | None) -> tuple[Name, ...] | None:
         need = "2 names" if exactly == 2 else "at least 2 names"
         if not isinstance(node, SequenceNode):
-            self.problem(node, f"{what} must be a list of {need}, got {_kind(node)}")
+            self.problem(node, f"{what} must be a list of {need}, got {kind(node)}")
             return None
         result: list[Name] = []
         ok = True
         for number, item in enumerate(node.value, start=1):
-            if not (isinstance(item, ScalarNode) and item.tag == _TAG + "str"):
-                self.problem(item, f"{what} item {number} must be a string, got {_kind(item)}")
+            if not is_string(item):
+                self.problem(item, f"{what} item {number} must be a string, got {kind(item)}")
                 ok = False
                 continue
             text = " ".join(str(item.value).split())
@@ -90,7 +82,7 @@ class _Checker:
                 self.problem(item, f"{what} item {number} must not be empty")
                 ok = False
                 continue
-            result.append(Name(text, _line(item)))
+            result.append(Name(text, line(item)))
         count = len(node.value)
         if (exactly is not None and count != exactly) or count < 2:
             self.problem(node, f"{what} must list {need}, got {count}")
@@ -102,7 +94,7 @@ class _Checker:
 
     def groups(self, node: Node, key: str, exactly: int | None) -> list[tuple[Name, ...]]:
         if not isinstance(node, SequenceNode):
-            self.problem(node, f"{key!r} must be a list of lists of names, got {_kind(node)}")
+            self.problem(node, f"{key!r} must be a list of lists of names, got {kind(node)}")
             return []
         found: list[tuple[Name, ...]] = []
         for number, item in enumerate(node.value, start=1):
@@ -113,19 +105,17 @@ class _Checker:
 
     def redirects(self, node: Node) -> list[tuple[Name, Name]]:
         if not isinstance(node, MappingNode):
-            self.problem(
-                node, f"'redirects' must be a mapping of old id: new id, got {_kind(node)}"
-            )
+            self.problem(node, f"'redirects' must be a mapping of old id: new id, got {kind(node)}")
             return []
         found: list[tuple[Name, Name]] = []
         seen: set[str] = set()
         for key_node, value_node in node.value:
             pair = []
             for item in (key_node, value_node):
-                if not (isinstance(item, ScalarNode) and item.tag == _TAG + "str" and item.value):
-                    self.problem(item, f"'redirects' ids must be strings, got {_kind(item)}")
+                if not (is_string(item) and item.value):
+                    self.problem(item, f"'redirects' ids must be strings, got {kind(item)}")
                     break
-                pair.append(Name(str(item.value).strip(), _line(item)))
+                pair.append(Name(str(item.value).strip(), line(item)))
             else:
                 if pair[0] in seen:
                     self.problem(key_node, f"'redirects' lists {pair[0]!r} twice")
@@ -142,21 +132,10 @@ class _Checker:
                 root,
                 "the top level must be a mapping with the keys 'merge', 'keep_apart' and/or "
                 "'redirects', "
-                f"got {_kind(root)}",
+                f"got {kind(root)}",
             )
             return Overrides(file=self.file)
-        keys: dict[str, Node] = {}
-        for key_node, value_node in root.value:
-            if not (isinstance(key_node, ScalarNode) and key_node.tag == _TAG + "str"):
-                self.problem(key_node, f"keys must be strings, got {_kind(key_node)}")
-                continue
-            key = str(key_node.value)
-            if key in keys:
-                self.problem(key_node, f"duplicate key {key!r}")
-            elif key not in _TOP_KEYS:
-                self.problem(key_node, f"unknown key {key!r} (allowed: {', '.join(_TOP_KEYS)})")
-            else:
-                keys[key] = value_node
+        keys = self.mapping(root, "", _TOP_KEYS)
         merge: list[tuple[Name, ...]] = []
         keep: list[tuple[str, str]] = []
         if "merge" in keys and not _is_null(keys["merge"]):
@@ -172,7 +151,7 @@ class _Checker:
 
 
 def _is_null(node: Node) -> bool:
-    return isinstance(node, ScalarNode) and node.tag == _TAG + "null"
+    return isinstance(node, ScalarNode) and node.tag == TAG + "null"
 
 
 def parse_overrides(text: str, file: str) -> tuple[Overrides, list[Problem]]:
@@ -180,15 +159,9 @@ def parse_overrides(text: str, file: str) -> tuple[Overrides, list[Problem]]:
 
     ``file`` is the name problems are reported under (e.g. ``overrides.yaml``).
     """
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = None if mark is None else int(mark.line) + 1
-        reason = exc.problem or exc.context or "cannot be parsed"
-        return Overrides(file=file), [Problem(file, line, f"invalid YAML: {reason}")]
-    except yaml.YAMLError as exc:
-        return Overrides(file=file), [Problem(file, None, f"invalid YAML: {exc}")]
+    root, problems = compose(text, file)
+    if problems:
+        return Overrides(file=file), problems
     checker = _Checker(file)
     overrides = checker.document(root)
     return overrides, checker.problems

@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from slugify import slugify
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -18,6 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from generator.classify import phrase_error
 from generator.errors import Problem
 from generator.model import UNSORTED, Rule, Topic
+from generator.yamlcheck import TAG, Checker, compose, is_string, kind, line
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_SLUG = 60
@@ -26,40 +26,14 @@ DEFAULT_MIN_ABSTRACT_HITS = 2
 _TOP_KEYS = ("topics",)
 _TOPIC_KEYS = ("description", "match", "name", "slug")
 _MATCH_KEYS = ("abstract", "exclude", "min_abstract_hits", "title")
-_TAG = "tag:yaml.org,2002:"
-_KINDS = {
-    "str": "a string",
-    "int": "an integer",
-    "float": "a number",
-    "bool": "a boolean",
-    "null": "null",
-    "timestamp": "a date",
-    "binary": "binary data",
-}
 
 
-def _line(node: Node) -> int:
-    return int(node.start_mark.line) + 1
-
-
-def _kind(node: Node) -> str:
-    if isinstance(node, MappingNode):
-        return "a mapping"
-    if isinstance(node, SequenceNode):
-        return "a list"
-    return _KINDS.get(node.tag.removeprefix(_TAG), f"a value tagged {node.tag}")
-
-
-class _Checker:
-    """Walks the composed node tree, collecting problems."""
+class _Checker(Checker):
+    """Walks the taxonomy's node tree, collecting problems."""
 
     def __init__(self, file: str) -> None:
-        self.file = file
-        self.problems: list[Problem] = []
+        super().__init__(file)
         self.constructor = SafeConstructor()
-
-    def problem(self, node: Node | None, message: str) -> None:
-        self.problems.append(Problem(self.file, None if node is None else _line(node), message))
 
     def value(self, node: Node) -> Any:
         try:
@@ -68,33 +42,15 @@ class _Checker:
             self.problem(node, f"invalid value: {exc.problem}")
             return None
 
-    def mapping(self, node: MappingNode, where: str, allowed: tuple[str, ...]) -> dict[str, Node]:
-        """The mapping's string keys -> value nodes; reports unknown and duplicate keys."""
-        found: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            if not (isinstance(key_node, ScalarNode) and key_node.tag == _TAG + "str"):
-                self.problem(key_node, f"{where}keys must be strings, got {_kind(key_node)}")
-                continue
-            key = str(key_node.value)
-            if key in found:
-                self.problem(key_node, f"{where}duplicate key {key!r}")
-            elif key not in allowed:
-                self.problem(
-                    key_node, f"{where}unknown key {key!r} (allowed: {', '.join(allowed)})"
-                )
-            else:
-                found[key] = value_node
-        return found
-
     def string(self, node: Node, what: str) -> str | None:
-        if isinstance(node, ScalarNode) and node.tag == _TAG + "str":
+        if is_string(node):
             return str(node.value)
-        self.problem(node, f"{what} must be a string, got {_kind(node)}")
+        self.problem(node, f"{what} must be a string, got {kind(node)}")
         return None
 
     def phrases(self, node: Node, what: str) -> tuple[str, ...] | None:
         if not isinstance(node, SequenceNode):
-            self.problem(node, f"{what} must be a list of strings, got {_kind(node)}")
+            self.problem(node, f"{what} must be a list of strings, got {kind(node)}")
             return None
         result: list[str] = []
         ok = True
@@ -113,7 +69,7 @@ class _Checker:
 
     def rule(self, node: Node, where: str) -> Rule | None:
         if not isinstance(node, MappingNode):
-            self.problem(node, f"{where}'match' must be a mapping, got {_kind(node)}")
+            self.problem(node, f"{where}'match' must be a mapping, got {kind(node)}")
             return None
         before = len(self.problems)
         keys = self.mapping(node, f"{where}'match': ", _MATCH_KEYS)
@@ -125,8 +81,8 @@ class _Checker:
         if "min_abstract_hits" in keys:
             hits_node = keys["min_abstract_hits"]
             what = f"{where}'match.min_abstract_hits'"
-            if not (isinstance(hits_node, ScalarNode) and hits_node.tag == _TAG + "int"):
-                self.problem(hits_node, f"{what} must be an integer, got {_kind(hits_node)}")
+            if not (isinstance(hits_node, ScalarNode) and hits_node.tag == TAG + "int"):
+                self.problem(hits_node, f"{what} must be an integer, got {kind(hits_node)}")
             else:
                 value = self.value(hits_node)
                 if isinstance(value, int) and value >= 1:
@@ -144,14 +100,14 @@ class _Checker:
     def topic(self, node: Node, number: int) -> tuple[Topic, dict[str, int]] | None:
         """One topic and the lines of its name and slug, or ``None`` if it has problems."""
         if not isinstance(node, MappingNode):
-            self.problem(node, f"topic #{number} must be a mapping, got {_kind(node)}")
+            self.problem(node, f"topic #{number} must be a mapping, got {kind(node)}")
             return None
         before = len(self.problems)
         name_node = next(
             (v for k, v in node.value if isinstance(k, ScalarNode) and k.value == "name"), None
         )
         name = None
-        if isinstance(name_node, ScalarNode) and name_node.tag == _TAG + "str":
+        if is_string(name_node):
             name = str(name_node.value).strip() or None
         where = f"topic {name!r}: " if name else f"topic #{number}: "
         keys = self.mapping(node, where, _TOPIC_KEYS)
@@ -167,7 +123,7 @@ class _Checker:
                 elif text is not None:
                     texts[key] = text.strip()
         rule = self.rule(keys["match"], where) if "match" in keys else None
-        slug_line = _line(keys["slug"]) if "slug" in keys else _line(node)
+        slug_line = line(keys["slug"]) if "slug" in keys else line(node)
         slug = texts.get("slug")
         if slug is None and "slug" not in keys and name is not None:
             slug = slugify(name)
@@ -195,7 +151,7 @@ class _Checker:
         if len(self.problems) > before or rule is None or slug is None or name is None:
             return None
         topic = Topic(slug=slug, name=name, description=texts["description"], rule=rule)
-        name_line = _line(keys["name"])
+        name_line = line(keys["name"])
         return topic, {"name": name_line, "slug": slug_line}
 
     def document(self, root: Node | None) -> list[Topic]:
@@ -204,7 +160,7 @@ class _Checker:
             return []
         if not isinstance(root, MappingNode):
             self.problem(
-                root, f"the top level must be a mapping with the key 'topics', got {_kind(root)}"
+                root, f"the top level must be a mapping with the key 'topics', got {kind(root)}"
             )
             return []
         keys = self.mapping(root, "", _TOP_KEYS)
@@ -213,7 +169,7 @@ class _Checker:
             return []
         topics_node = keys["topics"]
         if not isinstance(topics_node, SequenceNode):
-            self.problem(topics_node, f"'topics' must be a list, got {_kind(topics_node)}")
+            self.problem(topics_node, f"'topics' must be a list, got {kind(topics_node)}")
             return []
         topics: list[Topic] = []
         seen: dict[str, dict[str, tuple[str, int]]] = {"name": {}, "slug": {}}
@@ -250,15 +206,9 @@ def parse_taxonomy(text: str, file: str) -> tuple[list[Topic], list[Problem]]:
 
     ``file`` is the name problems are reported under (e.g. ``data/topics.yaml``).
     """
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = None if mark is None else int(mark.line) + 1
-        reason = exc.problem or exc.context or "cannot be parsed"
-        return [], [Problem(file, line, f"invalid YAML: {reason}")]
-    except yaml.YAMLError as exc:
-        return [], [Problem(file, None, f"invalid YAML: {exc}")]
+    root, problems = compose(text, file)
+    if problems:
+        return [], problems
     checker = _Checker(file)
     topics = checker.document(root)
     return topics, checker.problems

@@ -1,0 +1,84 @@
+"""Strict, located validation of the YAML files in ``data/`` (taxonomy, overrides).
+
+Files are composed into a node tree (not loaded), so every problem can name the 1-based line of
+the node it is about, and a :class:`Checker` collects every problem instead of stopping at the
+first, as MkDocs' config validation does.
+"""
+
+from __future__ import annotations
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator.errors import Problem
+
+TAG = "tag:yaml.org,2002:"
+_KINDS = {
+    "str": "a string",
+    "int": "an integer",
+    "float": "a number",
+    "bool": "a boolean",
+    "null": "null",
+    "timestamp": "a date",
+    "binary": "binary data",
+}
+
+
+def line(node: Node) -> int:
+    """The 1-based line a node starts on."""
+    return int(node.start_mark.line) + 1
+
+
+def kind(node: Node) -> str:
+    """What a node is, in words, for messages such as "got a list"."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    return _KINDS.get(node.tag.removeprefix(TAG), f"a value tagged {node.tag}")
+
+
+def is_string(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == TAG + "str"
+
+
+def compose(text: str, file: str) -> tuple[Node | None, list[Problem]]:
+    """The node tree of ``text``, or a located problem when it is not valid YAML."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader), []
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = None if mark is None else int(mark.line) + 1
+        reason = exc.problem or exc.context or "cannot be parsed"
+        return None, [Problem(file, where, f"invalid YAML: {reason}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(file, None, f"invalid YAML: {exc}")]
+
+
+class Checker:
+    """Walks a composed node tree, collecting problems located at their nodes."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def problem(self, node: Node | None, message: str) -> None:
+        self.problems.append(Problem(self.file, None if node is None else line(node), message))
+
+    def mapping(self, node: MappingNode, where: str, allowed: tuple[str, ...]) -> dict[str, Node]:
+        """The mapping's string keys -> value nodes; reports unknown and duplicate keys."""
+        found: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            if not is_string(key_node):
+                self.problem(key_node, f"{where}keys must be strings, got {kind(key_node)}")
+                continue
+            key = str(key_node.value)
+            if key in found:
+                self.problem(key_node, f"{where}duplicate key {key!r}")
+            elif key not in allowed:
+                self.problem(
+                    key_node, f"{where}unknown key {key!r} (allowed: {', '.join(allowed)})"
+                )
+            else:
+                found[key] = value_node
+        return found

@@ -7,6 +7,8 @@ first, as MkDocs' config validation does.
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -38,7 +40,8 @@ def kind(node: Node) -> str:
     return _KINDS.get(node.tag.removeprefix(TAG), f"a value tagged {node.tag}")
 
 
-def is_string(node: Node) -> bool:
+def is_string(node: Node | None) -> TypeGuard[ScalarNode]:
+    """Whether a node is a plain string scalar."""
     return isinstance(node, ScalarNode) and node.tag == TAG + "str"
 
 

@@ -17,7 +17,7 @@ from generator import __version__
 from generator.diff import Snapshot, compare, format_changes, read_base_data
 from generator.errors import BuildError, InputError, PaperkbError
 from generator.permalinks import REGISTRY_FILE
-from generator.pipeline import Result, generate, make_plan
+from generator.pipeline import Result, generate, make_plan, write_plan
 from generator.render import render_merge_report
 
 EXIT_OK = 0
@@ -99,7 +99,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             + (f"\n  ... and {more} more" if more > 0 else "")
             + "\nrun `paperkb generate` and commit the registry with your change"
         )
-    print_account(generate(data, docs, strict=True))
+    print_account(write_plan(plan, data, docs))
     with tempfile.TemporaryDirectory(prefix="paperkb-check-") as tmp:
         mkdocs_build(config, Path(tmp) / "site")
     print("  check: data valid, registry up to date, strict build clean")

@@ -134,7 +134,11 @@ def make_plan(data_dir: Path, *, strict: bool = False) -> Plan:
 
 def generate(data_dir: Path, docs_dir: Path, *, strict: bool = False) -> Result:
     """Plan, then write ``docs/`` and append new ids to the permalink registry."""
-    plan = make_plan(data_dir, strict=strict)
+    return write_plan(make_plan(data_dir, strict=strict), data_dir, docs_dir)
+
+
+def write_plan(plan: Plan, data_dir: Path, docs_dir: Path) -> Result:
+    """Write a plan made from ``data_dir``: ``docs/``, then the registry's new rows."""
     report = write_docs(docs_dir, plan.files)
     if plan.new_rows:
         registry = format_registry([*plan.registry, *plan.new_rows])

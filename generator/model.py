@@ -7,6 +7,14 @@ after deduplication, with every entry that spelled it; ``Topic`` comes from the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+Origin = Literal["record", "api", "listing"]
+"""What kind of input an entry was read from: a hand-written YAML record (``record``), the Hub's
+daily papers API JSON (``api``) or a listing's text (``listing``)."""
+
+#: Field precedence when entries of one paper disagree: lower wins.
+PRECEDENCE: dict[Origin, int] = {"record": 0, "api": 1, "listing": 2}
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -19,12 +27,34 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class Metadata:
+    """What structured records know beyond title and abstract; listings know none of it.
+
+    ``arxiv`` is the arXiv id without a version (``2401.04081``); ``authors`` are names as
+    written; ``published`` is an ISO date (``YYYY-MM-DD``); ``topics`` are topic slugs a curator
+    pinned the paper to; ``note`` is a curator's remark. Unknown fields are ``None`` / empty.
+    """
+
+    arxiv: str | None = None
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    upvotes: int | None = None
+    note: str | None = None
+    topics: tuple[str, ...] = ()
+
+
+NO_METADATA = Metadata()
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
-    """One title / abstract pair from one listing."""
+    """One title / abstract pair from one listing or structured record."""
 
     title: str
     abstract: str
     source: Source
+    origin: Origin = "listing"
+    meta: Metadata = NO_METADATA
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +74,8 @@ class Paper:
     sources: tuple[Source, ...]
     topics: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    meta: Metadata = NO_METADATA
+    """Combined from the paper's entries by :data:`PRECEDENCE` (see :mod:`generator.dedupe`)."""
 
     @property
     def dates(self) -> tuple[str, ...]:

@@ -6,7 +6,8 @@ every problem in every file before anything is written. ``generate`` writes a pl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,17 @@ from generator.taxonomy import load_taxonomy
 from generator.write import WriteReport, write_atomic, write_docs
 
 TAXONOMY_FILE = "topics.yaml"
+
+#: The stages of a run, in order, as reported to a :data:`StageHook`.
+STAGES = ("parse", "normalize", "dedupe", "classify", "link", "render", "write")
+
+StageHook = Callable[[str], AbstractContextManager[object]]
+"""Called with a stage name from :data:`STAGES`; the run executes that stage inside the
+returned context manager. Benchmarks time stages with it; the default does nothing."""
+
+
+def no_hook(name: str) -> AbstractContextManager[object]:
+    return nullcontext()
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +89,7 @@ def read_registry(data_dir: Path) -> tuple[list[Row], list[Problem]]:
     return parse_registry(text, REGISTRY_FILE)
 
 
-def make_plan(data_dir: Path, *, strict: bool = False) -> Plan:
+def make_plan(data_dir: Path, *, strict: bool = False, stage: StageHook = no_hook) -> Plan:
     """Read and check every input under ``data_dir``; compute every generated file.
 
     Errors stop the run with every problem listed. Warnings reject single entries and are
@@ -85,27 +97,35 @@ def make_plan(data_dir: Path, *, strict: bool = False) -> Plan:
     """
     if not data_dir.is_dir():
         raise InputError([Problem(data_dir.as_posix(), None, "data directory does not exist")])
-    entries, problems = read_listings(data_dir)
-    topics, taxonomy_problems = load_taxonomy(data_dir / TAXONOMY_FILE, TAXONOMY_FILE)
-    rows, registry_problems = read_registry(data_dir)
-    overrides, override_problems = load_overrides(data_dir / OVERRIDES_FILE, OVERRIDES_FILE)
+    with stage("parse"):
+        entries, problems = read_listings(data_dir)
+        topics, taxonomy_problems = load_taxonomy(data_dir / TAXONOMY_FILE, TAXONOMY_FILE)
+        rows, registry_problems = read_registry(data_dir)
+        overrides, override_problems = load_overrides(data_dir / OVERRIDES_FILE, OVERRIDES_FILE)
     problems += taxonomy_problems + registry_problems + override_problems
     errors = [p for p in problems if strict or not p.warning]
     if errors:
         raise InputError(errors)
     rejected = sorted((p for p in problems if p.warning), key=lambda p: p.sort_key)
 
-    merged = dedupe(normalize(entries), overrides, ids={row.id: row.key for row in rows})
-    if merged.problems:
-        raise InputError(merged.problems)
-    assignment = assign_ids(merged.clusters, rows)
-    papers, new_rows = list(assignment.papers), assignment.new_rows
-    redirects, redirect_problems = redirects_for(
-        assignment, dict(overrides.redirects), OVERRIDES_FILE
-    )
-    if redirect_problems:
-        raise InputError(redirect_problems)
-    papers = related_papers(classify(papers, topics))
+    with stage("normalize"):
+        normalized = normalize(entries)
+    with stage("dedupe"):
+        merged = dedupe(normalized, overrides, ids={row.id: row.key for row in rows})
+        if merged.problems:
+            raise InputError(merged.problems)
+        assignment = assign_ids(merged.clusters, rows)
+        papers, new_rows = list(assignment.papers), assignment.new_rows
+        redirects, redirect_problems = redirects_for(
+            assignment, dict(overrides.redirects), OVERRIDES_FILE
+        )
+        if redirect_problems:
+            raise InputError(redirect_problems)
+    with stage("classify"):
+        papers = classify(papers, topics)
+    with stage("link"):
+        papers = related_papers(papers)
+        topic_links = related_topics(papers)
     account = Account(
         listings=len(listing_paths(data_dir)),
         entries=len(entries) + len(rejected),
@@ -115,10 +135,11 @@ def make_plan(data_dir: Path, *, strict: bool = False) -> Plan:
         topics=len(topics),
         unsorted=sum(1 for p in papers if not p.topics),
     )
-    files = render_site(papers, topics, related_topics(papers), account, rejected, redirects)
-    report = render_merge_report(merged, {p.key: p.id for p in papers}, f"{PAPERS_DIR}/")
-    files[MERGE_REPORT] = front_matter("Merge report") + report
-    files = dict(sorted((files | render_search(papers, topics)).items()))
+    with stage("render"):
+        files = render_site(papers, topics, topic_links, account, rejected, redirects)
+        report = render_merge_report(merged, {p.key: p.id for p in papers}, f"{PAPERS_DIR}/")
+        files[MERGE_REPORT] = front_matter("Merge report") + report
+        files = dict(sorted((files | render_search(papers, topics)).items()))
     return Plan(
         tuple(papers),
         tuple(topics),
@@ -132,15 +153,18 @@ def make_plan(data_dir: Path, *, strict: bool = False) -> Plan:
     )
 
 
-def generate(data_dir: Path, docs_dir: Path, *, strict: bool = False) -> Result:
+def generate(
+    data_dir: Path, docs_dir: Path, *, strict: bool = False, stage: StageHook = no_hook
+) -> Result:
     """Plan, then write ``docs/`` and append new ids to the permalink registry."""
-    return write_plan(make_plan(data_dir, strict=strict), data_dir, docs_dir)
+    return write_plan(make_plan(data_dir, strict=strict, stage=stage), data_dir, docs_dir, stage)
 
 
-def write_plan(plan: Plan, data_dir: Path, docs_dir: Path) -> Result:
+def write_plan(plan: Plan, data_dir: Path, docs_dir: Path, stage: StageHook = no_hook) -> Result:
     """Write a plan made from ``data_dir``: ``docs/``, then the registry's new rows."""
-    report = write_docs(docs_dir, plan.files)
-    if plan.new_rows:
-        registry = format_registry([*plan.registry, *plan.new_rows])
-        write_atomic(data_dir / REGISTRY_FILE, registry.encode("utf-8"))
+    with stage("write"):
+        report = write_docs(docs_dir, plan.files)
+        if plan.new_rows:
+            registry = format_registry([*plan.registry, *plan.new_rows])
+            write_atomic(data_dir / REGISTRY_FILE, registry.encode("utf-8"))
     return Result(plan, report, bool(plan.new_rows))

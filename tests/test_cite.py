@@ -1,0 +1,219 @@
+"""Citations: only known fields, and no title or name can break out of its BibTeX value."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.cite import arxiv_url, bibtex, citation_meta, cite_key, hub_url
+from generator.model import Metadata, Paper
+
+FULL = Metadata(
+    arxiv="1706.03762",
+    authors=("Ashish Vaswani", "Noam Shazeer", "Niki Parmar"),
+    published="2017-06-12",
+    upvotes=42,
+    note="A classic.",
+)
+
+
+def paper(title: str = "Attention Is All You Need", meta: Metadata = FULL) -> Paper:
+    return Paper("attention-is-all-you-need", "key", title, "abs", (), (), meta=meta)
+
+
+def fields(entry: str) -> dict[str, str]:
+    """Field name -> braced value of a one-field-per-line entry, checking the layout."""
+    lines = entry.split("\n")
+    assert re.fullmatch(r"@misc\{[a-z0-9-]+,", lines[0])
+    assert lines[-2:] == ["}", ""]
+    found = {}
+    for i, line in enumerate(lines[1:-2]):
+        comma = "," if i < len(lines) - 4 else ""
+        match = re.fullmatch(r"  ([a-zA-Z]+) = \{(.*)\}" + comma, line)
+        assert match, line
+        found[match[1]] = match[2]
+    return found
+
+
+_UNESCAPE = {
+    "textbackslash": "\\",
+    "textbraceleft": "{",
+    "textbraceright": "}",
+    "textasciitilde": "~",
+    "textasciicircum": "^",
+    "textasciigrave": "`",
+}
+
+
+def unlatex(value: str) -> str:
+    """Undo the escaping: every backslash in a value starts one of our escapes."""
+    return re.sub(
+        r"\\(?:([a-z]+)\{\}|([%&$#_]))",
+        lambda m: _UNESCAPE[m[1]] if m[1] else m[2],
+        value,
+    )
+
+
+def balanced(value: str) -> bool:
+    """BibTeX's own rule: braces count whatever precedes them, depth never below zero."""
+    depth = 0
+    for ch in value:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def test_bibtex_with_every_field() -> None:
+    entry = bibtex(paper(), primary_class="cs.CL")
+    assert entry == (
+        "@misc{vaswani2017attention,\n"
+        "  title = {Attention Is All You Need},\n"
+        "  author = {Ashish Vaswani and Noam Shazeer and Niki Parmar},\n"
+        "  year = {2017},\n"
+        "  eprint = {1706.03762},\n"
+        "  archivePrefix = {arXiv},\n"
+        "  primaryClass = {cs.CL},\n"
+        "  url = {https://arxiv.org/abs/1706.03762}\n"
+        "}\n"
+    )
+
+
+def test_bibtex_without_metadata_has_only_the_title_and_the_id_as_key() -> None:
+    assert bibtex(paper(meta=Metadata())) == (
+        "@misc{attention-is-all-you-need,\n  title = {Attention Is All You Need}\n}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("meta", "present", "absent"),
+    [
+        (Metadata(authors=("A. Author",)), {"title", "author"}, {"year", "eprint", "url"}),
+        (Metadata(published="2024-02-29"), {"year"}, {"author", "eprint", "archivePrefix"}),
+        (
+            Metadata(arxiv="2401.04081"),
+            {"eprint", "archivePrefix", "url"},
+            {"author", "year", "primaryClass"},
+        ),
+        (Metadata(arxiv="hep-th/9901001"), {"eprint", "url"}, {"year"}),
+        # Not an arXiv id / not a date: unknown, so not cited.
+        (Metadata(arxiv="see https://x}"), {"title"}, {"eprint", "url", "archivePrefix"}),
+        (Metadata(published="2023-02-30"), {"title"}, {"year"}),
+        (Metadata(published="Aug 12"), {"title"}, {"year"}),
+    ],
+)
+def test_bibtex_has_only_known_fields(meta: Metadata, present: set[str], absent: set[str]) -> None:
+    found = fields(bibtex(paper(meta=meta)))
+    assert present <= found.keys()
+    assert not absent & found.keys()
+
+
+def test_primary_class_only_when_given() -> None:
+    assert "primaryClass" not in fields(bibtex(paper()))
+    assert fields(bibtex(paper(), primary_class="cs.LG"))["primaryClass"] == "cs.LG"
+    assert "primaryClass" not in fields(bibtex(paper(), primary_class=" \n"))
+
+
+HOSTILE = "Break}} out \\end{document} {{ x }} 100% $a_b^c$ & #1 ~ `code`\n```\n~~~\n@misc{evil,"
+
+
+def test_hostile_title_stays_inside_its_value() -> None:
+    entry = bibtex(paper(HOSTILE))
+    assert len(entry.splitlines()) == 8  # @misc, six fields, }
+    for line in entry.splitlines():
+        assert not line.lstrip().startswith(("```", "~~~"))
+    assert "```" not in entry
+    title = fields(entry)["title"]
+    assert balanced(title)
+    assert unlatex(title) == " ".join(HOSTILE.split())
+    assert "\\end" not in title.replace("\\textbackslash{}", "")
+
+
+def test_names_cannot_split_or_break_the_author_list() -> None:
+    meta = Metadata(authors=("Ann and Bo", "Lee, Ann", "A, B, C, D", "Zoë {Smith}\\"))
+    author = fields(bibtex(paper(meta=meta)))["author"]
+    assert author.split(" and ") == [
+        "Ann {and} Bo",
+        "Lee, Ann",
+        "A{,} B{,} C{,} D",
+        "Zoë \\textbraceleft{}Smith\\textbraceright{}\\textbackslash{}",
+    ]
+    assert balanced(author)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    title=st.text(min_size=1, max_size=80),
+    names=st.lists(st.text(max_size=20), max_size=3),
+    primary=st.none() | st.text(max_size=10),
+)
+def test_any_text_gives_a_well_formed_entry(
+    title: str, names: list[str], primary: str | None
+) -> None:
+    entry = bibtex(paper(title, Metadata(authors=tuple(names))), primary_class=primary)
+    found = fields(entry)  # layout checked in there: one field per line
+    assert all(balanced(value) for value in found.values())
+    assert unlatex(found["title"]) == " ".join(
+        title.translate(
+            {c: None for c in [*range(32), *range(127, 160)] if not chr(c).isspace()}
+        ).split()
+    )
+    assert not any(line.lstrip().startswith(("```", "~~~")) for line in entry.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("authors", "published", "title", "key"),
+    [
+        (("Ashish Vaswani",), "2017-06-12", "Attention Is All You Need", "vaswani2017attention"),
+        (("Vaswani, Ashish",), None, "The Attention", "vaswaniattention"),
+        (("Zoë Ørsted-Smith",), "2024", "A Survey of LLMs", "orstedsmith2024survey"),
+        (("张伟",), "2024-01-05", "深度学习", "zhangwei2024shenduxuexi"),
+        (("...", "Bo Li"), "2024-01", "On the of", "li2024"),
+        ((), "2024-01-05", "Anything", "attention-is-all-you-need"),
+    ],
+)
+def test_cite_key_is_ascii_surname_year_word(
+    authors: tuple[str, ...], published: str | None, title: str, key: str
+) -> None:
+    assert cite_key(paper(title, Metadata(authors=authors, published=published))) == key
+
+
+def test_citation_meta_order_and_content() -> None:
+    meta = Metadata(
+        arxiv="2401.04081", authors=("Ann  Lee\n", "\x00", "Bo <Li>"), published="2024-01-08"
+    )
+    assert citation_meta(paper("A <b>title</b>\n with\tspace", meta)) == (
+        ("citation_title", "A <b>title</b> with space"),
+        ("citation_author", "Ann Lee"),
+        ("citation_author", "Bo <Li>"),
+        ("citation_publication_date", "2024/01/08"),
+        ("citation_arxiv_id", "2401.04081"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("meta", "names"),
+    [
+        (Metadata(), ["citation_title"]),
+        (Metadata(published="2024"), ["citation_title", "citation_publication_date"]),
+        (Metadata(arxiv="2401.04081"), ["citation_title", "citation_arxiv_id"]),
+        (Metadata(arxiv="nope", published="soon"), ["citation_title"]),
+    ],
+)
+def test_citation_meta_omits_what_is_unknown(meta: Metadata, names: list[str]) -> None:
+    assert [name for name, _ in citation_meta(paper(meta=meta))] == names
+
+
+def test_partial_dates_keep_only_their_known_parts() -> None:
+    tags = dict(citation_meta(paper(meta=Metadata(published="2024-03"))))
+    assert tags["citation_publication_date"] == "2024/03"
+
+
+def test_urls() -> None:
+    assert arxiv_url("2401.04081") == "https://arxiv.org/abs/2401.04081"
+    assert arxiv_url("hep-th/9901001") == "https://arxiv.org/abs/hep-th/9901001"
+    assert hub_url("2401.04081") == "https://huggingface.co/papers/2401.04081"
+    assert arxiv_url('x" onclick=y') == "https://arxiv.org/abs/x%22%20onclick%3Dy"

@@ -2,6 +2,9 @@
 
 Two entries are one paper when
 
+* **arxiv**: they carry the same arXiv id (:attr:`generator.model.Metadata.arxiv`, read from
+  structured records by :mod:`generator.records`), whatever their titles: the other titles
+  become aliases. These unions come first;
 * **exact**: their titles have the same :func:`generator.normalize.title_key` (case, spacing,
   punctuation, dashes, quotes, Unicode form and glued words such as ``Recipefor`` do not
   matter). The permalink registry identifies papers by title key, so entries with one key are
@@ -17,6 +20,12 @@ Two entries are one paper when
 * **override**: a reviewer said so in ``data/overrides.yaml`` (:mod:`generator.overrides`),
   which can also keep two papers apart.
 
+An arXiv id also keeps papers apart: each group of entries remembers the ids of its members, and
+no fuzzy or retitled match may join two groups with different ids (the refusal is listed among
+the pairs kept apart, "different arXiv ids"). A merge override that joins two ids, and one title
+key read with two ids, are problems: the permalink registry keys papers by title key, so such
+entries cannot be split automatically and the data must be fixed.
+
 Guards against hard negatives, checked before any title similarity counts: titles whose digit
 runs or version words (``v2``, ``X-2``, ``1.5``, ``II``, ``Pro``) differ, ``Towards X`` vs ``X``,
 and ``Name: A`` vs ``Name: B`` (same name before the colon, different rest) never merge on their
@@ -31,11 +40,26 @@ other token, so both pick the two rarest shared tokens among their four rarest a
 pair's block. Short titles (at most :data:`SHORT_TITLE_TOKENS` tokens) are also blocked on
 every token among short titles. Within a block, ``rapidfuzz`` scores the candidates in C.
 
-The canonical title and abstract are chosen deterministically: the most frequent spelling, ties
-broken by the earliest source (data-relative file path, then line). Every other spelling is an
-alias and the provenance of a paper is the union of its entries' sources. Nothing depends on
-input order or the hash seed: nodes, blocks, candidates and edges are all processed in sorted
-order.
+Precedence. Entries come from hand-written YAML records (``record``), the Hub's daily papers API
+JSON (``api``) and listings (``listing``), in that order of trust
+(:data:`generator.model.PRECEDENCE`). A paper's fields are chosen deterministically:
+
+* **title** and **abstract**: among the entries of the most trusted origin present, the most
+  frequent spelling, ties broken by the earliest source (data-relative file path, then line);
+* **arxiv**, **published**, **note**: from the most trusted entry that has the field, ties
+  broken by the earliest source;
+* **authors**: the whole list of the most trusted entry that has one (ties: earliest source),
+  never names mixed from several entries;
+* **topics**: the union of every entry's pinned topic slugs, sorted;
+* **upvotes**: from the most trusted origin that has a count; among entries of that origin,
+  the highest count (counts only grow, so the highest is the latest).
+
+Every title that is not the chosen one is an alias and the provenance of a paper is the union of
+its entries' sources. A paper's title keys include every spelling's, so a paper that gains a
+record with a new title keeps its permanent id (:mod:`generator.permalinks` matches on keys).
+
+Nothing depends on input order or the hash seed: nodes, blocks, candidates and edges are all
+processed in sorted order.
 """
 
 from __future__ import annotations
@@ -47,7 +71,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Literal, overload
 
@@ -55,7 +79,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Editop, Levenshtein
 
 from generator.errors import Problem
-from generator.model import Entry, Source
+from generator.model import NO_METADATA, PRECEDENCE, Entry, Metadata, Source
 from generator.normalize import title_key
 from generator.overrides import NO_OVERRIDES, Overrides
 
@@ -81,6 +105,7 @@ __all__ = [
     "NearMiss",
     "Spelling",
     "cluster",
+    "combine",
     "dedupe",
 ]
 
@@ -146,7 +171,7 @@ VERSION_WORDS = frozenset(
 #: A leading word that makes a different (position) paper: "Towards X" is not "X".
 HEDGE_WORDS = frozenset({"toward", "towards"})
 
-Kind = Literal["canonical", "exact", "fuzzy", "retitled", "override"]
+Kind = Literal["canonical", "arxiv", "exact", "fuzzy", "retitled", "override"]
 
 
 # --- records --------------------------------------------------------------------------------
@@ -161,6 +186,9 @@ class Cluster:
     abstract: str
     aliases: tuple[str, ...]
     sources: tuple[Source, ...]
+    meta: Metadata = field(default=NO_METADATA, kw_only=True)
+    """Combined from the entries by precedence (see the module docstring). Keyword-only, so the
+    positional fields keep their order."""
     keys: frozenset[str]
     """Title keys of every spelling, for matching the permalink registry."""
 
@@ -175,8 +203,9 @@ class Spelling:
     """One spelling of a merged paper's title, where it was read and how it joined the group.
 
     ``how`` is ``canonical`` for the chosen title; otherwise the spelling joined the group
-    through ``matched`` (another spelling of the group) by ``exact`` title key, ``fuzzy`` title
-    and abstract similarity, ``retitled`` (identical abstract) or a reviewer ``override``.
+    through ``matched`` (another spelling of the group) by the same ``arxiv`` id, ``exact``
+    title key, ``fuzzy`` title and abstract similarity, ``retitled`` (identical abstract) or a
+    reviewer ``override``.
     Scores are ``fuzz.ratio`` values 0-100 (``None`` where not applicable).
     """
 
@@ -259,11 +288,54 @@ def _choose(values: Sequence[tuple[str, Source]]) -> str:
     return min(counts, key=lambda value: (-counts[value], first_seen[value]))
 
 
+def _trusted(ordered: Sequence[Entry]) -> Sequence[Entry]:
+    """The entries of the most trusted origin present (all of them for listings only)."""
+    first = ordered[0].origin
+    if all(e.origin == first for e in ordered):
+        return ordered
+    best = min(PRECEDENCE[e.origin] for e in ordered)
+    return [e for e in ordered if PRECEDENCE[e.origin] == best]
+
+
+def _title_and_abstract(ordered: Sequence[Entry]) -> tuple[str, str]:
+    """The canonical title and abstract of entries sorted by source (module docstring)."""
+    pool = _trusted(ordered)
+    return (
+        _choose([(e.title, e.source) for e in pool]),
+        _choose([(e.abstract, e.source) for e in pool]),
+    )
+
+
+def _rank(entry: Entry) -> tuple[int, Source]:
+    return (PRECEDENCE[entry.origin], entry.source)
+
+
+def combine(entries: Iterable[Entry]) -> Metadata:
+    """The metadata of one paper from its entries, field by field (module docstring)."""
+    known = sorted((e for e in entries if e.meta is not NO_METADATA), key=_rank)
+    if not known:
+        return NO_METADATA
+
+    def first(values: Iterable[str | None]) -> str | None:
+        return next((value for value in values if value is not None), None)
+
+    votes = [(PRECEDENCE[e.origin], e.meta.upvotes) for e in known if e.meta.upvotes is not None]
+    upvotes = max(n for rank, n in votes if rank == votes[0][0]) if votes else None
+    combined = Metadata(
+        arxiv=first(e.meta.arxiv for e in known),
+        authors=next((e.meta.authors for e in known if e.meta.authors), ()),
+        published=first(e.meta.published for e in known),
+        upvotes=upvotes,
+        note=first(e.meta.note for e in known),
+        topics=tuple(sorted({t for e in known for t in e.meta.topics})),
+    )
+    return NO_METADATA if combined == NO_METADATA else combined
+
+
 def cluster(entries: Sequence[Entry]) -> Cluster:
     """Fold the entries of one paper into a cluster."""
     ordered = sorted(entries, key=lambda e: e.source)
-    title = _choose([(e.title, e.source) for e in ordered])
-    abstract = _choose([(e.abstract, e.source) for e in ordered])
+    title, abstract = _title_and_abstract(ordered)
     aliases = tuple(dict.fromkeys(e.title for e in ordered if e.title != title))
     return Cluster(
         key=_key(title),
@@ -271,6 +343,7 @@ def cluster(entries: Sequence[Entry]) -> Cluster:
         abstract=abstract,
         aliases=aliases,
         sources=tuple(e.source for e in ordered),
+        meta=combine(ordered),
         keys=frozenset(_key(e.title) for e in ordered),
     )
 
@@ -424,6 +497,24 @@ class _Components:
     def __init__(self, size: int) -> None:
         self.parent = list(range(size))
         self.apart: dict[int, set[int]] = {}
+        self.ids: dict[int, frozenset[str]] = {}
+        """Root -> arXiv ids of its component's entries (roots of components with ids only)."""
+
+    def identify(self, i: int, ids: Iterable[str]) -> None:
+        """Record the arXiv ids of node ``i`` (before any union)."""
+        self.ids[i] = frozenset(ids)
+
+    def ids_of(self, i: int) -> frozenset[str]:
+        return self.ids.get(self.find(i), frozenset())
+
+    def conflict(self, i: int, j: int) -> str | None:
+        """Why ``i`` and ``j`` may not be joined automatically, or ``None`` if they may."""
+        if self.blocked(i, j):
+            return "keep-apart override"
+        ids_i, ids_j = self.ids_of(i), self.ids_of(j)
+        if ids_i and ids_j and ids_i != ids_j:
+            return "different arXiv ids"
+        return None
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -452,6 +543,8 @@ class _Components:
             return False
         low, high = min(ri, rj), max(ri, rj)
         self.parent[high] = low
+        if high in self.ids:
+            self.ids[low] = self.ids.get(low, frozenset()) | self.ids.pop(high)
         return True
 
 
@@ -485,8 +578,7 @@ def _nodes(entries: Sequence[Entry]) -> list[_Node]:
             )
             continue
         members.sort(key=lambda e: e.source)
-        title = _choose([(e.title, e.source) for e in members])
-        abstract = _choose([(e.abstract, e.source) for e in members])
+        title, abstract = _title_and_abstract(members)
         token_set: set[str] = set()
         for spelling in dict.fromkeys(e.title for e in members):
             token_set.update(_tokens(spelling))
@@ -618,6 +710,7 @@ def _dedupe(entries: Sequence[Entry], overrides: Overrides, ids: Mapping[str, st
     components = _Components(len(nodes))
     edges: list[_Edge] = []
     misses: dict[tuple[int, int], tuple[float, str]] = {}
+    by_arxiv = _arxiv_ids(nodes, components, problems)
 
     # Overrides: keep-apart first (so nothing automatic can join them), then forced merges.
     keep_pairs: list[tuple[int, int, int | None]] = []
@@ -639,12 +732,36 @@ def _dedupe(entries: Sequence[Entry], overrides: Overrides, ids: Mapping[str, st
             continue
         components.forbid(a, b)
         keep_pairs.append((a, b, line))
+
+    # One arXiv id, one paper, whatever the titles (unless a reviewer keeps them apart).
+    for arxiv in sorted(by_arxiv):
+        first, *others = by_arxiv[arxiv]
+        for other in others:
+            title_score = round(fuzz.ratio(nodes[first].key, nodes[other].key), 1)
+            if components.blocked(first, other):
+                misses[(first, other)] = (title_score, "keep-apart override")
+                continue
+            if components.union(first, other):
+                abstract_score = _abstracts(nodes[first].abstract, nodes[other].abstract)[1]
+                edges.append(_Edge("arxiv", first, other, title_score, abstract_score))
+
     for group in overrides.merge:
         resolved = [_resolve(name, by_key, ids, overrides, problems) for name in group]
         members = sorted({i for i in resolved if i is not None})
         if len(members) != len(resolved):
             continue
         for other in members[1:]:
+            ids_a, ids_b = components.ids_of(members[0]), components.ids_of(other)
+            if ids_a and ids_b and ids_a != ids_b:
+                problems.append(
+                    Problem(
+                        overrides.file,
+                        getattr(group[0], "line", None),
+                        f"merge: {nodes[members[0]].title!r} and {nodes[other].title!r} have "
+                        f"different arXiv ids ({', '.join(sorted(ids_a))} and "
+                        f"{', '.join(sorted(ids_b))}), so they are different papers",
+                    )
+                )
             edges.append(_Edge("override", members[0], other, None, None))
             components.union(members[0], other)
     for a, b, line in keep_pairs:
@@ -688,13 +805,47 @@ def _dedupe(entries: Sequence[Entry], overrides: Overrides, ids: Mapping[str, st
         key=lambda e: (_EDGE_ORDER[e.kind], -(e.title_score or 0.0), e.a, e.b),
     )
     for edge in ordered:
-        if components.blocked(edge.a, edge.b):
-            misses[(edge.a, edge.b)] = (edge.title_score or 0.0, "keep-apart override")
+        reason = components.conflict(edge.a, edge.b)
+        if reason is not None:
+            misses[(edge.a, edge.b)] = (edge.title_score or 0.0, reason)
             continue
         if components.union(edge.a, edge.b):
             edges.append(edge)
 
     return _result(nodes, components, edges, misses, problems)
+
+
+def _arxiv_ids(
+    nodes: Sequence[_Node], components: _Components, problems: list[Problem]
+) -> dict[str, list[int]]:
+    """Nodes by arXiv id (ascending node order), recorded in ``components``.
+
+    A title key read with two ids is a problem: the registry keys papers by title key, so the
+    entries cannot be told apart; the earliest source of each other id names the first one's.
+    """
+    by_arxiv: dict[str, list[int]] = defaultdict(list)
+    for node in nodes:
+        seen: dict[str, Source] = {}
+        for entry in node.entries:  # sorted by source when there are several
+            if entry.meta is not NO_METADATA and entry.meta.arxiv is not None:
+                seen.setdefault(entry.meta.arxiv, entry.source)
+        if not seen:
+            continue
+        components.identify(node.index, seen)
+        for arxiv in seen:
+            by_arxiv[arxiv].append(node.index)
+        (first_id, first), *others = sorted(seen.items(), key=lambda pair: pair[1])
+        for arxiv, source in others:
+            problems.append(
+                Problem(
+                    source.file,
+                    source.line,
+                    f"arXiv id {arxiv} differs from {first_id} at {first.file}:{first.line} "
+                    "for the same title; papers are keyed by title, so correct the id or the "
+                    "title",
+                )
+            )
+    return by_arxiv
 
 
 def _result(
@@ -724,6 +875,7 @@ def _result(
                 abstract=node.abstract,
                 aliases=_aliases(entries, node.title),
                 sources=tuple(e.source for e in entries),
+                meta=combine(entries),
                 keys=frozenset({node.key}),
             )
         else:

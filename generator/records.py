@@ -1,0 +1,508 @@
+"""Read structured records: the Hub's daily papers API JSON and hand-written YAML records.
+
+Listings (:mod:`generator.parse`) only know a title and an abstract. Records under
+``data/records/`` know more (:class:`generator.model.Metadata`): the arXiv id, authors, the
+publication date, upvotes, and a curator's topics and note. They become :class:`Entry` values
+like a listing's, so deduplication (:mod:`generator.dedupe`) merges them with listing entries
+and picks each field by :data:`generator.model.PRECEDENCE`.
+
+``records/**/*.json`` is what ``https://huggingface.co/api/daily_papers`` returns: a list of
+objects (or one object), each with a ``paper`` object::
+
+    [{"paper": {"id": "2401.04081", "title": "...", "summary": "...",
+                "authors": [{"name": "..."}], "publishedAt": "2024-01-08T18:59:59.000Z",
+                "upvotes": 12, ...}, ...}]
+
+Only ``paper.id``, ``paper.title`` and ``paper.summary`` are required; unknown fields are ignored
+at every level (the API grows fields), and an optional field that is ``null`` counts as absent.
+Problems name the JSON path, with 0-based list indices as ``jq`` writes them
+(``[3].paper.title: missing``), at the line where that record's object starts.
+
+``records/**/*.yaml`` (or ``*.yml``) are written by hand: one mapping per file, or a list of
+them, with the keys ``title`` and ``abstract`` (required), ``arxiv``, ``authors`` (a list of
+names), ``date`` (``YYYY-MM-DD``), ``topics`` (a list of topic slugs) and ``note``. A key not in
+that list is an error, not ignored: a typo such as ``abstarct`` must not silently drop a field.
+
+arXiv ids are accepted as ``2401.04081``, ``2401.04081v2``, ``cs/0112017v1``, with or without an
+``arXiv:`` prefix, and stored without prefix and version: every version is the same paper.
+Author names keep their spelling, with runs of whitespace collapsed.
+
+A record with any problem is left out and the problem reported as an error (with the data-relative
+file and the line); every problem in every file is collected, nothing here raises on bad input.
+Titles and abstracts are returned as written: the normalize stage cleans them like a listing's.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeAlias
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator.errors import Problem
+from generator.model import Entry, Metadata, Source
+from generator.parse import decode
+from generator.taxonomy import SLUG
+from generator.yamlcheck import TAG, Checker, compose, is_string, kind, line
+
+__all__ = [
+    "API_SUFFIXES",
+    "ARXIV_ID",
+    "RECORDS_DIR",
+    "YAML_KEYS",
+    "YAML_SUFFIXES",
+    "arxiv_id",
+    "parse_api_json",
+    "parse_yaml_records",
+    "read_records",
+    "record_paths",
+]
+
+#: Records live under this folder of the data directory, at any depth.
+RECORDS_DIR = "records"
+API_SUFFIXES = (".json",)
+YAML_SUFFIXES = (".yaml", ".yml")
+
+#: Keys of a hand-written record, in the order problems list them.
+YAML_KEYS = ("title", "abstract", "arxiv", "authors", "date", "topics", "note")
+
+#: An arXiv identifier: new style ``YYMM.NNNN(N)`` (since 2007) or old style
+#: ``archive(.XX)/YYMMNNN`` (before 2007, e.g. ``cs/0112017``, ``math.GT/0309136``,
+#: ``hep-th/9901001``), optionally with a version ``vN`` and an ``arXiv:`` prefix. Only the id
+#: proper (group ``id``) is kept.
+ARXIV_ID = re.compile(
+    r"(?:arxiv:)?(?P<id>"
+    r"\d{2}(?:0[1-9]|1[0-2])\.\d{4,5}"  # new style: YYMM.NNNNN
+    r"|[a-z]+(?:-[a-z]+)*(?:\.[a-z]{2})?/\d{2}(?:0[1-9]|1[0-2])\d{3}"  # old: archive.XX/YYMMNNN
+    r")(?:v[1-9]\d*)?",
+    re.IGNORECASE | re.ASCII,  # ASCII: ``\d`` must not match other scripts' digits
+)
+#: New-style ids began in April 2007 with 4-digit serials, 5 digits since January 2015.
+_FIRST_NEW_STYLE = "0704"
+_FIVE_DIGITS = "1501"
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: Longest excerpt of an offending value quoted in a message.
+_SHOWN_CHARS = 60
+
+Json: TypeAlias = "dict[str, Json] | list[Json] | str | int | float | bool | None"
+
+
+def arxiv_id(text: str) -> str | None:
+    """The arXiv id in ``text`` without prefix and version, or ``None`` if it is not one.
+
+    A new-style id must have the serial length of its month (``2401.4081`` is not an id: since
+    2015 serials have 5 digits). Matching ignores case (``arXiv:`` and ``arxiv:`` are both
+    seen), so an old-style id is restored to its canonical case: the archive lowercase, the
+    subject class uppercase (``math.GT``).
+    """
+    match = ARXIV_ID.fullmatch(text.strip())
+    if match is None:
+        return None
+    found = match.group("id")
+    archive, slash, number = found.partition("/")
+    if not slash:
+        month, _, serial = found.partition(".")
+        if month < _FIRST_NEW_STYLE or len(serial) != (5 if month >= _FIVE_DIGITS else 4):
+            return None
+        return found
+    name, dot, subject = archive.partition(".")
+    return f"{name.lower()}{dot}{subject.upper()}/{number}"
+
+
+def _shown(value: str) -> str:
+    """``repr`` of an offending value, shortened: messages quote it, they do not reproduce it."""
+    if len(value) > _SHOWN_CHARS:
+        value = value[: _SHOWN_CHARS - 3] + "..."
+    return repr(value)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- the daily papers API JSON --------------------------------------------------------------
+
+
+def _json_kind(value: object) -> str:
+    """What a decoded JSON value is, in words, for messages such as "got a list"."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+@dataclass(slots=True)
+class _JsonRecord:
+    """Checks one API record, collecting every problem at the record's line."""
+
+    file: str
+    line: int
+    problems: list[Problem]
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(Problem(self.file, self.line, f"{path}: {message}"))
+
+    def text(self, obj: Mapping[str, Json], key: str, path: str, *, required: bool) -> str | None:
+        """A non-empty string field, or ``None`` (reported when it is required or malformed)."""
+        where = f"{path}.{key}"
+        if key not in obj or (obj[key] is None and not required):
+            if required:
+                self.problem(where, "missing")
+            return None
+        value = obj[key]
+        if not isinstance(value, str):
+            self.problem(where, f"must be a string, got {_json_kind(value)}")
+            return None
+        if not value.strip():
+            self.problem(where, "must not be empty")
+            return None
+        return value
+
+    def authors(self, obj: Mapping[str, Json], path: str) -> tuple[str, ...]:
+        where = f"{path}.authors"
+        value = obj.get("authors")
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.problem(where, f"must be a list of objects with a 'name', got {_json_kind(value)}")
+            return ()
+        names: list[str] = []
+        for index, author in enumerate(value):
+            at = f"{where}[{index}]"
+            if not isinstance(author, dict):
+                self.problem(at, f"must be an object with a 'name', got {_json_kind(author)}")
+                continue
+            name = self.text(author, "name", at, required=True)
+            if name is not None:
+                names.append(_one_line(name))
+        return tuple(names)
+
+    def published(self, obj: Mapping[str, Json], path: str) -> str | None:
+        text = self.text(obj, "publishedAt", path, required=False)
+        if text is None:
+            return None
+        try:
+            moment = datetime.datetime.fromisoformat(text.strip())
+        except ValueError:
+            self.problem(
+                f"{path}.publishedAt",
+                f"not an ISO 8601 date and time (like 2024-01-08T18:59:59.000Z): {_shown(text)}",
+            )
+            return None
+        return moment.date().isoformat()
+
+    def upvotes(self, obj: Mapping[str, Json], path: str) -> int | None:
+        value = obj.get("upvotes")
+        where = f"{path}.upvotes"
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(where, f"must be an integer, got {_json_kind(value)}")
+            return None
+        if value < 0:
+            self.problem(where, f"must not be negative, got {value}")
+            return None
+        return value
+
+    def entry(self, item: Json, path: str) -> Entry | None:
+        """The entry of one API record, or ``None`` when it has any problem."""
+        before = len(self.problems)
+        if not isinstance(item, dict):
+            self.problem(path or "record", f"must be an object, got {_json_kind(item)}")
+            return None
+        where = f"{path}.paper" if path else "paper"
+        if "paper" not in item:
+            self.problem(where, "missing")
+            return None
+        paper = item["paper"]
+        if not isinstance(paper, dict):
+            self.problem(where, f"must be an object, got {_json_kind(paper)}")
+            return None
+        raw_id = self.text(paper, "id", where, required=True)
+        arxiv = None
+        if raw_id is not None:
+            arxiv = arxiv_id(raw_id)
+            if arxiv is None:
+                self.problem(
+                    f"{where}.id",
+                    f"not an arXiv id (like 2401.04081 or cs/0112017): {_shown(raw_id)}",
+                )
+        title = self.text(paper, "title", where, required=True)
+        summary = self.text(paper, "summary", where, required=True)
+        meta = Metadata(
+            arxiv=arxiv,
+            authors=self.authors(paper, where),
+            published=self.published(paper, where),
+            upvotes=self.upvotes(paper, where),
+        )
+        if len(self.problems) > before or title is None or summary is None:
+            return None
+        return Entry(title, summary, Source(self.file, self.line), "api", meta)
+
+
+def _line_at(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _skip(text: str, at: int) -> int:
+    """The offset of the first non-whitespace character (JSON's whitespace) from ``at``."""
+    match = _SPACE.match(text, at)
+    return match.end() if match else at
+
+
+def _items(text: str) -> list[tuple[int, Json]] | None:
+    """``(offset, value)`` of each item of a top-level JSON array, or ``None`` if it is not one.
+
+    Decodes item by item with :meth:`json.JSONDecoder.raw_decode`, so each record's offset in the
+    file is known. Call it on text :func:`json.loads` accepted: the array is well formed.
+    """
+    decoder = json.JSONDecoder()
+    at = _skip(text, 0)
+    if not text.startswith("[", at):
+        return None
+    at = _skip(text, at + 1)
+    items: list[tuple[int, Json]] = []
+    if text.startswith("]", at):
+        return items
+    while True:
+        value, end = decoder.raw_decode(text, at)
+        items.append((at, value))
+        at = _skip(text, end)
+        if text.startswith("]", at):
+            return items
+        at = _skip(text, at + 1)  # past the comma
+
+
+def parse_api_json(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
+    """The entries of one daily papers API JSON file, and every problem in it.
+
+    ``file`` is the data-relative path problems and sources are reported under.
+    """
+    try:
+        whole: Json = json.loads(text)
+    except json.JSONDecodeError as exc:
+        message = f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        return [], [Problem(file, exc.lineno, message)]
+    problems: list[Problem] = []
+    entries: list[Entry] = []
+    start = _skip(text, 0)
+    if isinstance(whole, dict):
+        found = _JsonRecord(file, _line_at(text, start), problems).entry(whole, "")
+        return ([found] if found else []), problems
+    items = _items(text) if isinstance(whole, list) else None
+    if items is None:
+        message = f"the top level must be a list of records or one record, got {_json_kind(whole)}"
+        return [], [Problem(file, _line_at(text, start), message)]
+    line, counted = 1, 0
+    for index, (offset, item) in enumerate(items):
+        line += text.count("\n", counted, offset)
+        counted = offset
+        found = _JsonRecord(file, line, problems).entry(item, f"[{index}]")
+        if found is not None:
+            entries.append(found)
+    return entries, problems
+
+
+# --- hand-written YAML records --------------------------------------------------------------
+
+
+class _YamlChecker(Checker):
+    def text(self, keys: Mapping[str, Node], key: str, where: str) -> str | None:
+        """A non-empty string value, or ``None`` (reported when present but malformed)."""
+        node = keys.get(key)
+        if node is None:
+            return None
+        if not is_string(node):
+            self.problem(node, f"{where}{key!r} must be a string, got {kind(node)}")
+            return None
+        value = str(node.value)
+        if not value.strip():
+            self.problem(node, f"{where}{key!r} must not be empty")
+            return None
+        return value.strip()
+
+    def strings(self, keys: Mapping[str, Node], key: str, where: str) -> list[ScalarNode] | None:
+        """The items of a list of strings, or ``None`` when the list is absent or malformed."""
+        node = keys.get(key)
+        if node is None:
+            return None
+        if not isinstance(node, SequenceNode):
+            self.problem(node, f"{where}{key!r} must be a list of strings, got {kind(node)}")
+            return None
+        items: list[ScalarNode] = []
+        ok = True
+        for number, item in enumerate(node.value, start=1):
+            if not is_string(item):
+                self.problem(
+                    item, f"{where}{key!r} item {number} must be a string, got {kind(item)}"
+                )
+                ok = False
+            elif not str(item.value).strip():
+                self.problem(item, f"{where}{key!r} item {number} must not be empty")
+                ok = False
+            else:
+                items.append(item)
+        return items if ok else None
+
+    def arxiv(self, keys: Mapping[str, Node], where: str) -> str | None:
+        node = keys.get("arxiv")
+        if node is None:
+            return None
+        # Unquoted, ``2401.04081`` is a YAML float; its text is the id all the same.
+        if not (isinstance(node, ScalarNode) and node.tag in (TAG + "str", TAG + "float")):
+            self.problem(node, f"{where}'arxiv' must be an arXiv id, got {kind(node)}")
+            return None
+        found = arxiv_id(str(node.value))
+        if found is None:
+            self.problem(
+                node,
+                f"{where}'arxiv' is not an arXiv id (like 2401.04081 or cs/0112017): "
+                f"{_shown(str(node.value))}",
+            )
+        return found
+
+    def date(self, keys: Mapping[str, Node], where: str) -> str | None:
+        node = keys.get("date")
+        if node is None:
+            return None
+        # Unquoted, ``2024-01-08`` is a YAML timestamp (a ``datetime.date`` when loaded).
+        if not (isinstance(node, ScalarNode) and node.tag in (TAG + "str", TAG + "timestamp")):
+            self.problem(node, f"{where}'date' must be a date YYYY-MM-DD, got {kind(node)}")
+            return None
+        text = str(node.value).strip()
+        try:
+            if _ISO_DATE.fullmatch(text) is None:
+                raise ValueError(text)
+            return datetime.date.fromisoformat(text).isoformat()
+        except ValueError:
+            self.problem(node, f"{where}'date' must be a date YYYY-MM-DD, got {_shown(text)}")
+            return None
+
+    def topics(self, keys: Mapping[str, Node], where: str) -> tuple[str, ...]:
+        items = self.strings(keys, "topics", where)
+        if items is None:
+            return ()
+        slugs: set[str] = set()
+        for item in items:
+            slug = str(item.value).strip()
+            if SLUG.fullmatch(slug) is None:
+                self.problem(
+                    item,
+                    f"{where}topic {_shown(slug)} is not a topic slug (lowercase ASCII letters "
+                    "and digits in words joined by single hyphens, like 'image-generation')",
+                )
+            else:
+                slugs.add(slug)
+        return tuple(sorted(slugs))
+
+    def record(self, node: Node, where: str) -> Entry | None:
+        """The entry of one record mapping, or ``None`` when it has any problem."""
+        if not isinstance(node, MappingNode):
+            self.problem(node, f"{where}a record must be a mapping, got {kind(node)}")
+            return None
+        before = len(self.problems)
+        keys = self.mapping(node, where, YAML_KEYS)
+        for required in ("title", "abstract"):
+            if required not in keys:
+                self.problem(node, f"{where}missing {required!r}")
+        title = self.text(keys, "title", where)
+        abstract = self.text(keys, "abstract", where)
+        authors = self.strings(keys, "authors", where) or []
+        meta = Metadata(
+            arxiv=self.arxiv(keys, where),
+            authors=tuple(_one_line(str(a.value)) for a in authors),
+            published=self.date(keys, where),
+            note=self.text(keys, "note", where),
+            topics=self.topics(keys, where),
+        )
+        if len(self.problems) > before or title is None or abstract is None:
+            return None
+        return Entry(title, abstract, Source(self.file, line(node)), "record", meta)
+
+    def document(self, root: Node | None) -> list[Entry]:
+        if root is None:
+            self.problems.append(Problem(self.file, None, "no records: the file is empty"))
+            return []
+        if isinstance(root, MappingNode):
+            found = self.record(root, "")
+            return [found] if found else []
+        if not isinstance(root, SequenceNode):
+            self.problem(
+                root, f"the top level must be a record or a list of records, got {kind(root)}"
+            )
+            return []
+        if not root.value:
+            self.problem(root, "no records: the list is empty")
+        entries = []
+        for number, item in enumerate(root.value, start=1):
+            found = self.record(item, f"record {number}: ")
+            if found is not None:
+                entries.append(found)
+        return entries
+
+
+def parse_yaml_records(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
+    """The entries of one hand-written YAML records file, and every problem in it."""
+    root, problems = compose(text, file)
+    if problems:
+        return [], problems
+    checker = _YamlChecker(file)
+    entries = checker.document(root)
+    return entries, checker.problems
+
+
+# --- the folder -----------------------------------------------------------------------------
+
+
+def record_paths(data_dir: Path) -> list[Path]:
+    """Every record file under ``data_dir/records``, sorted by data-relative POSIX path."""
+    folder = data_dir / RECORDS_DIR
+    if not folder.is_dir():
+        return []
+    suffixes = API_SUFFIXES + YAML_SUFFIXES
+    return sorted(
+        (p for p in folder.rglob("*") if p.suffix.lower() in suffixes and p.is_file()),
+        key=lambda p: p.relative_to(data_dir).as_posix(),
+    )
+
+
+def read_records(data_dir: Path) -> tuple[list[Entry], list[Problem]]:
+    """Read and parse every record file; no ``records`` folder means no records, not a problem.
+
+    Decoding is :func:`generator.parse.decode`'s (strict UTF-8, BOM allowed, CRLF accepted).
+    """
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for path in record_paths(data_dir):
+        name = path.relative_to(data_dir).as_posix()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(name, None, f"cannot read the record file: {exc.strerror}"))
+            continue
+        text, decode_problems = decode(data, name)
+        problems += decode_problems
+        if text is None:
+            continue
+        parse = parse_api_json if path.suffix.lower() in API_SUFFIXES else parse_yaml_records
+        found, parse_problems = parse(text, name)
+        entries += found
+        problems += parse_problems
+    return entries, problems

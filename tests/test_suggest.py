@@ -1,0 +1,384 @@
+"""`paperkb topics --suggest`: candidate topics and proposed rules for the unsorted papers."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import DATA
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from slugify import slugify
+
+from generator.classify import classify, phrase_error
+from generator.model import Paper, Rule, Source, Topic
+from generator.pipeline import make_plan
+from generator.suggest import (
+    FIT,
+    Extension,
+    Proposal,
+    Suggestions,
+    analyze,
+    format_suggestions,
+    suggest,
+    yaml_snippet,
+)
+from generator.taxonomy import parse_taxonomy
+
+
+def paper(id: str, title: str, abstract: str) -> Paper:
+    return Paper(
+        id=id, key=id, title=title, abstract=abstract, aliases=(), sources=(Source("f", 1),)
+    )
+
+
+def topic(slug: str, title: tuple[str, ...], abstract: tuple[str, ...] = ()) -> Topic:
+    return Topic(slug=slug, name=slug.title(), description="d", rule=Rule(title, abstract))
+
+
+TOPICS = (
+    topic("diffusion", ("diffusion",), ("diffusion model",)),
+    topic("speech", ("speech",), ("speech recognition",)),
+)
+
+DIFFUSION = [
+    (
+        "Diffusion models for image synthesis",
+        "Denoising score matching trains a sampler that turns noise into images. The denoising "
+        "sampler reaches high image fidelity.",
+    ),
+    (
+        "Faster diffusion sampling",
+        "A denoising sampler with fewer steps keeps image fidelity while the noise schedule "
+        "is learned.",
+    ),
+    (
+        "Latent diffusion at scale",
+        "Image synthesis with a denoising network in a latent space; the noise schedule and "
+        "the sampler matter for fidelity.",
+    ),
+]
+SPEECH = [
+    (
+        "Speech recognition with transformers",
+        "Waveform encoders transcribe spoken audio; the speaker and the acoustic model are "
+        "trained on hours of audio.",
+    ),
+    (
+        "Robust speech recognition",
+        "Acoustic noise and speaker variation hurt transcription of spoken audio waveforms.",
+    ),
+    (
+        "Speech translation",
+        "Spoken audio in one language becomes text in another; the acoustic encoder reads the "
+        "waveform.",
+    ),
+]
+#: No topic rule matches these, but the first is plainly about denoising image samplers.
+UNSORTED = [
+    (
+        "u-sampler",
+        "A denoising sampler for image fidelity",
+        "We make the denoising sampler learn its noise schedule, and image fidelity improves.",
+    ),
+    (
+        "u-qubits",
+        "Qubit routing for surface codes",
+        "Qubit routing on surface codes lowers the qubit count; qubit routing with surface "
+        "codes beats lattice surgery.",
+    ),
+]
+
+
+def fixture_papers() -> list[Paper]:
+    papers = [paper(f"d{n}", t, a) for n, (t, a) in enumerate(DIFFUSION)]
+    papers += [paper(f"s{n}", t, a) for n, (t, a) in enumerate(SPEECH)]
+    papers += [paper(id, t, a) for id, t, a in UNSORTED]
+    return classify(papers, TOPICS)
+
+
+def test_the_fixture_is_what_the_tests_assume() -> None:
+    unsorted = [p.id for p in fixture_papers() if not p.topics]
+    assert unsorted == ["u-sampler", "u-qubits"]
+
+
+def test_the_obvious_topic_comes_first_with_its_papers_as_support() -> None:
+    s = suggest(fixture_papers(), TOPICS)
+    by_id = {u.id: u for u in s.unsorted}
+    assert set(by_id) == {"u-sampler", "u-qubits"}
+    best = by_id["u-sampler"].candidates[0]
+    assert best.slug == "diffusion"
+    assert best.score >= FIT
+    assert best.votes > 0
+    assert 2 <= len(best.neighbours) <= 3
+    assert {n.id for n in best.neighbours} <= {"d0", "d1", "d2"}
+    sims = [n.similarity for n in best.neighbours]
+    assert sims == sorted(sims, reverse=True)
+    assert all(c.score < best.score for c in by_id["u-sampler"].candidates[1:])
+
+
+def test_phrases_extend_the_fitting_topic_or_propose_a_new_one() -> None:
+    s = suggest(fixture_papers(), TOPICS)
+    sampler = [p for p in s.proposals if "u-sampler" in p.unsorted]
+    assert sampler
+    assert all(p.topic == "diffusion" and not p.new_topic for p in sampler)
+    # "qubit" shares nothing with either topic: it gets a topic of its own.
+    assert not next(u for u in s.unsorted if u.id == "u-qubits").fits
+    qubits = [e for e in s.extensions if "u-qubits" in e.unsorted]
+    assert len(qubits) == 1
+    assert qubits[0].new_topic
+    assert qubits[0].topic.slug not in {t.slug for t in TOPICS}
+    assert any("qubit" in p.phrase for p in qubits[0].proposals)
+    for p in s.proposals:
+        assert phrase_error(p.phrase) is None
+        assert p.caught == ()  # nothing else in the fixture talks about these
+
+
+def test_counts_are_what_classify_does_with_the_phrase_added() -> None:
+    papers = fixture_papers()
+    s = suggest(papers, TOPICS)
+    assert s.proposals
+    for p in s.proposals:
+        if p.new_topic:
+            continue
+        base = next(t for t in TOPICS if t.slug == p.topic)
+        rule = dataclasses.replace(
+            base.rule,
+            title=base.rule.title + ((p.phrase,) if p.in_title else ()),
+            abstract=(*base.rule.abstract, p.phrase),
+        )
+        after = classify(papers, [dataclasses.replace(base, rule=rule)])
+        gained = [a.id for a, b in zip(after, papers, strict=True) if a.topics and not b.topics]
+        caught = [
+            a.id
+            for a, b in zip(after, papers, strict=True)
+            if a.topics and b.topics and p.topic not in b.topics
+        ]
+        assert sorted(gained) == sorted(p.unsorted)
+        assert sorted(caught) == sorted(p.caught)
+
+
+def test_nothing_unsorted_means_nothing_to_suggest() -> None:
+    papers = [p for p in fixture_papers() if p.topics]
+    s = suggest(papers, TOPICS)
+    assert s == Suggestions(papers=6, unsorted=(), extensions=())
+    assert s.proposals == ()
+    text = format_suggestions(s)
+    assert text.startswith("0 of 6 papers are unsorted.")
+    assert "Nothing to suggest" in text
+
+
+def test_no_papers_and_no_sorted_papers() -> None:
+    assert suggest([], TOPICS) == Suggestions(0, (), ())
+    lone = classify([paper("u", *UNSORTED[1][1:])], TOPICS)
+    s = suggest(lone, TOPICS)
+    assert [(u.id, u.candidates) for u in s.unsorted] == [("u", ())]
+    assert "no candidate" in format_suggestions(s)
+    assert yaml.safe_load(yaml_snippet(s))["extend"] == {}
+
+
+def test_same_text_whatever_the_order_of_papers() -> None:
+    papers = fixture_papers()
+    first = format_suggestions(suggest(papers, TOPICS))
+    assert format_suggestions(suggest(list(reversed(papers)), TOPICS)) == first
+    shuffled = list(papers)
+    random.Random(7).shuffle(shuffled)
+    assert format_suggestions(suggest(shuffled, TOPICS)) == first
+
+
+@pytest.mark.parametrize("word", ["yes", "null", "true", "off", "0x1f", "1_000", "y"])
+def test_snippet_quotes_what_yaml_would_not_read_as_that_string(word: str) -> None:
+    proposal = Proposal(word, True, "new-topic", True, ("u",), (), 1.0, True)
+    rule = Rule(title=(word,), abstract=(word,))
+    new = Topic(slug="new-topic", name=word, description='say "it": #1', rule=rule)
+    s = Suggestions(1, (), (Extension(new, True, (proposal,), ("u",), ()),))
+    loaded = yaml.safe_load(yaml_snippet(s))
+    assert loaded["new_topics"][0]["name"] == word
+    assert loaded["new_topics"][0]["description"] == 'say "it": #1'
+    assert loaded["new_topics"][0]["match"] == {"title": [word], "abstract": [word]}
+
+
+# -- the snippet pasted into a taxonomy ---------------------------------------------------------
+
+
+def paste(taxonomy: dict[str, Any], snippet: dict[str, Any]) -> dict[str, Any]:
+    """What the curator does: append each ``extend`` list, add each new topic."""
+    topics = []
+    for entry in taxonomy["topics"]:
+        extra = snippet["extend"].get(entry.get("slug") or slugify(entry["name"]))
+        if extra:
+            match = dict(entry["match"])
+            for key, phrases in extra.items():
+                match[key] = [*match.get(key, []), *phrases]
+            entry = {**entry, "match": match}
+        topics.append(entry)
+    return {"topics": topics + snippet["new_topics"]}
+
+
+def taxonomy_yaml(topics: Sequence[Topic]) -> dict[str, Any]:
+    return {
+        "topics": [
+            {
+                "name": t.name,
+                "slug": t.slug,
+                "description": t.description,
+                "match": {
+                    "title": list(t.rule.title),
+                    "abstract": list(t.rule.abstract),
+                    "min_abstract_hits": t.rule.min_abstract_hits,
+                },
+            }
+            for t in topics
+        ]
+    }
+
+
+def check_pasted(papers: Sequence[Paper], taxonomy: dict[str, Any], s: Suggestions) -> None:
+    """Pasting the snippet keeps the taxonomy valid and sorts what the report says it sorts."""
+    snippet = yaml.safe_load(yaml_snippet(s))
+    assert set(snippet) == {"extend", "new_topics"}
+    text = yaml.safe_dump(paste(taxonomy, snippet), sort_keys=False, allow_unicode=True)
+    topics, problems = parse_taxonomy(text, "topics.yaml")
+    assert problems == []
+    after = {p.id: p.topics for p in classify(papers, topics)}
+    before = {p.id: p.topics for p in papers}
+    for e in s.extensions:
+        joined = sorted(pid for pid, slugs in after.items() if e.topic.slug in slugs)
+        assert sorted(pid for pid in joined if not before[pid]) == sorted(e.unsorted)
+        newly = [pid for pid in joined if before[pid] and e.topic.slug not in before[pid]]
+        assert sorted(newly) == sorted(e.caught)
+        assert e.unsorted  # every group sorts something
+    sorted_now = {pid for pid, slugs in after.items() if slugs and not before[pid]}
+    assert sorted_now == {pid for e in s.extensions for pid in e.unsorted}
+
+
+def test_the_snippet_pasted_into_the_fixture_taxonomy() -> None:
+    papers = fixture_papers()
+    s = suggest(papers, TOPICS)
+    check_pasted(papers, taxonomy_yaml(TOPICS), s)
+    assert {pid for e in s.extensions for pid in e.unsorted} == {"u-sampler", "u-qubits"}
+
+
+# -- the shipped corpus -------------------------------------------------------------------------
+
+
+@cache
+def shipped() -> tuple[tuple[Paper, ...], tuple[Topic, ...]]:
+    plan = make_plan(Path(DATA))
+    return plan.papers, plan.topics
+
+
+@cache
+def shipped_suggestions() -> Suggestions:
+    return suggest(*shipped())
+
+
+def test_every_unsorted_shipped_paper_gets_a_candidate_and_valid_phrases() -> None:
+    papers, topics = shipped()
+    s = shipped_suggestions()
+    unsorted = sorted(p.id for p in papers if not p.topics)
+    assert unsorted  # else this test says nothing
+    assert [u.id for u in s.unsorted] == unsorted
+    slugs = {t.slug for t in topics}
+    for u in s.unsorted:
+        assert u.candidates, u.id
+        assert all(c.slug in slugs for c in u.candidates)
+        assert [c.score for c in u.candidates] == sorted(
+            (c.score for c in u.candidates), reverse=True
+        )
+    assert s.proposals
+    for p in s.proposals:
+        assert phrase_error(p.phrase) is None, p.phrase
+        assert p.unsorted
+    # On the shipped data every unsorted paper has some phrase that sorts it.
+    assert {pid for p in s.proposals for pid in p.unsorted} == set(unsorted)
+
+
+def test_the_snippet_pasted_into_the_shipped_taxonomy() -> None:
+    papers, _topics = shipped()
+    taxonomy = yaml.safe_load((Path(DATA) / "topics.yaml").read_text(encoding="utf-8"))
+    check_pasted(papers, taxonomy, shipped_suggestions())
+
+
+def test_shipped_report_is_the_same_in_any_order() -> None:
+    papers, topics = shipped()
+    shuffled = list(papers)
+    random.Random(3).shuffle(shuffled)
+    assert format_suggestions(suggest(shuffled, topics)) == format_suggestions(
+        shipped_suggestions()
+    )
+
+
+def test_hidden_topics_are_found_again_on_the_shipped_corpus() -> None:
+    """Take the topics away from every 8th sorted paper: most get their own topic back first.
+
+    Leave-one-out on the whole corpus ranks a paper's own topic first 80% of the time and among
+    the three candidates 92%; these samples score 82-84% and 92-95%.
+    """
+    papers, topics = shipped()
+    hidden = {p.id: p.topics for p in papers if p.topics}
+    hidden = {pid: hidden[pid] for pid in sorted(hidden)[::8]}
+    blinded = [dataclasses.replace(p, topics=()) if p.id in hidden else p for p in papers]
+    s = suggest(blinded, topics)
+    found = [u for u in s.unsorted if u.id in hidden]
+    assert len(found) == len(hidden)
+    first = sum(1 for u in found if u.candidates and u.candidates[0].slug in hidden[u.id])
+    top3 = sum(1 for u in found if any(c.slug in hidden[u.id] for c in u.candidates))
+    assert first / len(found) >= 0.7
+    assert top3 / len(found) >= 0.9
+
+
+# -- the analyzer against the matcher ---------------------------------------------------------
+
+
+def test_analyze_keeps_to_what_a_phrase_can_match() -> None:
+    terms = analyze("Controllable Multi-Task models, for speech: the state-space view")
+    assert "controllable multi-task" in terms
+    assert "multi-task models" in terms
+    assert "models speech" not in terms  # a comma and a stop word lie between them
+    assert "speech state-space" not in terms  # a colon breaks the phrase
+    assert "state-space view" in terms
+    assert "the" not in terms and "for" not in terms
+    assert analyze("2024 results in 3-bit - 4 bits") == ["3-bit", "bits"]
+
+
+TEXT = st.text(
+    alphabet=st.sampled_from(list("abcxyz AB-_.,:/'0129\u00e9\u00df\u0130\u2013\u00a0")),
+    max_size=40,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT)
+def test_every_term_is_a_phrase_that_matches_its_text(text: str) -> None:
+    for term in analyze(text):
+        assert phrase_error(term) is None, term
+        probe = Topic(slug="t", name="t", description="d", rule=Rule(title=(term,)))
+        assert classify([paper("p", text, "")], [probe])[0].topics == ("t",), term
+
+
+@settings(max_examples=100, deadline=None)
+@given(TEXT)
+def test_every_term_reads_back_from_the_snippet(text: str) -> None:
+    terms = tuple(dict.fromkeys(analyze(text)))
+    if not terms:
+        return
+    proposals = tuple(Proposal(t, True, "x", False, ("u",), (), 1.0, True) for t in terms)
+    extended = Topic(slug="x", name="X", description="d", rule=Rule(terms, terms))
+    s = Suggestions(1, (), (Extension(extended, False, proposals, ("u",), ()),))
+    loaded = yaml.safe_load(yaml_snippet(s))
+    assert loaded["extend"] == {"x": {"title": list(terms), "abstract": list(terms)}}
+
+
+def test_report_shows_no_control_characters() -> None:
+    papers = fixture_papers()
+    papers = [dataclasses.replace(p, title="\x1b[2J" + p.title) for p in papers]
+    text = format_suggestions(suggest(papers, TOPICS))
+    assert "\x1b" not in text
+    assert "\ufffd[2J" in text

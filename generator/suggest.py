@@ -570,7 +570,7 @@ def _try(
         rows = [r for r in users[phrase] if target not in papers[r].topics]
         probes = [
             Topic(
-                slug=f"v{n}",
+                slug=f"~v{n}",
                 name=f"v{n}",
                 description="-",
                 rule=_rule_with(base, (phrase,) if trial.in_title else (), (phrase,)),
@@ -579,7 +579,7 @@ def _try(
         ]
         found = _members([papers[r] for r in rows], probes)
         for n, trial in enumerate(variants):
-            unsorted, caught = _split(papers, [rows[i] for i in found[f"v{n}"]], target)
+            unsorted, caught = _split(papers, [rows[i] for i in found[f"~v{n}"]], target)
             proposals.append(
                 Proposal(
                     phrase=phrase,
@@ -606,21 +606,25 @@ def _users(papers: Sequence[Paper], phrases: Iterable[str]) -> dict[str, list[in
     """
     distinct = sorted(set(phrases))
     probes = [
-        Topic(slug=f"p{n}", name=f"p{n}", description="-", rule=Rule((p,), (p,), (), 1))
+        Topic(slug=f"~p{n}", name=f"p{n}", description="-", rule=Rule((p,), (p,), (), 1))
         for n, p in enumerate(distinct)
     ]
     found = _members(papers, probes)
-    return {p: found[f"p{n}"] for n, p in enumerate(distinct)}
+    return {p: found[f"~p{n}"] for n, p in enumerate(distinct)}
 
 
 def _matching(papers: Sequence[Paper], rows: Sequence[int], rule: Rule) -> list[int]:
     """Those of ``rows`` that a topic with ``rule`` takes, as :func:`classify` decides."""
-    probe = Topic(slug="probe", name="probe", description="-", rule=rule)
-    return [rows[i] for i in _members([papers[r] for r in rows], [probe])["probe"]]
+    probe = Topic(slug="~probe", name="probe", description="-", rule=rule)
+    return [rows[i] for i in _members([papers[r] for r in rows], [probe])["~probe"]]
 
 
 def _members(papers: Sequence[Paper], topics: Sequence[Topic]) -> dict[str, list[int]]:
-    """Slug -> indexes of the papers ``topics`` put in it (one classify pass)."""
+    """Slug -> indexes of the papers ``topics`` put in it (one classify pass).
+
+    The probe topics of this module have slugs starting with ``~``, which no taxonomy slug can:
+    classify adds a curator's pins (``Paper.meta.topics``) by slug, and none may land in one.
+    """
     members: dict[str, list[int]] = {t.slug: [] for t in topics}
     if not topics or not papers:
         return members

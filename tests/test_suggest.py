@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from slugify import slugify
 
 from generator.classify import classify, phrase_error
-from generator.model import Paper, Rule, Source, Topic
+from generator.model import Metadata, Paper, Rule, Source, Topic
 from generator.pipeline import make_plan
 from generator.suggest import (
     FIT,
@@ -140,9 +140,8 @@ def test_phrases_extend_the_fitting_topic_or_propose_a_new_one() -> None:
         assert p.caught == ()  # nothing else in the fixture talks about these
 
 
-def test_counts_are_what_classify_does_with_the_phrase_added() -> None:
-    papers = fixture_papers()
-    s = suggest(papers, TOPICS)
+def check_counts(papers: Sequence[Paper], s: Suggestions) -> None:
+    """Each proposal's counts are what classify does with its phrase added to its topic."""
     assert s.proposals
     for p in s.proposals:
         if p.new_topic:
@@ -158,10 +157,28 @@ def test_counts_are_what_classify_does_with_the_phrase_added() -> None:
         caught = [
             a.id
             for a, b in zip(after, papers, strict=True)
-            if a.topics and b.topics and p.topic not in b.topics
+            if p.topic in a.topics and b.topics and p.topic not in b.topics
         ]
         assert sorted(gained) == sorted(p.unsorted)
         assert sorted(caught) == sorted(p.caught)
+
+
+def test_counts_are_what_classify_does_with_the_phrase_added() -> None:
+    papers = fixture_papers()
+    check_counts(papers, suggest(papers, TOPICS))
+
+
+def test_a_pinned_paper_is_sorted_and_can_be_caught() -> None:
+    """A curator pinned a paper about denoising samplers to speech: it is sorted (classify adds
+    the pin), and a phrase that sorts the sampler paper into diffusion takes it too."""
+    text = UNSORTED[0][1:]
+    pinned = dataclasses.replace(paper("pinned", *text), meta=Metadata(topics=("speech",)))
+    papers = classify([*fixture_papers(), pinned], TOPICS)
+    assert next(p for p in papers if p.id == "pinned").topics == ("speech",)
+    s = suggest(papers, TOPICS)
+    assert [u.id for u in s.unsorted] == ["u-qubits", "u-sampler"]  # by id
+    check_counts(papers, s)
+    assert any(p.caught == ("pinned",) for p in s.proposals)
 
 
 def test_nothing_unsorted_means_nothing_to_suggest() -> None:

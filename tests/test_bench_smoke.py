@@ -1,0 +1,156 @@
+"""The pipeline benchmark end to end at a tiny size, and its pieces that decide met / missed.
+
+The harness is run rarely and by hand at full size, so a change to the pipeline's API or
+output layout would otherwise break it unnoticed until the next benchmark run: this runs the
+real thing (synthetic corpus, child process, generate, no-op, mkdocs build, add a listing) on
+60 entries, without writing the results file.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from benchmarks import bench_pipeline, synth
+from generator.parse import parse_all
+from generator.pipeline import STAGES
+
+
+def test_tiny_run_end_to_end(tmp_path: Path) -> None:
+    record = bench_pipeline.run_size(60, tmp_path)
+
+    assert "error" not in record, record
+    assert "error" not in record["mkdocs"], record["mkdocs"]
+    assert record["entries"] == 60
+    assert record["planted"] == 3
+    assert 0 < record["papers"] <= 60
+    assert set(record["stages"]) == set(STAGES)
+    assert all(seconds > 0 for seconds in record["stages"].values())
+    assert record["generate_s"] >= sum(record["stages"].values())
+    assert record["mkdocs"]["seconds"] > 0
+    assert (bench_pipeline.per_paper(record, "site_bytes") or 0) > 0
+    assert (bench_pipeline.per_paper(record, "search_bytes") or 0) > 0
+    assert record["site_bytes"] > record["search_bytes"] > 0
+    # A second generate on unchanged data touches nothing, not even the registry.
+    assert record["noop"]["written"] == 0
+    assert record["noop"]["deleted"] == 0
+    assert record["noop"]["registry_written"] is False
+    added = record["add_listing"]
+    assert added["new_papers"] == synth.PER_LISTING
+    assert added["kinds"]["new page"] >= synth.PER_LISTING
+    assert added["kinds"]["not written"] == 0
+    # The projects are removed unless asked to keep them.
+    assert list(tmp_path.iterdir()) == []
+
+    text = bench_pipeline.report([record], "cmd", "today", "machine")
+    assert "| **generate** (all stages, wall) |" in text
+    assert "| no-op regenerate: files written | 0 |" in text
+
+
+def test_synthetic_corpus_is_deterministic_and_parses_cleanly() -> None:
+    stuff = synth.material()
+    first = synth.corpus(250, stuff=stuff)
+    assert synth.corpus(250, stuff=stuff) == first
+    assert first.entries == 250
+    assert len(first.listings) == 3  # 100 per listing
+    assert len({path for path, _ in first.listings}) == 3
+    entries, problems = parse_all(first.listings)
+    assert problems == []
+    assert len(entries) == 250
+    assert len({e.source.date for e in entries}) == 3
+    path, text = synth.next_listing(250, stuff=stuff)
+    assert path not in dict(first.listings)
+    new, problems = parse_all([(path, text)])
+    assert problems == []
+    assert len(new) == synth.PER_LISTING
+
+
+def test_rewrites_are_sorted_by_why_they_changed() -> None:
+    before = {"papers/a.md": "old", "papers/b.md": "see [x](c-d.md)", "index.md": "1"}
+    after = {
+        "papers/a.md": "old, reworded",
+        "papers/b.md": "see [y](new-one.md)",
+        "papers/new-one.md": "new",
+        "papers/new-two.md": "new",
+        "index.md": "2",
+    }
+    written = ["index.md", "papers/a.md", "papers/b.md", "papers/new-one.md"]
+    kinds = bench_pipeline.sort_rewrites(
+        before, after, written, ["new-one", "new-two"], {"index.md"}
+    )
+    assert kinds == {
+        "new page": ["papers/new-one.md"],
+        "links to a new paper": ["papers/b.md"],
+        "index": ["index.md"],
+        "unexpected": ["papers/a.md"],
+        "not written": ["papers/new-two.md"],
+    }
+
+
+def _record(size: int, papers: int, site: int, search: int, generate: float) -> dict[str, object]:
+    return {
+        "size": size,
+        "entries": size,
+        "papers": papers,
+        "site_bytes": site,
+        "search_bytes": search,
+        "generate_s": generate,
+        "mkdocs": {"seconds": generate * 2},
+        "noop": {"written": 0, "deleted": 0, "registry_written": False, "seconds": 1.0},
+    }
+
+
+def test_targets_mark_met_and_missed() -> None:
+    fixed = 3_000_000
+    records = [
+        _record(1_000, 1_000, fixed + 10_000 * 1_000, 500 * 1_000, 1.0),
+        _record(10_000, 10_000, fixed + 10_000 * 10_000, 500 * 10_000, 12.0),
+    ]
+    verdicts = {v.target: v for v in bench_pipeline.targets(records)}
+    assert verdicts["generate, 10k entries: <= 8 s"].met is False
+    assert verdicts["generate time ratio 10k / 1k <= 11"].met is False
+    assert verdicts["generate, 100k entries: <= 60 s"].met is None
+    assert verdicts["site <= 16 KB per paper (at each of 1k, 10k, 100k)"].met is True
+    linear = next(v for k, v in verdicts.items() if k.startswith("site size linear"))
+    assert linear.met is True
+    assert verdicts["no-op regenerate, 10k: writes 0 files"].met is True
+    # 10 KB per paper plus 3 MB of theme: (1e9 - 3e6) / 1e4 papers fit in 1 GB.
+    assert bench_pipeline.pages_capacity(records) == (99_700, 99_700)
+
+
+def test_superlinear_site_is_not_linear() -> None:
+    records = [
+        _record(1_000, 1_000, 10_000 * 1_000, 1, 1.0),
+        _record(10_000, 10_000, 20_000 * 10_000, 1, 10.0),
+    ]
+    linear = next(
+        v for v in bench_pipeline.targets(records) if v.target.startswith("site size linear")
+    )
+    assert linear.met is False
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal_only_outside_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert bench_pipeline.progress_wanted() is False
+    monkeypatch.setattr(sys, "stderr", _Terminal())
+    assert bench_pipeline.progress_wanted() is True
+    monkeypatch.setenv("CI", "true")
+    assert bench_pipeline.progress_wanted() is False
+
+
+def test_a_child_out_of_time_is_stopped() -> None:
+    sleeper = [sys.executable, "-c", "import time; time.sleep(30)"]
+    started = time.perf_counter()
+    assert bench_pipeline.run_child(sleeper, timeout=0.5) is None
+    assert time.perf_counter() - started < 10
+    assert bench_pipeline.run_child([sys.executable, "-c", "raise SystemExit(3)"], 30) == 3

@@ -1,49 +1,222 @@
-"""Link stage: related papers by shared rare words (plus shared topics), related topics."""
+"""Link stage: related papers by TF-IDF cosine, the shared-topic rate, related topics."""
 
 from __future__ import annotations
 
-from generator.link import RELATED_COUNT, content_words, related_papers, related_topics
+import random
+
+import numpy as np
+import pytest
+from conftest import DATA
+from scipy import sparse
+
+import generator.link as link
+from generator.link import (
+    RELATED_COUNT,
+    RELATED_FLOOR,
+    df_ceiling,
+    nearest,
+    related_papers,
+    related_topics,
+    shared_topic_rate,
+    tfidf_vectors,
+)
 from generator.model import Paper, Source
+from generator.pipeline import make_plan
 
 
 def paper(pid: str, text: str, topics: tuple[str, ...] = ()) -> Paper:
-    return Paper(pid, pid, pid, text, (), (Source("a.txt", 1),), topics)
+    return Paper(pid, pid, f"Paper {pid}", text, (), (Source("a.txt", 1),), topics)
 
 
-FILLER = [paper(f"f{i}", f"filler number{i} topic{i} alpha{i}") for i in range(40)]
+#: Unrelated papers, so that the words of the papers under test are not in most papers.
+FILLER = [paper(f"f{i:02d}", f"filler number{i} topic{i} alpha{i} omega{i}") for i in range(40)]
+
+MAMBA = "mamba selective state space sequence model genomics"
+PROTEINS = "protein folding crystallography lattice"
+
+
+def by_id(papers: list[Paper]) -> dict[str, Paper]:
+    return {p.id: p for p in papers}
+
+
+def score(papers: list[Paper], a: str, b: str) -> float:
+    """Cosine of two papers as the link stage computes it."""
+    vectors = tfidf_vectors(papers)
+    index = {p.id: i for i, p in enumerate(papers)}
+    return float((vectors[index[a]] @ vectors[index[b]].T).toarray()[0, 0])
 
 
 def test_similar_papers_are_related_both_ways_and_dissimilar_are_not() -> None:
     papers = [
-        paper("a", "mamba selective state space sequence model genomics"),
+        paper("a", MAMBA),
         paper("b", "selective state space mamba genomics benchmark"),
-        paper("c", "protein folding crystallography lattice"),
+        paper("c", PROTEINS),
         *FILLER,
     ]
-    result = {p.id: p for p in related_papers(papers)}
+    result = by_id(related_papers(papers))
     assert result["a"].related[0] == "b"
     assert result["b"].related[0] == "a"
     assert "c" not in result["a"].related
     assert result["c"].related == ()
+
+
+def test_a_paper_never_lists_itself_but_lists_a_twin_with_the_same_text_first() -> None:
+    near = "selective state space mamba genomics"
+    papers = [paper("a", MAMBA), paper("twin", MAMBA), paper("b", near), *FILLER]
+    result = by_id(related_papers(papers))
+    assert result["a"].related[:2] == ("twin", "b")
+    assert result["twin"].related[:2] == ("a", "b")
     assert all(p.id not in p.related for p in result.values())
 
 
-def test_at_most_five_best_first_and_deterministic() -> None:
+def test_nothing_under_the_floor_is_listed() -> None:
+    chemistry = "chemistry ribosome enzyme kinetics solvent catalyst polymer"
+    papers = [
+        paper("a", MAMBA + " " + PROTEINS),
+        paper("weak", "mamba " + chemistry),  # one word in common with "a"
+        paper("chemistry", chemistry),
+        paper("strong", MAMBA),
+        *FILLER,
+    ]
+    assert 0 < score(papers, "a", "weak") < RELATED_FLOOR <= score(papers, "a", "strong")
+    result = by_id(related_papers(papers))
+    assert result["a"].related == ("strong",)
+    assert result["weak"].related == ("chemistry",)
+
+
+def test_at_most_five_best_first() -> None:
     base = "retrieval augmented generation dense passages reranking"
-    papers = [paper(f"p{i}", base + f" extra{i}") for i in range(7)] + FILLER
-    result = related_papers(papers)
-    first = next(p for p in result if p.id == "p0")
-    assert len(first.related) == RELATED_COUNT
-    assert first.related == tuple(sorted(first.related))  # equal scores: ties by id
-    assert related_papers(list(reversed(papers))) == list(reversed(result))
+    # p0 shares the base and the word "extra" with p1..p6, and more words the lower i is.
+    papers = [paper("p0", base + " one two three four five six")]
+    words = ["one", "two", "three", "four", "five", "six"]
+    papers += [paper(f"p{i}", base + " " + " ".join(words[: 7 - i])) for i in range(1, 7)]
+    papers += FILLER
+    result = by_id(related_papers(papers))
+    assert len(result["p0"].related) == RELATED_COUNT
+    assert result["p0"].related == ("p1", "p2", "p3", "p4", "p5")
+    scores = [score(papers, "p0", other) for other in result["p0"].related]
+    assert scores == sorted(scores, reverse=True)
 
 
-def test_stop_words_and_short_words_are_ignored() -> None:
-    assert content_words("The model uses an LLM for AI; we propose Mamba") == {
-        "model",
-        "llm",
-        "mamba",
-    }
+def test_equal_scores_are_ranked_by_id_whatever_the_input_order() -> None:
+    base = "retrieval augmented generation dense passages reranking"
+    ids = ["q7", "q2", "q9", "q1", "q5", "q3", "q8"]
+    papers = [paper(pid, f"{base} extra{pid}") for pid in ids] + FILLER
+    result = by_id(related_papers(papers))
+    assert result["q7"].related == ("q1", "q2", "q3", "q5", "q8")
+    assert result["q1"].related == ("q2", "q3", "q5", "q7", "q8")
+
+
+def test_the_result_does_not_depend_on_input_order() -> None:
+    rng = random.Random(7)
+    vocabulary = [f"word{i}" for i in range(60)]
+    papers = [
+        paper(f"p{i:03d}", " ".join(rng.sample(vocabulary, rng.randint(3, 12)))) for i in range(120)
+    ]
+    expected = by_id(related_papers(papers))
+    assert sum(len(p.related) for p in expected.values()) > 100  # the test has teeth
+    for _ in range(3):
+        shuffled = papers[:]
+        rng.shuffle(shuffled)
+        result = related_papers(shuffled)
+        assert [p.id for p in result] == [p.id for p in shuffled]  # input order kept
+        assert by_id(result) == expected
+
+
+def test_empty_and_single_paper_corpora() -> None:
+    assert related_papers([]) == []
+    assert related_papers([paper("a", MAMBA)]) == [paper("a", MAMBA)]
+    assert related_papers([paper("a", "the"), paper("b", "of")])[0].related == ()
+
+
+def test_stop_words_and_short_words_are_not_terms() -> None:
+    vectors = tfidf_vectors(
+        [paper("a", "The model uses an LLM for AI; we propose Mamba"), paper("b", "LLM Mamba")]
+    )
+    # Terms in both papers: "llm", "mamba" and the bigram "llm mamba" (bigrams skip stop
+    # words). "Paper" (in both titles), "the", "uses", "propose" are stop words; "AI" and the
+    # ids "a" and "b" are too short.
+    assert vectors.shape == (2, 3)
+
+
+def test_the_similarity_matrix_is_sparse_and_never_densified(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = random.Random(3)
+    vocabulary = [f"word{i}" for i in range(80)]
+    papers = [paper(f"p{i:03d}", " ".join(rng.sample(vocabulary, 8))) for i in range(150)]
+    expected = related_papers(papers)
+    assert sparse.issparse(tfidf_vectors(papers))
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a sparse matrix was made dense")
+
+    for kind in (sparse.csr_matrix, sparse.csc_matrix, sparse.coo_matrix):
+        monkeypatch.setattr(kind, "toarray", refuse)
+        monkeypatch.setattr(kind, "todense", refuse)
+    monkeypatch.setattr(link, "CHUNK_SCORES", 50)  # a few rows per chunk
+    assert related_papers(papers) == expected
+    monkeypatch.setattr(link, "CHUNK_SCORES", 1)  # one row per chunk
+    assert related_papers(papers) == expected
+
+
+def test_nearest_matches_a_brute_force_ranking() -> None:
+    rng = np.random.default_rng(11)
+    dense = rng.random((60, 30)) * (rng.random((60, 30)) < 0.15)
+    dense[5] = dense[6]  # a twin row: equal scores everywhere
+    dense = np.round(dense, 1)  # many exactly equal scores
+    norms = np.linalg.norm(dense, axis=1)
+    dense[norms > 0] /= norms[norms > 0, None]
+    rank = rng.permutation(60).astype(np.int64)
+    scores = np.round(dense @ dense.T, 9)
+    expected = []
+    for i in range(60):
+        near = [j for j in range(60) if j != i and scores[i, j] >= 0.3]
+        expected.append(sorted(near, key=lambda j: (-scores[i, j], rank[j]))[:3])
+    assert sum(map(len, expected)) > 60
+    assert nearest(sparse.csr_matrix(dense), rank, 3, 0.3) == expected
+
+
+def test_the_most_common_terms_go_when_the_comparison_budget_is_exceeded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Document frequencies 1, 2, 2, 3, 5: work (df squared) 1, 4, 4, 9, 25.
+    df = np.array([5, 2, 1, 3, 2], dtype=np.int64)
+    monkeypatch.setattr(link, "WORK_FLOOR", 0)
+    monkeypatch.setattr(link, "WORK_PER_PAPER", 9)
+
+    def kept(papers: int) -> list[bool]:
+        return [bool(d <= df_ceiling(df, papers)) for d in df]
+
+    assert kept(2) == [False, True, True, True, True]  # 1 + 4 + 4 + 9 = 18 <= 2 * 9
+    assert kept(1) == [False, True, True, False, True]  # 1 + 4 + 4 = 9 <= 9
+    monkeypatch.setattr(link, "WORK_PER_PAPER", 8)
+    assert kept(1) == [False, False, True, False, False]  # both terms of df 2, or neither
+    monkeypatch.setattr(link, "WORK_FLOOR", 43)
+    assert df_ceiling(df, 1) == 5  # everything: 43 = 1 + 4 + 4 + 9 + 25
+    assert df_ceiling(np.array([], dtype=np.int64), 10) == 0
+
+
+def test_under_a_tight_budget_common_words_no_longer_link_papers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    papers = [paper(f"p{i}", f"common shared unique{i // 2}") for i in range(8)] + FILLER
+    wide = by_id(related_papers(papers))
+    assert len(wide["p0"].related) > 1
+    monkeypatch.setattr(link, "WORK_FLOOR", 0)
+    monkeypatch.setattr(link, "WORK_PER_PAPER", 1)
+    tight = by_id(related_papers(papers))
+    assert tight["p0"].related == ("p1",)  # only the pair's own word is left
+
+
+def test_shared_topic_rate_counts_links_between_papers_sharing_a_topic() -> None:
+    papers = [
+        Paper("a", "a", "A", "x", (), (), ("video", "audio"), ("b", "c", "gone")),
+        Paper("b", "b", "B", "x", (), (), ("audio",), ("a",)),
+        Paper("c", "c", "C", "x", (), (), (), ("a",)),
+    ]
+    assert shared_topic_rate(papers) == (2, 5)
+    assert shared_topic_rate([]) == (0, 0)
 
 
 def test_related_topics_count_shared_papers() -> None:
@@ -57,3 +230,11 @@ def test_related_topics_count_shared_papers() -> None:
         "diffusion": [("video", 2)],
         "video": [("diffusion", 2), ("audio", 1)],
     }
+
+
+def test_on_the_shipped_corpus_most_links_join_papers_that_share_a_topic() -> None:
+    papers = make_plan(DATA).papers
+    shared, links = shared_topic_rate(papers)
+    assert links >= 2 * len(papers)  # most papers get related papers
+    assert sum(1 for p in papers if p.related) >= 0.8 * len(papers)
+    assert shared / links >= 0.8

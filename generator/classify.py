@@ -239,13 +239,21 @@ def classify(papers: Sequence[Paper], topics: Sequence[Topic]) -> list[Paper]:
     """``papers`` in the same order, each with ``topics`` set to its matching topic slugs.
 
     Slugs come in taxonomy order; a paper no topic matches gets ``()`` (the Unsorted page).
+    Topics a curator pinned in a record (``paper.meta.topics``) are added to the rule matches;
+    pins naming no topic of ``topics`` are ignored here (the pipeline reports them as errors).
     Raises ``ValueError`` on a phrase :func:`phrase_error` rejects (the loader reports those).
     """
     matcher = _Matcher(topics)
-    return [
-        dataclasses.replace(paper, topics=matcher.matches(paper.title, paper.abstract))
-        for paper in papers
-    ]
+    order = {topic.slug: index for index, topic in enumerate(topics)}
+
+    def slugs(paper: Paper) -> tuple[str, ...]:
+        matched = matcher.matches(paper.title, paper.abstract)
+        if not paper.meta.topics:
+            return matched
+        pinned = {slug for slug in paper.meta.topics if slug in order}
+        return tuple(sorted(pinned.union(matched), key=order.__getitem__))
+
+    return [dataclasses.replace(paper, topics=slugs(paper)) for paper in papers]
 
 
 def topic_members(papers: Sequence[Paper], topics: Sequence[Topic]) -> dict[str, list[str]]:

@@ -19,6 +19,7 @@ from generator.errors import BuildError, InputError, PaperkbError
 from generator.permalinks import REGISTRY_FILE
 from generator.pipeline import Result, generate, make_plan, write_plan
 from generator.render import render_merge_report
+from generator.suggest import format_suggestions, suggest
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -36,10 +37,18 @@ def print_account(result: Result) -> None:
     a = result.plan.account
     r = result.report
     print(
-        f"paperkb: {a.listings} listings, {a.entries} entries read: "
+        f"paperkb: {a.listings} listings, {a.records} record files, {a.entries} entries read: "
         f"{a.papers} distinct papers + {a.merged} duplicates merged + {a.rejected} rejected"
     )
     print(f"  topics: {a.topics}, papers in no topic (Unsorted): {a.unsorted}")
+    rate = a.shared_topic_rate
+    with_related = sum(1 for p in result.plan.papers if p.related)
+    print(
+        f"  related papers: {a.related_links} links on {with_related} paper pages, "
+        + ("none" if rate is None else f"{rate:.1%}")
+        + " of them between papers that share a topic"
+    )
+    print(f"  authors: {a.authors} (from structured records)")
     print(
         f"  generated files: {len(r.written)} written, {len(r.unchanged)} unchanged, "
         f"{len(r.deleted)} deleted"
@@ -135,6 +144,21 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_topics(args: argparse.Namespace) -> int:
+    plan = make_plan(Path(args.data), strict=args.strict)
+    if args.suggest:
+        sys.stdout.write(format_suggestions(suggest(plan.papers, plan.topics)))
+        return EXIT_OK
+    members: dict[str, int] = {t.slug: 0 for t in plan.topics}
+    for paper in plan.papers:
+        for slug in paper.topics:
+            members[slug] += 1
+    for topic in plan.topics:
+        print(f"{members[topic.slug]:6,}  {topic.slug}  ({topic.name})")
+    print(f"{plan.account.unsorted:6,}  unsorted")
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     data, docs, _, config = _paths(args)
     print_account(generate(data, docs, strict=args.strict))
@@ -187,6 +211,14 @@ def parser() -> argparse.ArgumentParser:
     diff = command("diff", "Summarize what data/ changes against a git revision (e.g. main).")
     diff.add_argument("base", metavar="BASE", help="git revision to compare with")
     diff.set_defaults(run=cmd_diff)
+    topics = command("topics", "List topics with their paper counts (writes nothing).")
+    topics.add_argument(
+        "--suggest",
+        action="store_true",
+        help="for papers in no topic, propose candidate topics and new match rules to paste "
+        "into data/topics.yaml",
+    )
+    topics.set_defaults(run=cmd_topics)
     serve = command("serve", "Generate, then preview the site with `mkdocs serve`.")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     serve.set_defaults(run=cmd_serve)

@@ -211,6 +211,7 @@ def assign_ids(clusters: Sequence[Cluster], rows: Sequence[Row]) -> Assignment:
                 abstract=item.abstract,
                 aliases=item.aliases,
                 sources=item.sources,
+                meta=item.meta,
             )
         )
     papers.sort(key=lambda p: p.id)

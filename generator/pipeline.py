@@ -6,16 +6,18 @@ every problem in every file before anything is written. ``generate`` writes a pl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.authors import collect_authors
 from generator.classify import classify
 from generator.dedupe import DedupeResult, dedupe
 from generator.errors import InputError, Problem
-from generator.link import related_papers, related_topics
-from generator.model import Paper, Topic
+from generator.feed import FEED_FILE, render_feed
+from generator.link import related_papers, related_topics, shared_topic_rate
+from generator.model import Entry, Paper, Topic
 from generator.normalize import normalize
 from generator.overrides import OVERRIDES_FILE, load_overrides
 from generator.parse import listing_paths, read_listings
@@ -27,7 +29,9 @@ from generator.permalinks import (
     parse_registry,
     redirects_for,
 )
+from generator.records import read_records, record_paths
 from generator.render import (
+    MARKER_TOKEN,
     MERGE_REPORT,
     PAPERS_DIR,
     Account,
@@ -89,6 +93,24 @@ def read_registry(data_dir: Path) -> tuple[list[Row], list[Problem]]:
     return parse_registry(text, REGISTRY_FILE)
 
 
+def pin_problems(records: Sequence[Entry], topics: Sequence[Topic]) -> list[Problem]:
+    """A record pinning a paper to a topic the taxonomy does not define is an error."""
+    known = {topic.slug for topic in topics}
+    problems = []
+    for entry in records:
+        for slug in entry.meta.topics:
+            if slug not in known:
+                problems.append(
+                    Problem(
+                        entry.source.file,
+                        entry.source.line,
+                        f"topics: {slug!r} is not a topic of data/{TAXONOMY_FILE} "
+                        f"(known: {', '.join(sorted(known)) or 'none'})",
+                    )
+                )
+    return problems
+
+
 def make_plan(data_dir: Path, *, strict: bool = False, stage: StageHook = no_hook) -> Plan:
     """Read and check every input under ``data_dir``; compute every generated file.
 
@@ -99,10 +121,14 @@ def make_plan(data_dir: Path, *, strict: bool = False, stage: StageHook = no_hoo
         raise InputError([Problem(data_dir.as_posix(), None, "data directory does not exist")])
     with stage("parse"):
         entries, problems = read_listings(data_dir)
+        records, record_problems = read_records(data_dir)
         topics, taxonomy_problems = load_taxonomy(data_dir / TAXONOMY_FILE, TAXONOMY_FILE)
         rows, registry_problems = read_registry(data_dir)
         overrides, override_problems = load_overrides(data_dir / OVERRIDES_FILE, OVERRIDES_FILE)
-    problems += taxonomy_problems + registry_problems + override_problems
+    problems += record_problems + taxonomy_problems + registry_problems + override_problems
+    if not taxonomy_problems:
+        problems += pin_problems(records, topics)
+    entries += records
     errors = [p for p in problems if strict or not p.warning]
     if errors:
         raise InputError(errors)
@@ -126,19 +152,33 @@ def make_plan(data_dir: Path, *, strict: bool = False, stage: StageHook = no_hoo
     with stage("link"):
         papers = related_papers(papers)
         topic_links = related_topics(papers)
-    account = Account(
-        listings=len(listing_paths(data_dir)),
-        entries=len(entries) + len(rejected),
-        papers=len(papers),
-        merged=len(entries) - len(papers),
-        rejected=len(rejected),
-        topics=len(topics),
-        unsorted=sum(1 for p in papers if not p.topics),
-    )
+        shared, links = shared_topic_rate(papers)
     with stage("render"):
-        files = render_site(papers, topics, topic_links, account, rejected, redirects)
+        authors = collect_authors(papers)
+        account = Account(
+            listings=len(listing_paths(data_dir)),
+            entries=len(entries) + len(rejected),
+            papers=len(papers),
+            merged=len(entries) - len(papers),
+            rejected=len(rejected),
+            topics=len(topics),
+            unsorted=sum(1 for p in papers if not p.topics),
+            records=len(record_paths(data_dir)),
+            authors=len(authors),
+            related_links=links,
+            related_shared_topic=shared,
+        )
+        files = render_site(papers, topics, topic_links, account, rejected, redirects, authors)
         report = render_merge_report(merged, {p.key: p.id for p in papers}, f"{PAPERS_DIR}/")
         files[MERGE_REPORT] = front_matter("Merge report") + report
+        order = {row.id: index for index, row in enumerate([*rows, *new_rows])}
+        files[FEED_FILE] = render_feed(
+            papers,
+            order,
+            title="Paper knowledge base: recently added papers",
+            site_url=None,
+            marker=f"{MARKER_TOKEN}: made by `paperkb generate` from data/; do not edit",
+        )
         files = dict(sorted((files | render_search(papers, topics)).items()))
     return Plan(
         tuple(papers),

@@ -17,11 +17,16 @@ import html
 import json
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from generator import charts, cite
+from generator.authors import Author, author_key, collect_authors
+from generator.dates import listing_date_key
 from generator.dedupe import DedupeResult
 from generator.errors import Problem
+from generator.feed import FEED_FILE
 from generator.model import UNSORTED, Paper, Topic
 
 MARKER_TOKEN = "paperkb:generated"
@@ -33,6 +38,8 @@ MARKER = (
 PAPERS_DIR = "papers"
 TOPICS_DIR = "topics"
 SEARCH_DIR = "search"
+AUTHORS_DIR = "authors"
+AUTHORS_INDEX = f"{AUTHORS_DIR}/index.md"
 HOME_PAGE = "index.md"
 TOPICS_INDEX = f"{TOPICS_DIR}/index.md"
 ALL_PAPERS = f"{PAPERS_DIR}/index.md"
@@ -58,16 +65,28 @@ def text(value: str) -> str:
     return _ORDERED_LIST_START.sub(r"\1&#46;", flat)
 
 
-def front_matter(title: str) -> str:
+def front_matter(title: str, citation: Sequence[tuple[str, str]] = ()) -> str:
     """YAML front matter naming the page, then the generated-file marker.
 
     MkDocs takes a page title from a leading h1 only when it is the first element, which the
     marker is not, so the title is given explicitly. Themes insert ``page.title`` into the HTML
     unescaped (MkDocs' Jinja environment does not autoescape), in element text and attributes,
     so it is HTML-escaped here, quotes included; JSON string syntax is valid YAML.
+
+    ``citation`` are Highwire ``citation_*`` (name, content) pairs; ``overrides/main.html``
+    writes them as ``<meta>`` tags and escapes them itself, so they are stored as plain text
+    (JSON strings, control characters stripped).
     """
     escaped = html.escape(" ".join(title.split()), quote=True)
-    return f"---\ntitle: {json.dumps(escaped, ensure_ascii=False)}\n---\n{MARKER}"
+    lines = ["---", f"title: {json.dumps(escaped, ensure_ascii=False)}"]
+    if citation:
+        pairs = [[name, _plain(content)] for name, content in citation]
+        lines.append(f"citation: {json.dumps(pairs, ensure_ascii=False)}")
+    return "\n".join([*lines, "---", MARKER.rstrip("\n")]) + "\n"
+
+
+def _plain(value: str) -> str:
+    return " ".join(value.translate(_CONTROLS).split())
 
 
 def paper_path(paper_id: str) -> str:
@@ -89,6 +108,16 @@ class Account:
     rejected: int
     topics: int
     unsorted: int
+    records: int = 0
+    """Structured record files read (API JSON and hand-written YAML)."""
+    authors: int = 0
+    related_links: int = 0
+    """Related-paper links shown, and how many of them join papers that share a topic."""
+    related_shared_topic: int = 0
+
+    @property
+    def shared_topic_rate(self) -> float | None:
+        return self.related_shared_topic / self.related_links if self.related_links else None
 
 
 def _link(label: str, target: str) -> str:
@@ -106,22 +135,63 @@ def _letter(title: str) -> str:
     return first if "A" <= first <= "Z" else "#"
 
 
-def render_paper(paper: Paper, topics: Mapping[str, Topic], titles: Mapping[str, str]) -> str:
-    lines = [front_matter(paper.title), f"# {text(paper.title)}", ""]
+def author_path(author_id: str) -> str:
+    return f"{AUTHORS_DIR}/{author_id}.md"
+
+
+def _byline(paper: Paper, author_ids: Mapping[str, str], prefix: str) -> list[str]:
+    """Authors, date, arXiv / Hub links and upvotes: only what a record told us."""
+    lines: list[str] = []
+    meta = paper.meta
+    if meta.authors:
+        names = [
+            _link(name, f"{prefix}{author_path(author_ids[author_key(name)])}")
+            if author_key(name) in author_ids
+            else text(name)
+            for name in meta.authors
+        ]
+        lines.append("**Authors:** " + ", ".join(names))
+    facts: list[str] = []
+    if meta.published:
+        facts.append(f"**Published:** {text(meta.published)}")
+    if meta.arxiv:
+        facts.append(f"**arXiv:** {_link(meta.arxiv, cite.arxiv_url(meta.arxiv))}")
+        facts.append(_link("Hugging Face", cite.hub_url(meta.arxiv)))
+    if meta.upvotes is not None:
+        facts.append(f"**Upvotes:** {meta.upvotes:,}")
+    if facts:
+        lines.append(" · ".join(facts))
+    return [line + "  " if i < len(lines) - 1 else line for i, line in enumerate(lines)]
+
+
+def render_paper(
+    paper: Paper,
+    topics: Mapping[str, Topic],
+    titles: Mapping[str, str],
+    author_ids: Mapping[str, str] | None = None,
+) -> str:
+    """A paper's page. ``author_ids`` maps :func:`author_key` of a name to its page id."""
+    lines = [front_matter(paper.title, cite.citation_meta(paper)), f"# {text(paper.title)}", ""]
+    byline = _byline(paper, author_ids or {}, "../")
+    if byline:
+        lines += [*byline, ""]
     chips = [topics[slug] for slug in paper.topics] or [UNSORTED]
     lines += [
         "**Topics:** " + " · ".join(_link(t.name, f"../{topic_path(t.slug)}") for t in chips),
         "",
-        "## Abstract",
-        "",
-        text(paper.abstract),
-        "",
     ]
+    if paper.meta.note:
+        lines += [f"> **Curator's note:** {text(paper.meta.note)}", ""]
+    lines += ["## Abstract", "", text(paper.abstract), ""]
     if paper.related:
         lines += ["## Related papers", ""]
         lines += [f"- {_link(titles[rid], f'{rid}.md')}" for rid in paper.related]
         lines.append("")
-    lines += ["## Listings", "", "| Listing | Line | Date |", "| --- | --- | --- |"]
+    lines += ["## Cite", "", "BibTeX:", ""]
+    # An indented code block: Markdown escapes its content and no line can end it early.
+    lines += [f"    {line}" for line in cite.bibtex(paper).translate(_CONTROLS).splitlines()]
+    lines.append("")
+    lines += ["## Sources", "", "| File | Line | Listing date |", "| --- | --- | --- |"]
     lines += [f"| {text(s.file)} | {s.line} | {text(s.date or '—')} |" for s in paper.sources]
     lines.append("")
     if paper.aliases:
@@ -138,26 +208,102 @@ def _paper_list(papers: Sequence[Paper], prefix: str) -> list[str]:
     ]
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")
+#: A gist longer than this is cut at a word boundary.
+GIST_MAX_CHARS = 220
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def gist(abstract: str) -> str:
+    """The abstract's first sentence, at most :data:`GIST_MAX_CHARS` characters (plain text)."""
+    first = _SENTENCE_END.split(" ".join(abstract.split()), maxsplit=1)[0]
+    if len(first) <= GIST_MAX_CHARS:
+        return first
+    cut = first[: GIST_MAX_CHARS - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def listing_key(paper: Paper) -> tuple[int, int, int]:
+    """Sort key of the paper's latest listing date (its publication date if never listed).
+
+    Listing dates often have no year (``Aug 12``): their key has year 0, so they sort after
+    dated ones; grouping by listing date keeps a topic page in the order papers were listed.
+    """
+    keys = [listing_date_key(date) for date in paper.dates]
+    if not keys and paper.meta.published:
+        keys.append(listing_date_key(paper.meta.published))
+    return max(keys, default=(0, 0, 0))
+
+
+def _date_label(key: tuple[int, int, int]) -> str:
+    year, month, day = key
+    if not month:
+        return "Undated"
+    label = f"{_MONTHS[month - 1]} {day}"
+    return f"{label}, {year}" if year else label
+
+
+def _dated_groups(papers: Sequence[Paper]) -> list[tuple[str, list[Paper]]]:
+    """Papers grouped by latest date, newest group first, A-Z inside a group, undated last."""
+    groups: dict[tuple[int, int, int], list[Paper]] = {}
+    for paper in papers:
+        groups.setdefault(listing_key(paper), []).append(paper)
+    order = sorted(groups, key=lambda k: (k == (0, 0, 0), tuple(-x for x in k)))
+    return [
+        (_date_label(k), sorted(groups[k], key=lambda p: (sort_key(p.title), p.id))) for k in order
+    ]
+
+
+def _gist_item(paper: Paper, prefix: str) -> str:
+    return f"- {_link(paper.title, f'{prefix}{paper.id}.md')}: {text(gist(paper.abstract))}"
+
+
+#: A raw HTML placeholder that docs/assets/javascripts/paperkb-filter.js turns into a filter box
+#: (no external script; without JavaScript the page is the plain grouped list).
+FILTER_BOX = '<div class="pkb-filter" data-pkb-filter="papers"></div>'
+#: Topics with more papers than this get the in-page filter.
+FILTER_MIN_PAPERS = 20
+
+
 def render_topic(
     topic: Topic,
     members: Sequence[Paper],
     related: Sequence[tuple[str, int]],
     topics: Mapping[str, Topic],
 ) -> str:
+    """A topic page: related topics with counts and a map, then papers grouped by date."""
     lines = [front_matter(topic.name), f"# {text(topic.name)}", "", text(topic.description), ""]
     noun = "paper" if len(members) == 1 else "papers"
-    lines += [f"{len(members)} {noun}.", ""]
+    lines += [f"{len(members):,} {noun}, newest listing date first, A–Z within a date.", ""]
     if related:
         lines += [
-            "**Related topics:** "
+            "**Related topics** (papers in both): "
             + " · ".join(
-                f"{_link(topics[slug].name, f'{slug}.md')} ({count})" for slug, count in related
+                f"{_link(topics[slug].name, f'{slug}.md')} ({count:,})" for slug, count in related
+            ),
+            "",
+            charts.topic_map(
+                charts.Node(topic.name, None, len(members)),
+                [
+                    (charts.Node(topics[slug].name, f"{slug}.html", count), count)
+                    for slug, count in related
+                ],
+                title=f"{topic.name} and its related topics",
+                description=(
+                    f"{topic.name} in the middle; around it the topics that share papers with "
+                    "it, linked, with the number of shared papers: "
+                    + ", ".join(f"{topics[slug].name} {count}" for slug, count in related)
+                    + "."
+                ),
+                ident=f"map-{topic.slug}",
             ),
             "",
         ]
     lines += ["## Papers", ""]
-    lines += _paper_list(members, f"../{PAPERS_DIR}/")
-    lines.append("")
+    if len(members) > FILTER_MIN_PAPERS:
+        lines += [FILTER_BOX, ""]
+    for label, group in _dated_groups(members):
+        lines += [f"### {label}", "", *[_gist_item(p, f"../{PAPERS_DIR}/") for p in group], ""]
     return "\n".join(lines)
 
 
@@ -189,14 +335,69 @@ def render_all_papers(papers: Sequence[Paper]) -> str:
     return "\n".join(lines)
 
 
-def render_home(account: Account) -> str:
+#: The home page's date chart shows at most this many of the latest listing dates.
+CHART_MAX_DATES = 24
+
+
+def _charts(papers: Sequence[Paper], topics: Sequence[Topic]) -> list[str]:
+    per_topic = Counter(slug for p in papers for slug in p.topics or (UNSORTED.slug,))
+    topic_bars = [
+        charts.Bar(t.name, per_topic[t.slug], topic_path(t.slug).removesuffix(".md") + ".html")
+        for t in [*topics, UNSORTED]
+        if per_topic[t.slug]
+    ]
+    topic_bars.sort(key=lambda b: (-b.value, sort_key(b.label)))
+    per_date = Counter(listing_key(p) for p in papers)
+    dated = sorted((k for k in per_date if k != (0, 0, 0)), reverse=True)[:CHART_MAX_DATES]
+    date_bars = [charts.Bar(_date_label(k), per_date[k]) for k in sorted(dated)]
+    out = [
+        "## Papers per topic",
+        "",
+        charts.bar_chart(
+            topic_bars,
+            title="Papers per topic",
+            description="Number of papers in each topic, largest first; a paper can be in "
+            "several topics. " + "; ".join(f"{b.label}: {b.value}" for b in topic_bars) + ".",
+            ident="chart-topics",
+        ),
+        "",
+    ]
+    if date_bars:
+        undated = per_date.get((0, 0, 0), 0)
+        shown = (
+            "every listing date"
+            if len(per_date) - bool(undated) <= CHART_MAX_DATES
+            else (f"the latest {CHART_MAX_DATES} listing dates")
+        )
+        out += [
+            "## Papers per listing date",
+            "",
+            charts.bar_chart(
+                date_bars,
+                title="Papers per listing date",
+                description=f"Number of papers by their latest listing date, {shown}, oldest "
+                f"first ({undated:,} papers have no date). "
+                + "; ".join(f"{b.label}: {b.value}" for b in date_bars)
+                + ".",
+                ident="chart-dates",
+            ),
+            "",
+        ]
+    return out
+
+
+def render_home(
+    account: Account, papers: Sequence[Paper] = (), topics: Sequence[Topic] = ()
+) -> str:
     rows = [
         ("Distinct papers", account.papers),
         ("Topics", account.topics),
         ("Papers in no topic yet", account.unsorted),
         ("Listings", account.listings),
+        ("Structured records", account.records),
         ("Entries read", account.entries),
         ("Duplicate entries merged", account.merged),
+        ("Authors", account.authors),
     ]
     lines = [
         front_matter("Home"),
@@ -205,8 +406,9 @@ def render_home(account: Account) -> str:
         "Research papers collected from saved Hugging Face Daily Papers listings, "
         "deduplicated and sorted into topics.",
         "",
-        f"- Browse by [topic]({TOPICS_INDEX})",
+        f"- Browse by [topic]({TOPICS_INDEX}) or by [author]({AUTHORS_INDEX})",
         f"- Every paper, [A–Z]({ALL_PAPERS})",
+        f"- Recently added papers as an Atom feed: [{FEED_FILE}]({FEED_FILE})",
         f"- The whole knowledge base as data: [papers.json]({PAPERS_JSON})",
         f"- How duplicate entries were merged: [merge report]({MERGE_REPORT})",
         "",
@@ -217,6 +419,39 @@ def render_home(account: Account) -> str:
         *[f"| {label} | {value:,} |" for label, value in rows],
         "",
     ]
+    if papers:
+        lines += _charts(papers, topics)
+    return "\n".join(lines)
+
+
+def render_authors_index(authors: Sequence[Author]) -> str:
+    lines = [
+        front_matter("Authors"),
+        "# Authors",
+        "",
+        f"{len(authors):,} authors of papers whose records name them (listings do not).",
+        "",
+    ]
+    by_letter: dict[str, list[Author]] = {}
+    for author in authors:
+        by_letter.setdefault(_letter(author.name), []).append(author)
+    for letter in sorted(by_letter, key=lambda x: (x == "#", x)):
+        lines += [f"## {'Other' if letter == '#' else letter}", ""]
+        lines += [
+            f"- {_link(a.name, f'{a.id}.md')} ({len(a.papers)})"
+            for a in sorted(by_letter[letter], key=lambda a: (sort_key(a.name), a.id))
+        ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def render_author(author: Author, by_id: Mapping[str, Paper]) -> str:
+    papers = sorted((by_id[pid] for pid in author.papers), key=lambda p: sort_key(p.title))
+    noun = "paper" if len(papers) == 1 else "papers"
+    lines = [front_matter(author.name), f"# {text(author.name)}", ""]
+    lines += [f"{len(papers)} {noun} in this knowledge base.", ""]
+    lines += [_gist_item(p, f"../{PAPERS_DIR}/") for p in papers]
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -307,11 +542,18 @@ def render_json(
     account: Account,
     rejected: Sequence[Problem] = (),
     redirects: Mapping[str, str] = {},
+    author_ids: Mapping[str, str] = {},
 ) -> str:
+    """``papers.json``: the account and every paper with every field the site shows.
+
+    Fields a paper's inputs did not give are ``null`` (or empty lists), never guessed.
+    """
+    rate = account.shared_topic_rate
     record = {
         "generator": f"{MARKER_TOKEN}: made by `paperkb generate` from data/; do not edit",
         "account": {
             "listings": account.listings,
+            "records": account.records,
             "entries_read": account.entries,
             "distinct_papers": account.papers,
             "duplicates_merged": account.merged,
@@ -321,6 +563,10 @@ def render_json(
             ],
             "topics": account.topics,
             "unsorted": account.unsorted,
+            "authors": account.authors,
+            "related_links": account.related_links,
+            "related_links_sharing_a_topic": account.related_shared_topic,
+            "shared_topic_rate": None if rate is None else round(rate, 4),
         },
         "papers": [
             {
@@ -328,7 +574,15 @@ def render_json(
                 "title": p.title,
                 "abstract": p.abstract,
                 "url": f"{PAPERS_DIR}/{p.id}.html",
+                "arxiv": p.meta.arxiv,
+                "authors": [
+                    {"name": name, "url": _author_url(name, author_ids)} for name in p.meta.authors
+                ],
+                "published": p.meta.published,
+                "upvotes": p.meta.upvotes,
+                "note": p.meta.note,
                 "topics": list(p.topics),
+                "pinned_topics": list(p.meta.topics),
                 "related": list(p.related),
                 "sources": [{"file": s.file, "line": s.line, "date": s.date} for s in p.sources],
                 "aliases": list(p.aliases),
@@ -341,6 +595,11 @@ def render_json(
     return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
 
 
+def _author_url(name: str, author_ids: Mapping[str, str]) -> str | None:
+    author_id = author_ids.get(author_key(name))
+    return None if author_id is None else f"{AUTHORS_DIR}/{author_id}.html"
+
+
 def render_site(
     papers: Sequence[Paper],
     topics: Sequence[Topic],
@@ -348,28 +607,36 @@ def render_site(
     account: Account,
     rejected: Sequence[Problem] = (),
     redirects: Mapping[str, str] = {},
+    authors: Sequence[Author] | None = None,
 ) -> dict[str, str]:
-    """Every generated file, keyed by docs-relative path. Papers must have unique ids.
+    """Every generated Markdown/JSON file, keyed by docs-relative path. Ids must be unique.
 
     ``redirects`` maps ids that no longer have a page to the id of a paper that has one.
+    ``authors`` default to :func:`collect_authors` of the papers.
     """
     by_slug = {t.slug: t for t in topics}
     by_id = {p.id: p for p in papers}
     titles = {p.id: p.title for p in papers}
+    if authors is None:
+        authors = collect_authors(papers)
+    author_ids = {a.key: a.id for a in authors}
     members: dict[str, list[Paper]] = {t.slug: [] for t in [*topics, UNSORTED]}
     for paper in papers:
         for slug in paper.topics or (UNSORTED.slug,):
             members[slug].append(paper)
 
-    files = {paper_path(p.id): render_paper(p, by_slug, titles) for p in papers}
+    files = {paper_path(p.id): render_paper(p, by_slug, titles, author_ids) for p in papers}
     for old_id, new_id in redirects.items():
         files[redirect_path(old_id)] = render_redirect(old_id, by_id[new_id])
     for topic in [*topics, UNSORTED]:
         files[topic_path(topic.slug)] = render_topic(
             topic, members[topic.slug], related_topics.get(topic.slug, ()), by_slug
         )
+    for author in authors:
+        files[author_path(author.id)] = render_author(author, by_id)
+    files[AUTHORS_INDEX] = render_authors_index(authors)
     files[TOPICS_INDEX] = render_topics_index(topics, members)
     files[ALL_PAPERS] = render_all_papers(papers)
-    files[HOME_PAGE] = render_home(account)
-    files[PAPERS_JSON] = render_json(papers, account, rejected, redirects)
+    files[HOME_PAGE] = render_home(account, papers, topics)
+    files[PAPERS_JSON] = render_json(papers, account, rejected, redirects, author_ids)
     return dict(sorted(files.items()))

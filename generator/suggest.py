@@ -744,7 +744,7 @@ def _yaml_scalar(text: str) -> str:
     try:
         if yaml.safe_load(f"[{text}]") == [text]:
             return text
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # PyYAML raises ValueError on e.g. ``0b_``
         pass
     return json.dumps(text, ensure_ascii=False)
 

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import WriteError
+from generator.feed import FEED_FILE
 from generator.render import (
+    AUTHORS_DIR,
     HOME_PAGE,
     MARKER_TOKEN,
     MERGE_REPORT,
@@ -30,9 +32,9 @@ from generator.render import (
 )
 
 #: Folders of ``docs/`` that hold generated files (hand-written files there are still kept).
-GENERATED_DIRS = (PAPERS_DIR, TOPICS_DIR, SEARCH_DIR)
+GENERATED_DIRS = (PAPERS_DIR, TOPICS_DIR, SEARCH_DIR, AUTHORS_DIR)
 #: Generated files outside those folders.
-GENERATED_FILES = (HOME_PAGE, MERGE_REPORT, PAPERS_JSON)
+GENERATED_FILES = (HOME_PAGE, MERGE_REPORT, PAPERS_JSON, FEED_FILE)
 #: The marker must appear within this many bytes of the start of a file.
 MARKER_WINDOW = 1024
 

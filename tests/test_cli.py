@@ -18,7 +18,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.mark.parametrize("command", ["generate", "build", "check", "serve"])
+@pytest.mark.parametrize("command", ["generate", "build", "check", "serve", "topics", "dedupe"])
 def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main([command, "--help"])
@@ -164,3 +164,33 @@ def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["frobnicate"])
     assert exc.value.code == 2
+
+
+def test_build_account_reports_the_shared_topic_rate_of_related_papers(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from conftest import DATA
+
+    code, out, _ = run(capsys, "generate", "--data", str(DATA), "--docs", str(tmp_path / "docs"))
+    assert code == 0
+    line = next(x for x in out.splitlines() if x.strip().startswith("related papers:"))
+    rate = float(line.split(", ")[-1].split("%")[0])
+    assert rate >= 80.0, line
+    record = json.loads((tmp_path / "docs" / "papers.json").read_text(encoding="utf-8"))
+    assert record["account"]["shared_topic_rate"] >= 0.8
+    assert "2 record files" in out and "authors: 10" in out
+
+
+def test_topics_lists_counts_and_suggests_for_unsorted_papers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from conftest import DATA
+
+    code, out, _ = run(capsys, "topics", "--data", str(DATA))
+    assert code == 0
+    assert out.rstrip().endswith("unsorted")
+    assert "     8  unsorted" in out
+    code, out, _ = run(capsys, "topics", "--suggest", "--data", str(DATA))
+    assert code == 0
+    assert out.startswith("8 of 313 papers are unsorted.")
+    assert "extend:" in out

@@ -62,6 +62,8 @@ def test_no_element_or_attribute_comes_from_the_input(site: Path) -> None:
             assert tag not in ("img", "iframe", "object", "embed"), (page, tag)
             for name, value in attrs:
                 assert not name.startswith("on"), (page, tag, name)
+                if tag == "meta" and name == "content":
+                    continue  # plain text for indexers (citation_title), never a URL or markup
                 assert "javascript:" not in (value or "").lower(), (page, tag, name, value)
         assert not any("alert(" in text for text in parsed.script_text), page
 
@@ -73,6 +75,15 @@ def test_hostile_title_is_the_literal_page_title_and_heading(site: Path) -> None
     html = page.read_text(encoding="utf-8")
     assert "<script>alert" not in html
     assert "&lt;img src=x onerror" in html or "&#60;img src&#61;x onerror" in html
+
+
+def test_hostile_title_is_the_literal_citation_title(site: Path) -> None:
+    (page,) = (site / "papers").glob("script-*.html")
+    metas = [dict(attrs) for tag, attrs in parse(page).tags if tag == "meta"]
+    titles = [m["content"] for m in metas if m.get("name") == "citation_title"]
+    assert titles == [HOSTILE_TITLE]
+    html = page.read_text(encoding="utf-8")
+    assert 'content="&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt;' in html
 
 
 def test_titles_with_punctuation_keep_their_page_title(site: Path) -> None:

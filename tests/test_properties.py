@@ -9,11 +9,12 @@ from typing import Any
 
 import markdown
 import pytest
+import yaml
 from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.model import Paper, Source
+from generator.model import Metadata, Paper, Source
 from generator.normalize import clean_text, clean_title, title_key
 from generator.parse import decode, parse_listing
 from generator.permalinks import ID_RE, MAX_ID_LENGTH, make_slug
@@ -120,15 +121,22 @@ def test_rendered_paper_pages_only_hold_our_own_elements(
         abstract=clean_text(abstract) or "a",
         aliases=(alias,),
         sources=(Source("listings/x.txt", 1, date),),
+        meta=Metadata(authors=(alias or "n", title or "m"), note=abstract or None),
     )
     page = render_paper(paper, {}, {"p": paper.title})
-    body = page.split("---\n", 2)[2]  # the front matter is read by MkDocs, not Markdown
+    _, head, body = page.split("---\n", 2)  # the front matter is read by MkDocs, not Markdown
+    meta = yaml.safe_load(head)
+    assert html_module.unescape(meta["title"]) == " ".join(paper.title.split())
+    assert meta["citation"][0] == ["citation_title", " ".join(paper.title.split())]
     parser = Tags()
     parser.feed(to_html(body))
     allowed = {
         "h1",
         "h2",
         "p",
+        "pre",
+        "code",
+        "blockquote",
         "strong",
         "a",
         "ul",
@@ -215,7 +223,10 @@ def test_the_html_mkdocs_makes_from_a_paper_page_has_no_element_from_the_input(
     assert page.content is not None
     parser.feed(page.content)
     for tag, attrs in parser.tags:
-        assert tag in {"h1", "h2", "p", "strong", "a", "table", "thead", "tbody", "tr", "th", "td"}
+        assert tag in {
+            *("h1", "h2", "p", "strong", "a", "pre", "code"),
+            *("table", "thead", "tbody", "tr", "th", "td"),
+        }
         for name, value in attrs:
             assert name in ("href", "id", "style"), (tag, name)
             if name == "href":

@@ -1,0 +1,81 @@
+/*
+ * Hand-written: the in-page filter of large topic pages (no library, no network).
+ *
+ * A topic page with many papers carries a placeholder <div class="pkb-filter"> before its
+ * grouped list. This script turns it into a text box: typing hides every paper whose list item
+ * does not contain all the typed words (case- and accent-insensitive), and every date heading
+ * left with no visible paper. Without JavaScript the page is the plain grouped list.
+ * Material loads pages with instant navigation off here, so running once per load is enough;
+ * document$ is used when present so it also works if instant navigation is turned on.
+ */
+(function () {
+  "use strict";
+
+  function fold(value) {
+    return value.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function setup(box) {
+    if (box.dataset.pkbReady) return;
+    box.dataset.pkbReady = "1";
+    var input = document.createElement("input");
+    input.type = "search";
+    input.className = "pkb-filter__input";
+    input.placeholder = "Filter these papers";
+    input.setAttribute("aria-label", "Filter the papers of this page");
+    var status = document.createElement("span");
+    status.className = "pkb-filter__status";
+    status.setAttribute("aria-live", "polite");
+    box.appendChild(input);
+    box.appendChild(status);
+
+    var items = [];
+    var headings = [];
+    var node = box.nextElementSibling;
+    var heading = null;
+    while (node) {
+      if (node.tagName === "H3") {
+        heading = { element: node, items: [] };
+        headings.push(heading);
+      } else if (node.tagName === "UL") {
+        Array.prototype.forEach.call(node.children, function (li) {
+          var item = { element: li, text: fold(li.textContent || "") };
+          items.push(item);
+          if (heading) heading.items.push(item);
+        });
+      } else if (node.tagName === "H2") {
+        break;
+      }
+      node = node.nextElementSibling;
+    }
+
+    input.addEventListener("input", function () {
+      var words = fold(input.value).split(/\s+/).filter(Boolean);
+      var shown = 0;
+      items.forEach(function (item) {
+        var match = words.every(function (w) { return item.text.indexOf(w) !== -1; });
+        item.element.hidden = !match;
+        if (match) shown += 1;
+      });
+      headings.forEach(function (h) {
+        var any = h.items.some(function (item) { return !item.element.hidden; });
+        h.element.hidden = !any;
+        var list = h.element.nextElementSibling;
+        if (list && list.tagName === "UL") list.hidden = !any;
+      });
+      status.textContent = words.length ? shown + " of " + items.length + " papers" : "";
+    });
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll(".pkb-filter"), setup);
+  }
+
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -168,7 +168,8 @@ def nearest(vectors: Sparse, rank: IntArray, count: int, floor: float) -> list[l
 
     ``rank`` orders rows for ties (the position of each paper's id in sorted order). Only scores
     of at least ``floor`` count. Rows are compared in chunks whose comparisons store at most
-    :data:`CHUNK_SCORES` scores, so memory stays bounded however large the corpus.
+    :data:`CHUNK_SCORES` scores (or one row's, if more), so memory stays bounded however large
+    the corpus.
     """
     total = vectors.shape[0]
     found: list[list[int]] = [[] for _ in range(total)]

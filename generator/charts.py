@@ -43,6 +43,9 @@ SMALL_FONT_SIZE = 11
 CHAR_WIDTH = 0.55
 
 PRIMARY = "var(--md-primary-fg-color, #4051b5)"
+#: Bars: the site's CSS sets ``--pkb-chart-bar`` to a lighter colour in the dark palette, where
+#: the primary colour has too little contrast (2.3:1) against the background.
+BAR = f"var(--pkb-chart-bar, {PRIMARY})"
 PRIMARY_FALLBACK = "#4051b5"
 ON_PRIMARY = "var(--md-primary-bg-color, #fff)"
 BACKGROUND = "var(--md-default-bg-color, #fff)"
@@ -252,7 +255,7 @@ def bar_chart(
             f'font-size="{FONT_SIZE}" fill="currentColor">{_esc(_clip(label, _LABEL_UNITS))}'
             "</text>",
             f'<rect class="pkb-bar-rect" x="{_BAR_X}" y="{_num(bar_top)}" width="{_num(length)}" '
-            f'height="{_BAR_HEIGHT}" rx="2" fill="{PRIMARY_FALLBACK}" style="fill:{PRIMARY}"/>',
+            f'height="{_BAR_HEIGHT}" rx="2" fill="{PRIMARY_FALLBACK}" style="fill:{BAR}"/>',
             f'<text class="pkb-bar-value" x="{_num(_BAR_X + length + _VALUE_GAP)}" '
             f'y="{baseline}" font-size="{FONT_SIZE}" fill="currentColor">{bar.value}</text>',
             _close_link(bar.href),

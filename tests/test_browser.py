@@ -281,3 +281,74 @@ def test_search_from_the_header_button_on_a_phone(
     with page.expect_navigation():
         page.click(".md-search-result__link >> nth=0")
     assert page.url == session.root + paper["url"]
+
+
+def test_topic_filter_hides_papers_without_every_typed_word(
+    session: Session, papers: list[dict[str, Any]]
+) -> None:
+    page = session.page
+    session.open("topics/state-space-models.html")
+    shown = "els => els.filter(e => e.offsetParent !== null).map(e => e.textContent.toLowerCase())"
+    total = len(page.eval_on_selector_all("article .pkb-filter ~ ul > li", shown))
+    assert total > 20
+    page.fill(".pkb-filter__input", "graph mamba")
+    visible = page.eval_on_selector_all("article .pkb-filter ~ ul > li", shown)
+    assert visible and all("graph" in t and "mamba" in t for t in visible)
+    assert len(visible) < total
+    assert page.inner_text(".pkb-filter__status") == f"{len(visible)} of {total} papers"
+    headings = page.eval_on_selector_all("article h3", shown)
+    assert 0 < len(headings) < page.locator("article h3").count()  # empty date groups go
+    page.fill(".pkb-filter__input", "")
+    assert len(page.eval_on_selector_all("article .pkb-filter ~ ul > li", shown)) == total
+
+
+def test_home_chart_bars_link_to_topic_pages(session: Session) -> None:
+    page = session.page
+    session.open("index.html")
+    assert page.locator("figure.pkb-chart svg[role='img']").count() == 2
+    label = page.get_attribute("figure.pkb-chart svg", "aria-labelledby")
+    assert label and page.locator(f"[id='{label.split()[0]}']").count() == 1
+    page.click("figure.pkb-chart a[href='topics/graphs.html']")
+    assert page.url == session.root + "topics/graphs.html"
+    assert page.locator("figure.pkb-chart a").count() >= 1  # the topic's neighbourhood map
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_chart_text_and_bars_are_readable_in_light_and_dark_palettes(
+    session: Session, scheme: str
+) -> None:
+    page = session.page
+    page.emulate_media(color_scheme=scheme)  # Material picks its palette from the media query
+    session.open("index.html")
+    expected = "slate" if scheme == "dark" else "default"
+    assert page.get_attribute("body", "data-md-color-scheme") == expected
+    ratios = page.evaluate(
+        """() => {
+        const rgb = s => s.match(/[\\d.]+/g).slice(0, 3).map(Number);
+        const lum = ([r, g, b]) => [r, g, b].map(v => {
+            v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+        }).reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+        const bg = lum(rgb(getComputedStyle(document.body).backgroundColor));
+        const out = {};
+        for (const cls of ["pkb-bar-label", "pkb-bar-value", "pkb-bar-rect"]) {
+            const fg = lum(rgb(getComputedStyle(document.querySelector("." + cls)).fill));
+            const [a, b] = [fg, bg].sort((x, y) => y - x);
+            out[cls] = (a + 0.05) / (b + 0.05);
+        }
+        return out;
+    }"""
+    )
+    # WCAG: 4.5:1 for text, 3:1 for graphics
+    assert ratios["pkb-bar-label"] >= 4.5, ratios
+    assert ratios["pkb-bar-value"] >= 4.5, ratios
+    assert ratios["pkb-bar-rect"] >= 3.0, ratios
+
+
+def test_feed_is_discoverable_from_the_head(session: Session) -> None:
+    page = session.page
+    session.open("topics/index.html")
+    href = page.eval_on_selector(
+        "link[type='application/atom+xml']",
+        "l => l.relList.contains('alternate') ? l.href : null",
+    )
+    assert href == session.root + "feed.xml"

@@ -153,3 +153,92 @@ def test_hand_written_pages_survive_generate_and_build_byte_for_byte(built: Path
     for rel in ("about.md", "assets/paperkb.css"):
         assert (built / "docs" / rel).read_bytes() == (ROOT / "docs" / rel).read_bytes()
     assert "hand-written" in (built / "site" / "about.html").read_text(encoding="utf-8")
+
+
+# --- issue 7: pictures and the feed; issue 9: records, authors, citations ---------------------
+
+SVG_RE = re.compile(r'<figure class="pkb-chart[^>]*>.*?(<svg\b.*?</svg>)', re.S)
+
+
+def _svg_links(page: Path) -> list[tuple[Path, str]]:
+    """Every inline SVG of a built page, parsed as XML, with the targets of its links."""
+    from xml.etree import ElementTree as ET
+
+    found = []
+    for block in SVG_RE.findall(page.read_text(encoding="utf-8")):
+        root = ET.fromstring(block)  # raises on anything that is not well-formed XML
+        assert root.find("{http://www.w3.org/2000/svg}title") is not None
+        assert root.find("{http://www.w3.org/2000/svg}desc") is not None
+        for anchor in root.iter("{http://www.w3.org/2000/svg}a"):
+            href = anchor.get("href") or ""
+            found.append(((page.parent / href).resolve(), href))
+    return found
+
+
+def test_home_charts_and_topic_maps_are_svg_whose_links_resolve(built: Path) -> None:
+    site = built / "site"
+    home = site / "index.html"
+    assert len(SVG_RE.findall(home.read_text(encoding="utf-8"))) == 2
+    home_links = _svg_links(home)
+    assert {href for _, href in home_links} >= {"topics/unsorted.html"}
+    maps = 0
+    for page in [home, *sorted((site / "topics").glob("*.html"))]:
+        links = _svg_links(page)
+        maps += page.parent.name == "topics" and bool(links)
+        for target, href in links:
+            assert target.is_file(), (page, href)
+    assert maps >= 20  # nearly every topic shares papers with another
+
+
+def test_feed_is_valid_atom_linked_from_the_head_and_points_at_pages(built: Path) -> None:
+    from conftest import ROOT
+    from lxml import etree
+
+    site = built / "site"
+    feed = etree.parse(str(site / "feed.xml"))
+    schema = etree.RelaxNG(etree.parse(str(ROOT / "tests" / "schemas" / "atom.rng")))
+    assert schema.validate(feed), schema.error_log
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    links = feed.xpath("/a:feed/a:entry/a:link[@rel='alternate']/@href", namespaces=ns)
+    assert len(links) == 50
+    assert all((site / href).is_file() for href in links)
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="alternate feed" type="application/atom+xml"' in home
+    assert 'href="feed.xml"' in home
+
+
+def test_records_give_authors_citations_and_meta_tags_in_the_html(built: Path) -> None:
+    site = built / "site"
+    record = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    mamba = next(p for p in record["papers"] if p["arxiv"] == "2312.00752")
+    assert [a["name"] for a in mamba["authors"]] == ["Albert Gu", "Tri Dao"]
+    assert mamba["published"] == "2023-12-01"
+    html = (site / mamba["url"]).read_text(encoding="utf-8")
+    for tag in (
+        '<meta name="citation_title" content="Mamba: Linear-Time Sequence Modeling with '
+        'Selective State Spaces">',
+        '<meta name="citation_author" content="Albert Gu">',
+        '<meta name="citation_author" content="Tri Dao">',
+        '<meta name="citation_publication_date" content="2023/12/01">',
+        '<meta name="citation_arxiv_id" content="2312.00752">',
+    ):
+        assert tag in html
+    assert "eprint = {2312.00752}" in html
+    for author in mamba["authors"]:
+        page = site / author["url"]
+        assert mamba["url"].removeprefix("papers/") in page.read_text(encoding="utf-8")
+    assert (site / "authors" / "index.html").is_file()
+    # a paper known only from listings gets a title tag and nothing invented
+    plain = next(p for p in record["papers"] if not p["arxiv"])
+    plain_html = (site / plain["url"]).read_text(encoding="utf-8")
+    assert '<meta name="citation_title"' in plain_html
+    assert "citation_author" not in plain_html and "citation_arxiv_id" not in plain_html
+
+
+def test_topic_pages_are_grouped_by_listing_date_with_a_filter_when_large(built: Path) -> None:
+    site = built / "site"
+    page = (site / "topics" / "state-space-models.html").read_text(encoding="utf-8")
+    assert 'class="pkb-filter"' in page
+    dates = re.findall(r"<h3 id=\"[^\"]*\">([^<]+)</h3>", page)
+    assert dates[-2:] == ["Mar 20", "Undated"] or dates[-1] == "Mar 20"
+    assert "assets/javascripts/paperkb-filter.js" in page

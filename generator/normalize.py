@@ -280,6 +280,8 @@ _WHITESPACE = re.compile(r"\s+")  # str patterns match Unicode spaces: NBSP, thi
 
 def _apply(rule: LatexRule, text: str) -> str:
     """Apply one rule everywhere except to matches that start inside a URL."""
+    if rule.pattern.search(text) is None:  # most rules match nothing: skip the URL scan
+        return text
     starts: list[int] = []
     ends: list[int] = []
     for url in _URL.finditer(text):

@@ -11,12 +11,14 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import manifest
 from generator.authors import collect_authors
 from generator.classify import classify
 from generator.dedupe import DedupeResult, dedupe
 from generator.errors import InputError, Problem
 from generator.feed import FEED_FILE, render_feed
 from generator.link import related_papers, related_topics, shared_topic_rate
+from generator.manifest import Summary
 from generator.model import Entry, Paper, Topic
 from generator.normalize import normalize
 from generator.overrides import OVERRIDES_FILE, load_overrides
@@ -77,9 +79,13 @@ class Plan:
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    plan: Plan
+    """A run's outcome. ``plan`` is ``None`` when nothing had changed and the run was skipped
+    (see :mod:`generator.manifest`); ``summary`` is what it reports either way."""
+
+    plan: Plan | None
     report: WriteReport
     registry_written: bool
+    summary: Summary
 
 
 def read_registry(data_dir: Path) -> tuple[list[Row], list[Problem]]:
@@ -194,17 +200,44 @@ def make_plan(data_dir: Path, *, strict: bool = False, stage: StageHook = no_hoo
 
 
 def generate(
-    data_dir: Path, docs_dir: Path, *, strict: bool = False, stage: StageHook = no_hook
+    data_dir: Path,
+    docs_dir: Path,
+    *,
+    strict: bool = False,
+    stage: StageHook = no_hook,
+    reuse: bool = True,
 ) -> Result:
-    """Plan, then write ``docs/`` and append new ids to the permalink registry."""
-    return write_plan(make_plan(data_dir, strict=strict, stage=stage), data_dir, docs_dir, stage)
+    """Plan, then write ``docs/`` and append new ids to the permalink registry.
+
+    With ``reuse``, a run whose inputs and generated files are exactly as the last successful
+    run left them does nothing (:mod:`generator.manifest`): the output would be byte-identical.
+    """
+    print_ = manifest.fingerprint(data_dir, strict=strict) if data_dir.is_dir() else ""
+    if reuse and print_ and (summary := manifest.unchanged(docs_dir, print_)) is not None:
+        return Result(None, WriteReport(unchanged=summary.files), False, summary)
+    plan = make_plan(data_dir, strict=strict, stage=stage)
+    result = write_plan(plan, data_dir, docs_dir, stage)
+    if plan.new_rows:  # the registry is an input: fingerprint it as it is now
+        print_ = manifest.fingerprint(data_dir, strict=strict)
+    manifest.save(docs_dir, print_, result.summary)
+    return result
+
+
+def summarize(plan: Plan) -> Summary:
+    return Summary(
+        account=plan.account,
+        rejected=plan.rejected,
+        with_related=sum(1 for p in plan.papers if p.related),
+        files=tuple(plan.files),
+    )
 
 
 def write_plan(plan: Plan, data_dir: Path, docs_dir: Path, stage: StageHook = no_hook) -> Result:
     """Write a plan made from ``data_dir``: ``docs/``, then the registry's new rows."""
+    manifest.forget(docs_dir)  # a run that stops half way must not leave a manifest behind
     with stage("write"):
         report = write_docs(docs_dir, plan.files)
         if plan.new_rows:
             registry = format_registry([*plan.registry, *plan.new_rows])
             write_atomic(data_dir / REGISTRY_FILE, registry.encode("utf-8"))
-    return Result(plan, report, bool(plan.new_rows))
+    return Result(plan, report, bool(plan.new_rows), summarize(plan))

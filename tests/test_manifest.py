@@ -24,8 +24,8 @@ def project(make_tree: MakeTree) -> Path:
     )
 
 
-def run(root: Path, **kw: bool) -> tuple[bool, int, int]:
-    result = generate(root / "data", root / "docs", **kw)
+def run(root: Path, *, strict: bool = False, reuse: bool = True) -> tuple[bool, int, int]:
+    result = generate(root / "data", root / "docs", strict=strict, reuse=reuse)
     return result.plan is None, len(result.report.written), len(result.report.unchanged)
 
 

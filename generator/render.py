@@ -65,7 +65,9 @@ def text(value: str) -> str:
     return _ORDERED_LIST_START.sub(r"\1&#46;", flat)
 
 
-def front_matter(title: str, citation: Sequence[tuple[str, str]] = ()) -> str:
+def front_matter(
+    title: str, citation: Sequence[tuple[str, str]] = (), *, hide_toc: bool = False
+) -> str:
     """YAML front matter naming the page, then the generated-file marker.
 
     MkDocs takes a page title from a leading h1 only when it is the first element, which the
@@ -82,6 +84,8 @@ def front_matter(title: str, citation: Sequence[tuple[str, str]] = ()) -> str:
     if citation:
         pairs = [[name, _plain(content)] for name, content in citation]
         lines.append(f"citation: {json.dumps(pairs, ensure_ascii=False)}")
+    if hide_toc:  # Material: no table of contents (a paper page's five fixed headings)
+        lines.append("hide: [toc]")
     return "\n".join([*lines, "---", MARKER.rstrip("\n")]) + "\n"
 
 
@@ -171,7 +175,11 @@ def render_paper(
     author_ids: Mapping[str, str] | None = None,
 ) -> str:
     """A paper's page. ``author_ids`` maps :func:`author_key` of a name to its page id."""
-    lines = [front_matter(paper.title, cite.citation_meta(paper)), f"# {text(paper.title)}", ""]
+    lines = [
+        front_matter(paper.title, cite.citation_meta(paper), hide_toc=True),
+        f"# {text(paper.title)}",
+        "",
+    ]
     byline = _byline(paper, author_ids or {}, "../")
     if byline:
         lines += [*byline, ""]
@@ -448,7 +456,7 @@ def render_authors_index(authors: Sequence[Author]) -> str:
 def render_author(author: Author, by_id: Mapping[str, Paper]) -> str:
     papers = sorted((by_id[pid] for pid in author.papers), key=lambda p: sort_key(p.title))
     noun = "paper" if len(papers) == 1 else "papers"
-    lines = [front_matter(author.name), f"# {text(author.name)}", ""]
+    lines = [front_matter(author.name, hide_toc=True), f"# {text(author.name)}", ""]
     lines += [f"{len(papers)} {noun} in this knowledge base.", ""]
     lines += [_gist_item(p, f"../{PAPERS_DIR}/") for p in papers]
     lines.append("")

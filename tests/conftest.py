@@ -70,8 +70,9 @@ def copy_site_config(target: Path) -> None:
     """Copy mkdocs.yml, the theme overrides and the hand-written docs into ``target``."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    if (ROOT / "overrides").is_dir():
-        shutil.copytree(ROOT / "overrides", target / "overrides")
+    for folder in ("overrides", "hooks"):
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, target / folder)
     shutil.copytree(ROOT / "docs", target / "docs", ignore=shutil.ignore_patterns(*GENERATED))
 
 

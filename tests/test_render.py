@@ -91,7 +91,8 @@ def test_paper_page_has_title_topics_abstract_related_sources_and_aliases() -> N
     )
     page = render_paper(p, {"diffusion": TOPIC}, {"a": "Diffusion A", "b": "B"})
     assert page.startswith(
-        '---\ntitle: "Diffusion A"\ncitation: [["citation_title", "Diffusion A"]]\n---\n' + MARKER
+        '---\ntitle: "Diffusion A"\ncitation: [["citation_title", "Diffusion A"]]\n'
+        "hide: [toc]\n---\n" + MARKER
     )
     assert "# Diffusion A" in page
     assert "[Diffusion](../topics/diffusion.md)" in page

@@ -140,6 +140,17 @@ class StageClock:
 # --- the child: one size -----------------------------------------------------------------------
 
 
+def _vm_hwm_kib(status: Path) -> int:
+    """A live process's peak resident set (``VmHWM``) in KiB, 0 once it is gone."""
+    try:
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def _max_rss_mb(who: int) -> float:
     """Peak resident set size in MiB (Linux reports ``ru_maxrss`` in KiB)."""
     return resource.getrusage(who).ru_maxrss / 1024
@@ -206,22 +217,28 @@ def mkdocs_build(project: Path, site: Path, timeout: float, progress: bool, labe
         str(site),
     ]
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    rss_before = _max_rss_mb(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    with ticking(f"{label}: mkdocs build", progress):
-        try:
-            done = subprocess.run(
-                command, env=env, capture_output=True, text=True, timeout=timeout, check=False
-            )
-        except subprocess.TimeoutExpired:
-            return {"error": f"timed out after {timeout:.0f} s", "seconds": timeout}
+    peak_kib = 0
+    with (
+        ticking(f"{label}: mkdocs build", progress),
+        tempfile.TemporaryFile("w+") as out,
+    ):
+        # Peak RSS from /proc/<pid>/status VmHWM, polled: ru_maxrss of a child is useless here,
+        # because subprocess uses vfork and exec carries the parent's high-water mark over.
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        status = Path(f"/proc/{process.pid}/status")
+        while process.poll() is None:
+            peak_kib = max(peak_kib, _vm_hwm_kib(status))
+            if timeout is not None and time.perf_counter() - start > timeout:
+                process.kill()
+                process.wait()
+                return {"error": f"timed out after {timeout:.0f} s", "seconds": timeout}
+            time.sleep(0.1)
+        out.seek(0)
+        output = out.read()
     seconds = time.perf_counter() - start
-    rss_after = _max_rss_mb(resource.RUSAGE_CHILDREN)
-    record: Record = {
-        "seconds": seconds,
-        # RUSAGE_CHILDREN is a high-water mark over all children: mkdocs is the first one.
-        "rss_mb": rss_after if rss_after > rss_before else None,
-    }
+    record: Record = {"seconds": seconds, "rss_mb": peak_kib / 1024 if peak_kib else None}
+    done = subprocess.CompletedProcess(command, process.returncode, output, output)
     if done.returncode != 0:
         record["error"] = f"exit code {done.returncode}: {(done.stderr or done.stdout)[-2000:]}"
     return record

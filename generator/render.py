@@ -6,9 +6,10 @@ tells its own files from hand-written ones.
 
 Untrusted text (titles, abstracts, file names, and even taxonomy text) goes through
 :func:`text`, which writes every ASCII punctuation character that Markdown, HTML, MkDocs
-extensions or a template engine could read as syntax as a numeric character reference. Python
-Markdown passes such references through untouched, so the reader sees the literal characters
-and no input can become a tag, a link, emphasis, a table, a heading or a template expression.
+extensions or a template engine could read as syntax where it stands as a numeric character
+reference. Python Markdown passes such references through untouched, so the reader sees the
+literal characters and no input can become a tag, a link, emphasis, a table, a heading or a
+template expression.
 """
 
 from __future__ import annotations
@@ -46,23 +47,40 @@ ALL_PAPERS = f"{PAPERS_DIR}/index.md"
 PAPERS_JSON = "papers.json"
 MERGE_REPORT = "merges.md"
 
-#: ASCII punctuation that never starts markup in any position once its neighbours are escaped.
-_SAFE_PUNCTUATION = frozenset(" ,;?%/.'")
-_ESCAPES = {
-    ord(ch): f"&#{ord(ch)};"
+#: ASCII punctuation that never starts markup in any position once its neighbours are escaped
+#: (``(`` and ``)`` only after ``]``, which is always escaped).
+_SAFE_PUNCTUATION = frozenset(" ,;%.'()")
+#: Punctuation that is syntax only at the start of a line (``-`` list, rule or heading
+#: underline; ``:`` definition; ``???`` and ``///`` pymdownx blocks) or, for ``:`` and ``&``,
+#: right before a non-space (``:emoji:``, ``scheme:``, ``&name;``). ``-``, ``:`` and ``&`` are
+#: the most frequent punctuation in titles and abstracts ("state-of-the-art", "Name: subtitle",
+#: "A & B"), and every character reference costs Python Markdown two HTML parser callbacks, an
+#: inline pattern match, a stash entry and a placeholder substitution (issue 8: the 31
+#: references of a paper page were a sixth of its Markdown time), so they are escaped only
+#: where they could be read as syntax.
+_CONTEXT_PUNCTUATION = frozenset("-:&?/")
+_ALWAYS_ESCAPED = "".join(
+    ch
     for ch in map(chr, range(0x21, 0x7F))
-    if not ch.isalnum() and ch not in _SAFE_PUNCTUATION
-}
+    if not ch.isalnum() and ch not in _SAFE_PUNCTUATION | _CONTEXT_PUNCTUATION
+)
+#: What :func:`text` escapes, in one pass: the dot of a leading number (an ordered list), a
+#: context character at the start, ``:`` or ``&`` before a non-space or the end, and every
+#: character of :data:`_ALWAYS_ESCAPED`.
+_SYNTAX = re.compile(rf"^(\d+)\.|^[-:&?/]|[:&](?!\s)|[{re.escape(_ALWAYS_ESCAPED)}]")
 #: C0/C1 control characters other than whitespace: Python Markdown uses STX/ETX as its own
 #: placeholder markers, so they must never reach it.
 _CONTROLS = {code: None for code in [*range(0x20), *range(0x7F, 0xA0)] if not chr(code).isspace()}
-_ORDERED_LIST_START = re.compile(r"^(\d+)\.")
+
+
+def _reference(match: re.Match[str]) -> str:
+    number = match.group(1)
+    return f"{number}&#46;" if number is not None else f"&#{ord(match.group())};"
 
 
 def text(value: str) -> str:
     """Untrusted text as inert Markdown: one line, markup characters as character references."""
-    flat = " ".join(value.translate(_CONTROLS).split()).translate(_ESCAPES)
-    return _ORDERED_LIST_START.sub(r"\1&#46;", flat)
+    return _SYNTAX.sub(_reference, " ".join(value.translate(_CONTROLS).split()))
 
 
 def front_matter(

@@ -1,11 +1,24 @@
-"""hooks/compact_html.py: template indentation goes, pre/script/textarea content stays."""
+"""The MkDocs hooks: compact_html drops template indentation only; literal_text builds the
+generated link lists and plain text as Python Markdown would, as literal text, and MkDocs still
+checks their links."""
 
 from __future__ import annotations
 
+import html as html_module
 import importlib.util
+import logging
+import unicodedata
+from html.parser import HTMLParser
 from types import ModuleType
+from typing import Any
 
+import markdown
+import pytest
 from conftest import ROOT
+from hypothesis import given, settings
+from test_properties import UNTRUSTED
+
+from generator.render import text
 
 
 def load() -> ModuleType:
@@ -38,3 +51,152 @@ def test_compacting_is_idempotent_and_keeps_every_non_space_character() -> None:
     once = compact(html)
     assert compact(once) == once
     assert "".join(once.split()) == "".join(html.split())
+
+
+def literal_text() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "literal_text", ROOT / "hooks" / "literal_text.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Document(HTMLParser):
+    """Elements, attributes and text (character references decoded), in document order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.items: list[tuple[str, ...]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.items.append(("start", tag, *(f"{k}={v}" for k, v in attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.items.append(("end", tag))
+
+    def handle_data(self, data: str) -> None:
+        if self.items and self.items[-1][0] == "text":
+            data = self.items.pop()[1] + data
+        self.items.append(("text", data))
+
+
+def document(html: str) -> list[tuple[str, ...]]:
+    parser = Document()
+    parser.feed(html)
+    parser.close()
+    return parser.items
+
+
+def convert(source: str, hook: ModuleType | None) -> tuple[str, int]:
+    """HTML of ``source`` and how many blocks the hook built (0 without it)."""
+    extensions: list[Any] = ["tables", "toc"]
+    built = 0
+    if hook is not None:
+        extension = hook.LiteralTextExtension()
+        extensions.append(extension)
+    md = markdown.Markdown(extensions=extensions)
+    if hook is not None:
+        processor = md.parser.blockprocessors["paperkb_link_blocks"]
+        run = processor.run
+
+        def counting(parent: Any, blocks: list[str]) -> None:
+            nonlocal built
+            built += 1
+            run(parent, blocks)
+
+        processor.run = counting
+    return md.convert(source), built
+
+
+def flat(value: str) -> str:
+    kept = "".join(ch for ch in value if ch.isspace() or unicodedata.category(ch) != "Cc")
+    return " ".join(kept.split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=UNTRUSTED, b=UNTRUSTED, c=UNTRUSTED)
+def test_the_hook_makes_the_same_document_and_input_stays_text(a: str, b: str, c: str) -> None:
+    if not flat(a) or not flat(b):
+        return
+    source = (
+        f"# {text(a)}\n\n**Topics:** [{text(a)}](../topics/x.md) · [{text(b)}](../topics/y.md)\n\n"
+        f"## Abstract\n\n{text(a)}\n\n"
+        f"## Related papers\n\n- [{text(a)}](p.md)\n- [{text(b)}](q-2.md): {text(c) or 'x'}\n"
+    )
+    plain, _ = convert(source, None)
+    fast, built = convert(source, literal_text())
+    assert built == 2  # the chips and the list
+    assert document(fast) == document(plain)
+    for item in document(fast):
+        if item[0] == "start":
+            assert item[1] in {"h1", "h2", "p", "strong", "a", "ul", "li"}
+            assert all(attr.split("=")[0] in ("href", "id") for attr in item[2:])
+    texts = [item[1] for item in document(fast) if item[0] == "text"]
+    assert texts.count(flat(a)) >= 4  # heading, chip, paragraph, list item: exactly the input
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "- [a](b.md) *emphasis*",  # syntax in the text after the link
+        "- [a *b*](c.md)",  # syntax in the label
+        "- [a](b.md)\n  continued",  # a lazy continuation line
+        "- one\n\n- [a](b.md)",  # Markdown continues the list before (a loose list)
+        "- [a](https://example.com/x)",  # an absolute URL: not a generated link
+        "**Topics:** [a](b.md), [c](d.md)",  # another separator
+        "Text **Topics:** [a](b.md)",
+        "1. an ordered list",  # other processors come first
+        "---",
+        "A paragraph\nof two lines",
+        "<p>raw HTML</p>",
+        "- [a](b.md)\n- [c](d.md) `code`",
+    ],
+)
+def test_other_blocks_are_left_to_markdown(source: str) -> None:
+    fast, built = convert(source, literal_text())
+    assert built == 0
+    assert fast == convert(source, None)[0]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "- [a](b.md)\n\n- [c](d.md)",  # one loose list
+        "- [a](b.md): x\n\n    more of the last item",
+        "- [a](b.md)\n\n1. [c](d.md)",
+    ],
+)
+def test_lists_that_markdown_joins_come_out_as_markdown_makes_them(source: str) -> None:
+    assert convert(source, literal_text())[0] == convert(source, None)[0]
+
+
+def test_mkdocs_still_checks_the_links_the_hook_builds(caplog: pytest.LogCaptureFixture) -> None:
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=False)
+    config = config.plugins.on_config(config)
+    assert any(type(e).__name__ == "LiteralTextExtension" for e in config.markdown_extensions)
+    source = "# P\n\n**Topics:** [T](../topics/t.md)\n\n- [Q](q.md)\n- [Gone](gone.md): gist\n"
+    page_file = File.generated(config, "papers/p.md", content=source)
+    files = Files(
+        [
+            page_file,
+            File.generated(config, "papers/q.md", content="# Q\n"),
+            File.generated(config, "topics/t.md", content="# T\n"),
+        ]
+    )
+    page = Page(None, page_file, config)
+    page.read_source(config)
+    with caplog.at_level(logging.WARNING, logger="mkdocs"):
+        page.render(config, files)
+    assert page.content is not None
+    assert '<a href="../topics/t.html">T</a>' in page.content
+    assert '<a href="q.html">Q</a>' in page.content
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "'gone.md'" in warnings[0]
+    assert html_module.unescape(page.content).count("Gone") == 1

@@ -62,6 +62,11 @@ HOSTILE = [
     "$x^2$ \\(y\\)",
     "<http://example.com>",
     "{: .cls onclick=alert(1)}",
+    ": definition",
+    ":smile: and a:b",
+    "R&D & co &",
+    "??? note",
+    "/// note",
 ]
 
 

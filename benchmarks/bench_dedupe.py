@@ -277,9 +277,11 @@ def measure(size: int) -> dict[str, float]:
     }
 
 
-def run_child(size: int) -> dict[str, float]:
+def run_child(size: int, module: str = "benchmarks.bench_dedupe") -> dict[str, float]:
+    """Run ``module --child size`` in its own process (so peak RSS is its own); its last
+    stdout line is a JSON object of figures."""
     out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench_dedupe", "--child", str(size)],
+        [sys.executable, "-m", module, "--child", str(size)],
         cwd=ROOT,
         capture_output=True,
         text=True,

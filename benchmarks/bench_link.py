@@ -26,7 +26,6 @@ import os
 import platform
 import resource
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -35,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 import generator.link as link
+from benchmarks import bench_dedupe
 from benchmarks.bench_dedupe import corpus, material
 from generator.model import Paper
 from generator.pipeline import make_plan
@@ -121,15 +121,7 @@ def shipped() -> dict[str, float]:
 
 
 def run_child(size: int) -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench_link", "--child", str(size)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    data: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
-    return data
+    return bench_dedupe.run_child(size, "benchmarks.bench_link")
 
 
 def table(rows: Sequence[dict[str, float]]) -> str:

@@ -54,7 +54,7 @@ EDGE_FALLBACK = "#999"
 
 _IDENT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 #: Characters XML 1.0 forbids, plus C1 controls and lone surrogates.
-_XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SAFE_PUNCTUATION = frozenset(" ,.;:?%/()'-")
 _ESCAPES = {
     ord(ch): f"&#{ord(ch)};"
@@ -83,14 +83,14 @@ class Node:
     count: int
 
 
-def _clean(value: str) -> str:
+def xml_line(value: str) -> str:
     """One line of text: XML-forbidden characters dropped, whitespace runs made one space."""
-    return " ".join(_XML_INVALID_RE.sub("", value).split())
+    return " ".join(XML_INVALID_RE.sub("", value).split())
 
 
 def _esc(value: str) -> str:
     """Untrusted text as inert XML text or double-quoted attribute value."""
-    return _clean(value).translate(_ESCAPES)
+    return xml_line(value).translate(_ESCAPES)
 
 
 def _units(ch: str) -> int:
@@ -150,7 +150,7 @@ def _href(href: str) -> str:
         raise ValueError(f"empty href {href!r}: pass None for no link")
     if _SCHEME_RE.match(probe) or probe.startswith(("//", "\\", "/\\")):
         raise ValueError(f"href {href!r} must be a page-relative path without a scheme or host")
-    if _XML_INVALID_RE.search(href) or probe != href:
+    if XML_INVALID_RE.search(href) or probe != href:
         raise ValueError(f"href {href!r} contains whitespace or control characters")
     return href.translate(_ESCAPES)
 
@@ -247,7 +247,7 @@ def bar_chart(
         bar_top = top + (_ROW - _BAR_HEIGHT) / 2
         baseline = _num(top + _ROW / 2 + FONT_SIZE * 0.35)
         length = span * bar.value / largest if largest else 0.0
-        label = _clean(bar.label)
+        label = xml_line(bar.label)
         body += [
             _open_link(bar.href, "pkb-bar"),
             f"<title>{_esc(label)}: {bar.value}</title>",
@@ -289,7 +289,7 @@ def _pill(
     node: Node, x: float, y: float, *, center: bool, note: str, tooltip: str, css: str
 ) -> list[str]:
     """A node: a rounded box around its label (up to two lines), and a small note under it."""
-    lines = _wrap(_clean(node.label), _NODE_UNITS, _NODE_LINES)
+    lines = _wrap(xml_line(node.label), _NODE_UNITS, _NODE_LINES)
     width = max(_text_width(line, FONT_SIZE) for line in lines) + 2 * _PILL_PAD
     height = _PILL_HEIGHT + _LINE_HEIGHT * (len(lines) - 1)
     fill, fill_style = (PRIMARY_FALLBACK, PRIMARY) if center else ("#fff", BACKGROUND)
@@ -349,7 +349,7 @@ def topic_map(
             [[n.label, n.href, n.count, shared] for n, shared in drawn],
         ],
     )
-    center_name = _clean(center.label)
+    center_name = xml_line(center.label)
     height = _MAP_HEIGHT if drawn else _EMPTY_MAP_HEIGHT
     cx, cy = WIDTH / 2, height / 2 if drawn else _EMPTY_MAP_CENTER_Y
     most = max((shared for _, shared in drawn), default=0)
@@ -361,7 +361,7 @@ def topic_map(
         x = cx + _RADIUS_X * math.cos(angle)
         y = cy + _RADIUS_Y * math.sin(angle)
         width = _MIN_EDGE + (_MAX_EDGE - _MIN_EDGE) * (shared / most if most else 0)
-        name = _clean(node.label)
+        name = xml_line(node.label)
         edge_tip = f"{name} and {center_name}: {_plural(shared, 'shared paper')}"
         edges.append(
             f'<line class="pkb-edge" x1="{_num(cx)}" y1="{_num(cy)}" x2="{_num(x)}" '

@@ -12,11 +12,11 @@ the arguments: no clock, no locale, no input order.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote, urlsplit
 
+from generator.charts import XML_INVALID_RE, xml_line
 from generator.dates import UNKNOWN, DateKey, iso_date, listing_date_key
 from generator.model import Paper
 
@@ -32,7 +32,6 @@ MARKER_WINDOW = 1024
 _DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
 #: Characters XML 1.0 forbids (all C0 controls but tab, newline and carriage return, lone
 #: surrogates, U+FFFE/U+FFFF) and C1 controls, which it allows but which mean nothing in text.
-_XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def entry_id(paper_id: str) -> str:
@@ -77,11 +76,6 @@ def feed_order(papers: Sequence[Paper], registry_order: Mapping[str, int]) -> li
     return sorted(papers, key=key)
 
 
-def _clean(value: str) -> str:
-    """One line of XML-safe text."""
-    return " ".join(_XML_INVALID_RE.sub("", value).split())
-
-
 def _timestamp(date: str) -> str:
     return f"{date}T00:00:00Z"
 
@@ -91,18 +85,14 @@ def _base(site_url: str | None) -> str:
     if site_url is None:
         return ""
     parts = urlsplit(site_url)
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.netloc
-        or _XML_INVALID_RE.search(site_url)
-    ):
+    if parts.scheme not in ("http", "https") or not parts.netloc or XML_INVALID_RE.search(site_url):
         raise ValueError(f"site_url {site_url!r} must be an absolute http(s) URL")
     return site_url.rstrip("/") + "/"
 
 
 def _check_marker(marker: str) -> str:
     comment = f"<!-- {marker} -->"
-    if "--" in marker or marker.endswith("-") or _XML_INVALID_RE.search(marker):
+    if "--" in marker or marker.endswith("-") or XML_INVALID_RE.search(marker):
         raise ValueError(
             f"marker {marker!r} cannot be an XML comment: pass its text only, without "
             "'<!--', '--' or control characters"
@@ -158,7 +148,7 @@ def render_feed(
     updated = [full_date(paper) or fallback for paper in chosen]
 
     feed = ET.Element("feed", {"xmlns": ATOM_NS})
-    _child(feed, "title", _clean(title))
+    _child(feed, "title", xml_line(title))
     _child(feed, "id", FEED_ID)
     _child(feed, "updated", _timestamp(max(updated, default=fallback)))
     author = _child(feed, "author")
@@ -168,15 +158,15 @@ def render_feed(
     _child(feed, "generator", AUTHOR)
     for paper, date in zip(chosen, updated, strict=True):
         entry = _child(feed, "entry")
-        _child(entry, "title", _clean(paper.title))
+        _child(entry, "title", xml_line(paper.title))
         _child(entry, "id", entry_id(paper.id))
         _child(
             entry, "link", rel="alternate", type="text/html", href=f"{base}{paper_href(paper.id)}"
         )
         _child(entry, "updated", _timestamp(date))
-        if summary := _clean(paper.abstract):
+        if summary := xml_line(paper.abstract):
             _child(entry, "summary", summary)
         for slug in paper.topics:
-            _child(entry, "category", term=_clean(slug))
+            _child(entry, "category", term=xml_line(slug))
     ET.indent(feed)
     return f"{_DECLARATION}\n{comment}\n{ET.tostring(feed, encoding='unicode')}\n"

@@ -127,6 +127,15 @@ class Session:
     def open(self, path: str) -> None:
         self.page.goto(self.root + path)
 
+    def follow(self, selector: str) -> None:
+        """Click a link and wait until the page it leads to has loaded.
+
+        Playwright's click does not wait for the navigation it starts, so a
+        check right after a bare click can read the page being left.
+        """
+        with self.page.expect_navigation():
+            self.page.click(selector)
+
     def search(self, query: str) -> list[str]:
         """Type ``query`` into the search box; return the result URLs, best first."""
         page = self.page
@@ -225,18 +234,18 @@ def test_topic_to_paper_to_related_paper(session: Session, papers: list[dict[str
     page = session.page
     by_url = {p["url"]: p for p in papers}
     session.open("topics/index.html")
-    page.click("article table a")
+    session.follow("article table a")
     assert "/topics/" in page.url
     topic_heading = page.inner_text("article h1")
     assert topic_heading
-    page.click("article ul li a")
+    session.follow("article ul li a")
     paper = by_url[page.url.removeprefix(session.root)]
     assert page.inner_text("article h1") == paper["title"]
     if not paper["related"]:
         paper = next(p for p in papers if p["related"])
         session.open(paper["url"])
     related = by_url[f"papers/{paper['related'][0]}.html"]
-    page.click(f"article a[href='{paper['related'][0]}.html']")
+    session.follow(f"article a[href='{paper['related'][0]}.html']")
     assert page.url == session.root + related["url"]
     assert page.inner_text("article h1") == related["title"]
     # and search still works on a paper page, two folders deep
@@ -308,7 +317,7 @@ def test_home_chart_bars_link_to_topic_pages(session: Session) -> None:
     assert page.locator("figure.pkb-chart svg[role='img']").count() == 2
     label = page.get_attribute("figure.pkb-chart svg", "aria-labelledby")
     assert label and page.locator(f"[id='{label.split()[0]}']").count() == 1
-    page.click("figure.pkb-chart a[href='topics/graphs.html']")
+    session.follow("figure.pkb-chart a[href='topics/graphs.html']")
     assert page.url == session.root + "topics/graphs.html"
     assert page.locator("figure.pkb-chart a").count() >= 1  # the topic's neighbourhood map
 

@@ -276,6 +276,11 @@ _INVISIBLE = re.compile(
     "\u2066-\u2069\ufeff]"
 )
 _WHITESPACE = re.compile(r"\s+")  # str patterns match Unicode spaces: NBSP, thin space, ...
+#: Every rule of :data:`LATEX_RULES` needs one of these characters to match (a test checks
+#: each rule's example and that text without them passes every rule unchanged), so text
+#: without any, most titles and abstracts, skips the rules table.
+LATEX_TRIGGERS = "\\{}$`~"
+_LATEX_TRIGGER = re.compile(f"[{re.escape(LATEX_TRIGGERS)}]")
 
 
 def _apply(rule: LatexRule, text: str) -> str:
@@ -331,8 +336,9 @@ def clean_text(text: str) -> str:
     """
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
-    for block in _RULE_BLOCKS:
-        text = _apply_block(block, text)
+    if _LATEX_TRIGGER.search(text) is not None:
+        for block in _RULE_BLOCKS:
+            text = _apply_block(block, text)
     text = _WHITESPACE.sub(" ", text).strip()
     return unicodedata.normalize("NFC", text)
 

@@ -64,23 +64,37 @@ _ALWAYS_ESCAPED = "".join(
     for ch in map(chr, range(0x21, 0x7F))
     if not ch.isalnum() and ch not in _SAFE_PUNCTUATION | _CONTEXT_PUNCTUATION
 )
-#: What :func:`text` escapes, in one pass: the dot of a leading number (an ordered list), a
-#: context character at the start, ``:`` or ``&`` before a non-space or the end, and every
-#: character of :data:`_ALWAYS_ESCAPED`.
-_SYNTAX = re.compile(rf"^(\d+)\.|^[-:&?/]|[:&](?!\s)|[{re.escape(_ALWAYS_ESCAPED)}]")
+#: What :func:`text` escapes at the start of the text: the dot of a leading number (an ordered
+#: list) or a context character ...
+_LEADING_SYNTAX = re.compile(r"(\d+)\.|[-:&?/]")
+#: ... and anywhere: every character of :data:`_ALWAYS_ESCAPED`, and ``:`` or ``&`` unless a
+#: space follows (the text is on one line with single spaces by then). One character class,
+#: which the regex engine scans for quickly; the rare ``:`` / ``&`` is decided per match.
+_SYNTAX = re.compile(f"[{re.escape(_ALWAYS_ESCAPED)}:&]")
 #: C0/C1 control characters other than whitespace: Python Markdown uses STX/ETX as its own
 #: placeholder markers, so they must never reach it.
 _CONTROLS = {code: None for code in [*range(0x20), *range(0x7F, 0xA0)] if not chr(code).isspace()}
+_CONTROL = re.compile("[" + "".join(map(chr, _CONTROLS)) + "]")
 
 
 def _reference(match: re.Match[str]) -> str:
-    number = match.group(1)
-    return f"{number}&#46;" if number is not None else f"&#{ord(match.group())};"
+    char = match.group()
+    if char in ":&" and match.string.startswith(" ", match.end()):
+        return char
+    return f"&#{ord(char)};"
 
 
 def text(value: str) -> str:
     """Untrusted text as inert Markdown: one line, markup characters as character references."""
-    return _SYNTAX.sub(_reference, " ".join(value.translate(_CONTROLS).split()))
+    if _CONTROL.search(value) is not None:
+        value = value.translate(_CONTROLS)
+    value = " ".join(value.split())
+    head = ""
+    if (lead := _LEADING_SYNTAX.match(value)) is not None:
+        number = lead.group(1)
+        head = f"{number}&#46;" if number is not None else f"&#{ord(lead.group())};"
+        value = value[lead.end() :]
+    return head + _SYNTAX.sub(_reference, value)
 
 
 def front_matter(
@@ -108,7 +122,9 @@ def front_matter(
 
 
 def _plain(value: str) -> str:
-    return " ".join(value.translate(_CONTROLS).split())
+    if _CONTROL.search(value) is not None:
+        value = value.translate(_CONTROLS)
+    return " ".join(value.split())
 
 
 def paper_path(paper_id: str) -> str:
@@ -149,6 +165,8 @@ def _link(label: str, target: str) -> str:
 def sort_key(title: str) -> tuple[str, str]:
     """Locale-independent A-Z order: accents and case folded, then the raw title."""
     folded = unicodedata.normalize("NFKD", title).casefold()
+    if folded.isascii():  # no combining marks to drop: the common case
+        return (folded, title)
     return ("".join(ch for ch in folded if not unicodedata.combining(ch)), title)
 
 
@@ -618,7 +636,25 @@ def render_json(
         "redirects": {old: f"{PAPERS_DIR}/{new}.html" for old, new in sorted(redirects.items())},
     }
     # Keys in a fixed order, the marker first: it must stay within the writer's marker window.
-    return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+    # One paper per line: a diff between two builds shows the papers that changed, and compact
+    # JSON is written by the json module's C encoder (with ``indent`` it falls back to Python).
+    return _json_lines(record)
+
+
+def _json_lines(record: Mapping[str, object]) -> str:
+    """JSON of ``record`` with each top-level key, and each item of a list value, on a line."""
+
+    def dump(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    fields = []
+    for key, value in record.items():
+        if isinstance(value, list) and value:
+            items = ",\n".join(f"  {dump(item)}" for item in value)
+            fields.append(f" {dump(key)}:[\n{items}\n ]")
+        else:
+            fields.append(f" {dump(key)}:{dump(value)}")
+    return "{\n" + ",\n".join(fields) + "\n}\n"
 
 
 def _author_url(name: str, author_ids: Mapping[str, str]) -> str | None:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from generator import render
@@ -132,7 +132,7 @@ def tokens(value: str) -> list[str]:
 
 def _terms(value: str) -> list[str]:
     """Distinct indexable words of ``value`` (no stop words), in order of first occurrence."""
-    return list(dict.fromkeys(t for t in tokens(value) if t not in STOP_WORDS))
+    return [t for t in dict.fromkeys(tokens(value)) if t not in STOP_WORDS]
 
 
 def js_json(value: object) -> str:
@@ -141,8 +141,19 @@ def js_json(value: object) -> str:
     return _JS_UNSAFE.sub(lambda m: _JS_ESCAPES[m.group()], raw)
 
 
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+#: Base-36 spellings of every number below 36 ** 3, the gaps of all but the rarest terms.
+_BASE36: list[str] = [
+    *_DIGITS,
+    *(a + b for a in _DIGITS[1:] for b in _DIGITS),
+    *(a + b + c for a in _DIGITS[1:] for b in _DIGITS for c in _DIGITS),
+]
+
+
 def _base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    if number < len(_BASE36):
+        return _BASE36[number]
+    digits = _DIGITS
     out = ""
     while True:
         number, rest = divmod(number, 36)
@@ -161,26 +172,27 @@ def build_index(papers: Sequence[Paper], topics: Sequence[Topic]) -> dict[str, o
     title_terms = [_terms(p.title) for p in ordered]
     abstract_terms = [_terms(p.abstract) for p in ordered]
     df = Counter(t for terms in abstract_terms for t in terms)
-    postings: dict[str, list[tuple[int, bool]]] = {}
+    # A posting is ``number << 1 | in_title``; each paper's postings are added in paper order.
+    postings: defaultdict[str, list[int]] = defaultdict(list)
     for number, (in_title, in_abstract) in enumerate(zip(title_terms, abstract_terms, strict=True)):
         title_set = set(in_title)
         extra = [t for t in in_abstract if t not in title_set]
-        if len(extra) > MAX_ABSTRACT_TERMS:
-            rank = {t: i for i, t in enumerate(extra)}
-            extra = sorted(extra, key=lambda t: (df[t], rank[t]))[:MAX_ABSTRACT_TERMS]
+        if len(extra) > MAX_ABSTRACT_TERMS:  # rarest first; stable, so ties keep text order
+            extra = sorted(extra, key=df.__getitem__)[:MAX_ABSTRACT_TERMS]
+        code = number << 1
         for term in in_title:
-            postings.setdefault(term, []).append((number, True))
+            postings[term].append(code | 1)
         for term in extra:
-            postings.setdefault(term, []).append((number, False))
+            postings[term].append(code)
 
     terms = sorted(postings)
     encoded = []
     for term in terms:
         previous = 0
         parts = []
-        for number, titled in postings[term]:
-            parts.append(_base36((number - previous) << 1 | titled))
-            previous = number
+        for code in postings[term]:
+            parts.append(_base36(code - previous))  # (number - previous) << 1 | in_title
+            previous = code & ~1
         encoded.append(",".join(parts))
 
     return {

@@ -8,11 +8,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.model import Entry, Source
 from generator.normalize import (
     KNOWN_COMMANDS,
     LATEX_RULES,
+    LATEX_TRIGGERS,
+    LatexRule,
     clean_text,
     clean_title,
     normalize,
@@ -313,6 +317,31 @@ def test_rules_table_documents_each_rule() -> None:
     for rule in LATEX_RULES:
         assert rule.example, rule.pattern.pattern
         assert rule.pattern.search(rule.example), rule.example
+
+
+def test_every_rule_example_holds_a_trigger_character() -> None:
+    for rule in LATEX_RULES:
+        assert set(rule.example) & set(LATEX_TRIGGERS), rule.example
+
+
+_NO_TRIGGERS = st.text(
+    alphabet=st.characters(blacklist_characters=LATEX_TRIGGERS, blacklist_categories=["Cs"]),
+    max_size=200,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_NO_TRIGGERS)
+def test_no_rule_matches_text_without_trigger_characters(text: str) -> None:
+    """What lets clean_text skip the rules table for text without a trigger character."""
+    for rule in LATEX_RULES:
+        assert rule.pattern.search(text) is None, (rule.example, text)
+
+
+@pytest.mark.parametrize("rule", LATEX_RULES, ids=lambda r: r.example)
+def test_rule_example_without_triggers_matches_nothing(rule: LatexRule) -> None:
+    stripped = rule.example.translate({ord(c): " " for c in LATEX_TRIGGERS})
+    assert all(r.pattern.search(stripped) is None for r in LATEX_RULES), stripped
 
 
 # ----------------------------------------------------------------- the whole saved corpus --

@@ -165,3 +165,23 @@ def test_shipped_data_needs_less_than_1_kb_per_paper() -> None:
     assert len(content.encode()) / len(plan.papers) < 1000
     data = build_index(plan.papers, plan.topics)
     assert len(data["docs"]) == len(plan.papers)  # type: ignore[arg-type]
+
+
+def test_base36_round_trips_inside_and_past_the_lookup_table() -> None:
+    from generator.search import _BASE36, _base36
+
+    numbers = [*range(0, 2000), *range(len(_BASE36) - 50, len(_BASE36) + 50), 10**6, 2**40]
+    for number in numbers:
+        spelled = _base36(number)
+        assert int(spelled, 36) == number
+        assert spelled == "0" or not spelled.startswith("0")
+
+
+def test_postings_decode_to_every_paper_with_large_gaps() -> None:
+    """A term held by the first and the last of 3,000 papers: a gap past 36**2."""
+    many = [paper(f"p{i:05d}", f"Paper {i:05d}", "filler words") for i in range(3000)]
+    many[0] = paper("p00000", "Paper 00000", "filler words zyzzyva")
+    many[-1] = paper("p02999", "Paper 02999", "filler words zyzzyva")
+    postings = decode(load(render_search(many, ())[INDEX_FILE]))
+    assert postings["zyzzyva"] == [(0, False), (2999, False)]
+    assert len(postings["filler"]) == 3000

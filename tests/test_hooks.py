@@ -200,3 +200,45 @@ def test_mkdocs_still_checks_the_links_the_hook_builds(caplog: pytest.LogCapture
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(warnings) == 1 and "'gone.md'" in warnings[0]
     assert html_module.unescape(page.content).count("Gone") == 1
+
+
+def _hook(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "hooks" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("path", "left_out"),
+    [
+        ("assets/javascripts/lunr/min/lunr.de.min.js", True),
+        ("assets/javascripts/workers/search.a7633da7.min.js", True),
+        ("assets/javascripts/bundle.a5f9d56c.min.js.map", True),
+        ("assets/stylesheets/main.57a0d79d.min.css.map", True),
+        ("assets/javascripts/bundle.a5f9d56c.min.js", False),
+        ("assets/stylesheets/main.57a0d79d.min.css", False),
+        ("assets/javascripts/paperkb-search.js", False),
+        ("search/index.js", False),
+    ],
+)
+def test_unused_assets_are_only_lunr_workers_and_source_maps(path: str, left_out: bool) -> None:
+    assert _hook("unused_assets").unused(path) is left_out
+
+
+def test_unused_assets_keeps_hand_written_files_of_the_same_names(tmp_path: Any) -> None:
+    from mkdocs.structure.files import File, Files
+
+    docs, theme = tmp_path / "docs", tmp_path / "theme"
+    for root, rel in [(docs, "assets/mine.js.map"), (theme, "assets/javascripts/x.js.map")]:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("{}")
+    files = Files(
+        [
+            File("assets/mine.js.map", str(docs), str(tmp_path / "site"), False),
+            File("assets/javascripts/x.js.map", str(theme), str(tmp_path / "site"), False),
+        ]
+    )
+    kept = _hook("unused_assets").on_files(files, {"docs_dir": str(docs)})
+    assert [f.src_uri for f in kept] == ["assets/mine.js.map"]

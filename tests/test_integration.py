@@ -105,6 +105,23 @@ def test_paper_pages_are_not_in_the_nav(built: Path) -> None:
     assert size / 313 < 60_000
 
 
+def test_pages_carry_no_unused_chrome_and_the_site_no_unused_assets(built: Path) -> None:
+    """Issue 8 (bytes per paper): what the trims leave out, and what they must keep."""
+    site = built / "site"
+    paper = next(p for p in (site / "papers").glob("*.html") if p.name != "index.html")
+    page = paper.read_text(encoding="utf-8")
+    assert "md-sidebar--secondary" not in page  # no hidden table of contents
+    assert "md-sidebar--primary" in page  # the navigation drawer stays
+    assert "Made with" not in page
+    topic = (site / "topics" / "index.html").read_text(encoding="utf-8")
+    assert "md-sidebar--secondary" in topic  # pages that show a table of contents keep it
+    assert not list(site.rglob("*.map"))
+    assert not (site / "assets" / "javascripts" / "lunr").exists()
+    assert not (site / "assets" / "javascripts" / "workers").exists()
+    bundle = list((site / "assets" / "javascripts").glob("bundle.*.min.js"))
+    assert len(bundle) == 1 and f'src="../assets/javascripts/{bundle[0].name}"' in page
+
+
 def test_second_run_writes_nothing_and_output_is_identical(built: Path) -> None:
     docs = built / "docs"
     before = {p: p.read_bytes() for p in docs.rglob("*") if p.is_file()}

@@ -361,3 +361,23 @@ def test_feed_is_discoverable_from_the_head(session: Session) -> None:
         "l => l.relList.contains('alternate') ? l.href : null",
     )
     assert href == session.root + "feed.xml"
+
+
+def test_the_search_box_is_built_in_the_placeholder_with_materials_markup(
+    session: Session,
+) -> None:
+    """The page carries only a placeholder (overrides/partials/search.html); the script builds
+    Material's search box in it, words from the theme's language, icons included."""
+    page = session.page
+    session.open("about.html")
+    box = "[data-paperkb-search]"
+    assert page.get_attribute(box, "data-placeholder") == "Search"
+    assert page.locator(f"{box} > label.md-search__overlay[for='__search']").count() == 1
+    form = f"{box} > .md-search__inner[role='search'] > form.md-search__form"
+    assert page.get_attribute(f"{form} > input.md-search__input", "placeholder") == "Search"
+    assert page.locator(f"{form} > label.md-search__icon svg path").count() == 2
+    assert page.get_attribute(f"{form} button[type='reset']", "title") == "Clear"
+    assert page.locator(f"{form} button[type='reset'] svg path").count() == 1
+    meta = f"{box} .md-search__scrollwrap [data-paperkb-search-result] .md-search-result__meta"
+    assert page.inner_text(meta) == "Type to start searching"
+    assert page.locator(f"{box} ol.md-search-result__list").count() == 1

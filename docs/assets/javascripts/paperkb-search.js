@@ -26,9 +26,68 @@
   var indexUrl = new URL("../../search/index.js", script ? script.src : location.href).href;
   var root = new URL("../../", script ? script.src : location.href);
 
+  /* Material's icons for the box (magnify, arrow-left, close): constants, never input. */
+  var ICONS = [
+    "M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5",
+    "M20 11v2H8l5.5 5.5-1.42 1.42L4.16 12l7.92-7.92L13.5 5.5 8 11z",
+    "M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z",
+  ];
+  function icon(number) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", ICONS[number]);
+    svg.appendChild(path);
+    return svg;
+  }
+
+  /* The search box of Material's partials/search.html, in the placeholder the page carries
+     (overrides/partials/search.html), with the words it gives in the theme's language. */
+  function build(where) {
+    var words = where.dataset;
+    var name = where.getAttribute("aria-label") || "Search";
+    var placeholder = words.placeholder || "Search";
+    var reset = words.reset || "Clear";
+    var form = el("form", { class: "md-search__form", name: "paperkb-search" }, [
+      el("input", {
+        type: "text",
+        class: "md-search__input",
+        name: "query",
+        "aria-label": placeholder,
+        placeholder: placeholder,
+        autocapitalize: "off",
+        autocorrect: "off",
+        autocomplete: "off",
+        spellcheck: "false",
+        "data-paperkb-search-query": "",
+        required: "",
+      }),
+      el("label", { class: "md-search__icon md-icon", for: "__search" }, [icon(0), icon(1)]),
+      el("nav", { class: "md-search__options", "aria-label": name }, [
+        el(
+          "button",
+          { type: "reset", class: "md-search__icon md-icon", title: reset, "aria-label": reset, tabindex: "-1" },
+          [icon(2)]
+        ),
+      ]),
+    ]);
+    var output = el("div", { class: "md-search__output" }, [
+      el("div", { class: "md-search__scrollwrap", tabindex: "0", "data-md-scrollfix": "" }, [
+        el("div", { class: "md-search-result", "data-paperkb-search-result": "" }, [
+          el("div", { class: "md-search-result__meta" }, [words.initializer || "Initializing search"]),
+          el("ol", { class: "md-search-result__list", role: "presentation" }),
+        ]),
+      ]),
+    ]);
+    where.appendChild(el("label", { class: "md-search__overlay", for: "__search" }));
+    where.appendChild(el("div", { class: "md-search__inner", role: "search" }, [form, output]));
+  }
+
   var toggle = document.getElementById("__search");
   var box = document.querySelector("[data-paperkb-search]");
   if (!toggle || !box) return;
+  if (!box.querySelector("form")) build(box);
   var form = box.querySelector("form");
   var input = box.querySelector("[data-paperkb-search-query]");
   var meta = box.querySelector(".md-search-result__meta");

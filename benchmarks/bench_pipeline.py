@@ -8,7 +8,9 @@ For each size, a synthetic knowledge base (:mod:`benchmarks.synth`: listings rec
 shipped ones, with planted duplicate spellings, the shipped taxonomy, an empty registry) is laid
 out as a project in a temporary folder. A child process per size (so peak RSS is its own) then:
 
-1. runs ``generate`` with a stage hook that times each stage of :data:`generator.pipeline.STAGES`;
+1. runs ``generate`` with a stage hook that times each stage of :data:`generator.pipeline.STAGES`
+   (pages are rendered while they are written, :mod:`generator.files`: the writer's
+   ``make_seconds`` is counted as render, not write);
    its peak RSS is read right after (``ru_maxrss``: the generate run and the interpreter);
 2. runs ``generate`` again on the same data (no-op regenerate: must write nothing);
 3. runs ``mkdocs build --strict`` as its only child process, timed, peak RSS from
@@ -193,7 +195,12 @@ class Child:
         start = time.perf_counter()
         result = generate(self.project / "data", self.project / "docs", stage=clock)
         seconds = time.perf_counter() - start
-        return result, seconds, {name: clock.times.get(name, 0.0) for name in STAGES}
+        stages = {name: clock.times.get(name, 0.0) for name in STAGES}
+        # Pages are made while they are written (generator.files): that time is rendering.
+        made = result.report.make_seconds
+        stages["render"] += made
+        stages["write"] = max(0.0, stages["write"] - made)
+        return result, seconds, stages
 
 
 def tree_bytes(folder: Path) -> tuple[int, int]:
@@ -328,7 +335,7 @@ def measure(child: Child, extra: Path, mkdocs_timeout: float | None) -> Record:
             "generate_s": cold_s,
             "generate_rss_mb": _max_rss_mb(resource.RUSAGE_SELF),
             "written": len(cold.report.written),
-            "docs_bytes": sum(len(text.encode("utf-8")) for text in plan.files.values()),
+            "docs_bytes": sum((project / "docs" / rel).stat().st_size for rel in plan.files),
         }
     )
 

@@ -17,6 +17,7 @@ from generator.classify import classify
 from generator.dedupe import DedupeResult, dedupe
 from generator.errors import InputError, Problem
 from generator.feed import FEED_FILE, render_feed
+from generator.files import Files
 from generator.link import related_papers, related_topics, shared_topic_rate
 from generator.manifest import Summary
 from generator.model import Entry, Paper, Topic
@@ -65,7 +66,8 @@ class Plan:
 
     papers: tuple[Paper, ...]
     topics: tuple[Topic, ...]
-    files: dict[str, str]
+    files: Files
+    """Every generated file; pages are made when read or written (:mod:`generator.files`)."""
     registry: tuple[Row, ...]
     new_rows: tuple[Row, ...]
     account: Account
@@ -176,16 +178,16 @@ def make_plan(data_dir: Path, *, strict: bool = False, stage: StageHook = no_hoo
         )
         files = render_site(papers, topics, topic_links, account, rejected, redirects, authors)
         report = render_merge_report(merged, {p.key: p.id for p in papers}, f"{PAPERS_DIR}/")
-        files[MERGE_REPORT] = front_matter("Merge report") + report
         order = {row.id: index for index, row in enumerate([*rows, *new_rows])}
-        files[FEED_FILE] = render_feed(
+        feed = render_feed(
             papers,
             order,
             title="Paper knowledge base: recently added papers",
             site_url=None,
             marker=f"{MARKER_TOKEN}: made by `paperkb generate` from data/; do not edit",
         )
-        files = dict(sorted((files | render_search(papers, topics)).items()))
+        merges = front_matter("Merge report") + report
+        files = files | {MERGE_REPORT: merges, FEED_FILE: feed} | render_search(papers, topics)
     return Plan(
         tuple(papers),
         tuple(topics),

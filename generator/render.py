@@ -14,12 +14,13 @@ template expression.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from generator import charts, cite
@@ -28,6 +29,7 @@ from generator.dates import listing_date_key
 from generator.dedupe import DedupeResult
 from generator.errors import Problem
 from generator.feed import FEED_FILE
+from generator.files import Content, Deferred, Files, deferred
 from generator.model import UNSORTED, Paper, Topic
 
 MARKER_TOKEN = "paperkb:generated"
@@ -592,8 +594,25 @@ def render_json(
 
     Fields a paper's inputs did not give are ``null`` (or empty lists), never guessed.
     """
+    return "".join(json_chunks(papers, account, rejected, redirects, author_ids))
+
+
+def json_chunks(
+    papers: Sequence[Paper],
+    account: Account,
+    rejected: Sequence[Problem] = (),
+    redirects: Mapping[str, str] = {},
+    author_ids: Mapping[str, str] = {},
+) -> Iterator[str]:
+    """:func:`render_json` in lines: the head, one line per paper, the tail.
+
+    Keys in a fixed order, the marker first: it must stay within the writer's marker window.
+    One paper per line, so that a diff between two builds shows the papers that changed, in
+    compact JSON from the json module's C encoder (with ``indent`` it falls back to Python), and
+    a writer can encode it line by line instead of holding it as one string.
+    """
     rate = account.shared_topic_rate
-    record = {
+    head = {
         "generator": f"{MARKER_TOKEN}: made by `paperkb generate` from data/; do not edit",
         "account": {
             "listings": account.listings,
@@ -612,8 +631,13 @@ def render_json(
             "related_links_sharing_a_topic": account.related_shared_topic,
             "shared_topic_rate": None if rate is None else round(rate, 4),
         },
-        "papers": [
-            {
+    }
+    yield "{\n" + "".join(f" {_dump(key)}:{_dump(value)},\n" for key, value in head.items())
+    if papers:
+        yield ' "papers":[\n'
+        last = len(papers) - 1
+        for number, p in enumerate(papers):
+            record = {
                 "id": p.id,
                 "title": p.title,
                 "abstract": p.abstract,
@@ -631,30 +655,16 @@ def render_json(
                 "sources": [{"file": s.file, "line": s.line, "date": s.date} for s in p.sources],
                 "aliases": list(p.aliases),
             }
-            for p in papers
-        ],
-        "redirects": {old: f"{PAPERS_DIR}/{new}.html" for old, new in sorted(redirects.items())},
-    }
-    # Keys in a fixed order, the marker first: it must stay within the writer's marker window.
-    # One paper per line: a diff between two builds shows the papers that changed, and compact
-    # JSON is written by the json module's C encoder (with ``indent`` it falls back to Python).
-    return _json_lines(record)
+            yield f"  {_dump(record)}{',' if number < last else ''}\n"
+        yield " ],\n"
+    else:
+        yield ' "papers":[],\n'
+    moved = {old: f"{PAPERS_DIR}/{new}.html" for old, new in sorted(redirects.items())}
+    yield f' "redirects":{_dump(moved)}\n}}\n'
 
 
-def _json_lines(record: Mapping[str, object]) -> str:
-    """JSON of ``record`` with each top-level key, and each item of a list value, on a line."""
-
-    def dump(value: object) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-    fields = []
-    for key, value in record.items():
-        if isinstance(value, list) and value:
-            items = ",\n".join(f"  {dump(item)}" for item in value)
-            fields.append(f" {dump(key)}:[\n{items}\n ]")
-        else:
-            fields.append(f" {dump(key)}:{dump(value)}")
-    return "{\n" + ",\n".join(fields) + "\n}\n"
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _author_url(name: str, author_ids: Mapping[str, str]) -> str | None:
@@ -670,11 +680,12 @@ def render_site(
     rejected: Sequence[Problem] = (),
     redirects: Mapping[str, str] = {},
     authors: Sequence[Author] | None = None,
-) -> dict[str, str]:
+) -> Files:
     """Every generated Markdown/JSON file, keyed by docs-relative path. Ids must be unique.
 
     ``redirects`` maps ids that no longer have a page to the id of a paper that has one.
-    ``authors`` default to :func:`collect_authors` of the papers.
+    ``authors`` default to :func:`collect_authors` of the papers. Pages are made when they are
+    read or written (:mod:`generator.files`), not held all at once.
     """
     by_slug = {t.slug: t for t in topics}
     by_id = {p.id: p for p in papers}
@@ -687,18 +698,22 @@ def render_site(
         for slug in paper.topics or (UNSORTED.slug,):
             members[slug].append(paper)
 
-    files = {paper_path(p.id): render_paper(p, by_slug, titles, author_ids) for p in papers}
+    files: dict[str, Content] = {
+        paper_path(p.id): deferred(render_paper, p, by_slug, titles, author_ids) for p in papers
+    }
     for old_id, new_id in redirects.items():
         files[redirect_path(old_id)] = render_redirect(old_id, by_id[new_id])
     for topic in [*topics, UNSORTED]:
-        files[topic_path(topic.slug)] = render_topic(
-            topic, members[topic.slug], related_topics.get(topic.slug, ()), by_slug
+        files[topic_path(topic.slug)] = deferred(
+            render_topic, topic, members[topic.slug], related_topics.get(topic.slug, ()), by_slug
         )
     for author in authors:
-        files[author_path(author.id)] = render_author(author, by_id)
-    files[AUTHORS_INDEX] = render_authors_index(authors)
-    files[TOPICS_INDEX] = render_topics_index(topics, members)
-    files[ALL_PAPERS] = render_all_papers(papers)
+        files[author_path(author.id)] = deferred(render_author, author, by_id)
+    files[AUTHORS_INDEX] = deferred(render_authors_index, authors)
+    files[TOPICS_INDEX] = deferred(render_topics_index, topics, members)
+    files[ALL_PAPERS] = deferred(render_all_papers, papers)
     files[HOME_PAGE] = render_home(account, papers, topics)
-    files[PAPERS_JSON] = render_json(papers, account, rejected, redirects, author_ids)
-    return dict(sorted(files.items()))
+    files[PAPERS_JSON] = Deferred(
+        functools.partial(json_chunks, papers, account, rejected, redirects, author_ids)
+    )
+    return Files(files)

@@ -74,3 +74,27 @@ def test_the_marker_of_papers_json_comes_first_however_long_the_account() -> Non
     ]
     content = render_json([], account, rejected).encode()
     assert b"paperkb:generated" in content[:MARKER_WINDOW]
+
+
+def test_a_temporary_file_left_by_a_killed_run_does_not_block_the_next(tmp_path: Path) -> None:
+    import os
+
+    from generator.write import write_atomic
+
+    target = tmp_path / "papers" / "a.md"
+    target.parent.mkdir()
+    stale = target.with_name(f".a.md.{os.getpid()}.tmp")
+    stale.write_text("half a file")
+    write_atomic(target, b"whole")
+    assert target.read_bytes() == b"whole"
+    assert not stale.exists()
+    assert sorted(p.name for p in target.parent.iterdir()) == ["a.md"]
+
+
+def test_new_folders_are_made_and_no_temporary_file_stays(tmp_path: Path) -> None:
+    from generator.write import write_atomic
+
+    target = tmp_path / "a" / "b" / "c.md"
+    write_atomic(target, b"x")
+    assert target.read_bytes() == b"x"
+    assert [p.name for p in target.parent.iterdir()] == ["c.md"]

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections import deque
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +39,9 @@ GENERATED_DIRS = (PAPERS_DIR, TOPICS_DIR, SEARCH_DIR, AUTHORS_DIR)
 #: Generated files outside those folders.
 GENERATED_FILES = (HOME_PAGE, MERGE_REPORT, PAPERS_JSON, FEED_FILE)
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+#: Threads that write files, and how many made pages may wait for them.
+WRITE_THREADS = 4
+IN_FLIGHT = 256
 #: The marker must appear within this many bytes of the start of a file.
 MARKER_WINDOW = 1024
 
@@ -147,12 +152,29 @@ def write_docs(docs: Path, files: Mapping[str, str]) -> WriteReport:
     written: list[str] = []
     unchanged: list[str] = []
     made = 0.0
-    for rel in sorted(files):
-        start = time.perf_counter()
-        data = encoded(files, rel)
-        made += time.perf_counter() - start
-        changed = write_if_changed(docs / rel, data)
-        (written if changed else unchanged).append(rel)
+    # The file system's work (compare, create, rename) is done by a few threads while this one
+    # makes the next pages: it waits on the disk, not on Python, so it overlaps. At most
+    # IN_FLIGHT pages wait to be written; results are taken in path order.
+    pending: deque[tuple[str, Future[bool]]] = deque()
+
+    def settle(limit: int) -> None:
+        while len(pending) > limit:
+            rel, future = pending.popleft()
+            (written if future.result() else unchanged).append(rel)
+
+    with ThreadPoolExecutor(WRITE_THREADS, thread_name_prefix="paperkb-write") as pool:
+        try:
+            for rel in sorted(files):
+                start = time.perf_counter()
+                data = encoded(files, rel)
+                made += time.perf_counter() - start
+                pending.append((rel, pool.submit(write_if_changed, docs / rel, data)))
+                settle(IN_FLIGHT)
+            settle(0)
+        except BaseException:
+            for _, future in pending:
+                future.cancel()
+            raise
     deleted = sorted(ours - set(files))
     for rel in deleted:
         (docs / rel).unlink()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -88,3 +89,25 @@ def test_a_failed_run_leaves_no_manifest(project: Path) -> None:
     with pytest.raises(Exception, match="not generated"):
         run(project)
     assert not (docs / manifest.MANIFEST_FILE).exists()
+
+
+def test_the_cycle_collector_gets_everything_back_after_a_run(project: Path) -> None:
+    """generate freezes the heap at each stage start (pipeline.settled_heap) and must unfreeze
+    it whether the run succeeds or fails, or a long-lived process would never collect again."""
+    import gc
+
+    from generator.errors import InputError
+
+    seen: list[int] = []
+
+    def hook(name: str) -> contextlib.AbstractContextManager[object]:
+        seen.append(gc.get_freeze_count())
+        return contextlib.nullcontext()
+
+    generate(project / "data", project / "docs", reuse=False, stage=hook)
+    assert seen and max(seen) > 0  # frozen while it ran
+    assert gc.get_freeze_count() == 0
+    (project / "data" / "topics.yaml").write_text("not: [a taxonomy\n")
+    with pytest.raises(InputError):
+        generate(project / "data", project / "docs", reuse=False)
+    assert gc.get_freeze_count() == 0

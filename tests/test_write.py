@@ -98,3 +98,20 @@ def test_new_folders_are_made_and_no_temporary_file_stays(tmp_path: Path) -> Non
     write_atomic(target, b"x")
     assert target.read_bytes() == b"x"
     assert [p.name for p in target.parent.iterdir()] == ["c.md"]
+
+
+def test_a_failed_write_stops_the_run_with_the_error(tmp_path: Path) -> None:
+    """Files are written by worker threads; an error in one still reaches the caller."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "topics").write_text("a file where a folder must go")
+    pages = {"papers/a.md": PAGE, "topics/b.md": PAGE, "zebra.md": PAGE}
+    with pytest.raises(OSError, match="topics"):
+        write_docs(docs, pages)
+
+
+def test_many_files_are_written_in_path_order_in_the_report(tmp_path: Path) -> None:
+    pages = {f"papers/p{n:04d}.md": PAGE + str(n) for n in range(600)}
+    report = write_docs(tmp_path, pages)
+    assert list(report.written) == sorted(pages)
+    assert all((tmp_path / rel).read_text() == pages[rel] for rel in pages)

@@ -70,15 +70,24 @@ def test_synthetic_corpus_is_deterministic_and_parses_cleanly() -> None:
 
 
 def test_rewrites_are_sorted_by_why_they_changed() -> None:
-    before = {"papers/a.md": "old", "papers/b.md": "see [x](c-d.md)", "index.md": "1"}
+    related = "# C\n\n## Related papers\n\n- [{0}]({0}.md)\n\n## Cite\n\nx\n"
+    before = {
+        "papers/a.md": "old",
+        "papers/b.md": "see [x](c-d.md)",
+        "papers/c.md": related.format("a"),
+        "papers/d.md": related.format("a"),
+        "index.md": "1",
+    }
     after = {
         "papers/a.md": "old, reworded",
         "papers/b.md": "see [y](new-one.md)",
+        "papers/c.md": related.format("b"),
+        "papers/d.md": related.format("b").replace("x\n", "y\n"),
         "papers/new-one.md": "new",
         "papers/new-two.md": "new",
         "index.md": "2",
     }
-    written = ["index.md", "papers/a.md", "papers/b.md", "papers/new-one.md"]
+    written = ["index.md", *(f"papers/{n}.md" for n in ("a", "b", "c", "d", "new-one"))]
     kinds = bench_pipeline.sort_rewrites(
         before, after, written, ["new-one", "new-two"], {"index.md"}
     )
@@ -86,7 +95,8 @@ def test_rewrites_are_sorted_by_why_they_changed() -> None:
         "new page": ["papers/new-one.md"],
         "links to a new paper": ["papers/b.md"],
         "index": ["index.md"],
-        "unexpected": ["papers/a.md"],
+        "related papers re-ranked": ["papers/c.md"],
+        "unexpected": ["papers/a.md", "papers/d.md"],
         "not written": ["papers/new-two.md"],
     }
 

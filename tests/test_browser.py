@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ROOT
 
 from generator.search import STOP_WORDS, tokens
 from generator.taxonomy import load_taxonomy
@@ -381,3 +382,89 @@ def test_the_search_box_is_built_in_the_placeholder_with_materials_markup(
     meta = f"{box} .md-search__scrollwrap [data-paperkb-search-result] .md-search-result__meta"
     assert page.inner_text(meta) == "Type to start searching"
     assert page.locator(f"{box} ol.md-search-result__list").count() == 1
+
+
+def _hook_module(name: str) -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "hooks" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_LAYOUT = """() => {
+  const boxes = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    boxes.push([el.tagName, r.x, r.y, r.width, r.height].join(" "));
+  }
+  return [boxes, document.body.innerText];
+}"""
+
+
+def _settled_layout(page: Any) -> Any:
+    """The page's boxes and text once Material's scripts stop moving them (sidebar heights are
+    set from script after load)."""
+    page.wait_for_load_state("load")
+    last = page.evaluate(_LAYOUT)
+    for _ in range(40):
+        page.wait_for_timeout(50)
+        now = page.evaluate(_LAYOUT)
+        if now == last:
+            return now
+        last = now
+    raise AssertionError("the layout kept changing")
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_line_breaks_dropped_before_block_tags_change_no_box_and_no_text(
+    browser: Any, site: Path, papers: list[dict[str, Any]], width: int
+) -> None:
+    """hooks/compact_html.py drops a line break right before block tags: each page must lay out
+    to exactly the same boxes and text as the same page with those line breaks put back."""
+    import re
+
+    hook = _hook_module("compact_html")
+    before_block = re.compile(rf"(?=</?(?:{hook.BLOCKS})[\s/>])", re.I)
+
+    def with_breaks(html: str) -> str:
+        parts = hook._KEEP.split(html)  # kept blocks at 1, 4, ...; their tag name at 2, 5, ...
+        return "".join(
+            part if i % 3 else before_block.sub("\n", part)
+            for i, part in enumerate(parts)
+            if i % 3 != 2
+        )
+
+    paper = next(p for p in papers if p["related"])
+    pages = [
+        "index.html",
+        paper["url"],
+        "topics/state-space-models.html",
+        "topics/index.html",
+        "papers/index.html",
+        "about.html",
+    ]
+    context = browser.new_context(offline=True, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        for rel in pages:
+            original = site / rel
+            html = original.read_text(encoding="utf-8")
+            assert hook.compact(html) == html  # the built page is compacted already
+            expanded = with_breaks(html)
+            assert expanded.count("\n") > html.count("\n") + 50, rel
+            copy = original.with_name(f"_breaks_{original.name}")
+            copy.write_text(expanded, encoding="utf-8")
+            try:
+                layouts = []
+                for path in (original, copy):
+                    page.goto(path.resolve().as_uri())
+                    layouts.append(_settled_layout(page))
+            finally:
+                copy.unlink()
+            assert layouts[0][1] == layouts[1][1], f"{rel}: text differs"
+            assert layouts[0][0] == layouts[1][0], f"{rel}: boxes differ"
+    finally:
+        context.close()

@@ -39,9 +39,20 @@ def test_indentation_and_blank_lines_go_outside_pre_script_and_textarea() -> Non
         "\n   <TEXTAREA>\n  keep\n</TEXTAREA>\n</div>"
     )
     assert compact(html) == (
-        "<div>\n<p>\ntext\n</p>\n"
+        "<div><p>\ntext</p>\n"
         "<pre><code>@misc{k,\n  title = {T}\n}</code></pre>\n<script>\n  var a = 1;\n</script>"
-        "\n<TEXTAREA>\n  keep\n</TEXTAREA>\n</div>"
+        "\n<TEXTAREA>\n  keep\n</TEXTAREA></div>"
+    )
+
+
+def test_line_breaks_go_only_before_block_tags() -> None:
+    compact = load().compact
+    html = (
+        "<li>\n<a>x</a>\n<span>y</span>\n</li>\n<LI class=a>z\n<label>w</label>\n<script></script>"
+    )
+    assert (
+        compact(html)
+        == "<li>\n<a>x</a>\n<span>y</span></li><LI class=a>z\n<label>w</label>\n<script></script>"
     )
 
 

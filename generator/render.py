@@ -88,9 +88,7 @@ def _reference(match: re.Match[str]) -> str:
 
 def text(value: str) -> str:
     """Untrusted text as inert Markdown: one line, markup characters as character references."""
-    if _CONTROL.search(value) is not None:
-        value = value.translate(_CONTROLS)
-    value = " ".join(value.split())
+    value = _plain(value)
     head = ""
     if (lead := _LEADING_SYNTAX.match(value)) is not None:
         number = lead.group(1)
@@ -124,6 +122,7 @@ def front_matter(
 
 
 def _plain(value: str) -> str:
+    """``value`` on one line with single spaces, without control characters."""
     if _CONTROL.search(value) is not None:
         value = value.translate(_CONTROLS)
     return " ".join(value.split())

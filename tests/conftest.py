@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -87,3 +89,12 @@ def make_project(target: Path, data: Path = DATA) -> Path:
 def project(tmp_path: Path) -> Path:
     """A copy of the project's data, docs and site configuration in a temporary folder."""
     return make_project(tmp_path / "project")
+
+
+def load_hook(name: str) -> ModuleType:
+    """The MkDocs hook ``hooks/<name>.py`` as a module (hooks are files, not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "hooks" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

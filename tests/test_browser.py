@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import load_hook
 
 from generator.search import STOP_WORDS, tokens
 from generator.taxonomy import load_taxonomy
@@ -384,16 +384,6 @@ def test_the_search_box_is_built_in_the_placeholder_with_materials_markup(
     assert page.locator(f"{box} ol.md-search-result__list").count() == 1
 
 
-def _hook_module(name: str) -> Any:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(name, ROOT / "hooks" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 _LAYOUT = """() => {
   const boxes = [];
   for (const el of document.body.querySelectorAll("*")) {
@@ -426,7 +416,7 @@ def test_line_breaks_dropped_before_block_tags_change_no_box_and_no_text(
     to exactly the same boxes and text as the same page with those line breaks put back."""
     import re
 
-    hook = _hook_module("compact_html")
+    hook = load_hook("compact_html")
     before_block = re.compile(rf"(?=</?(?:{hook.BLOCKS})[\s/>])", re.I)
 
     def with_breaks(html: str) -> str:

@@ -5,7 +5,6 @@ checks their links."""
 from __future__ import annotations
 
 import html as html_module
-import importlib.util
 import logging
 import unicodedata
 from html.parser import HTMLParser
@@ -14,7 +13,7 @@ from typing import Any
 
 import markdown
 import pytest
-from conftest import ROOT
+from conftest import ROOT, load_hook
 from hypothesis import given, settings
 from test_properties import UNTRUSTED
 
@@ -22,13 +21,7 @@ from generator.render import text
 
 
 def load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "compact_html", ROOT / "hooks" / "compact_html.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_hook("compact_html")
 
 
 def test_indentation_and_blank_lines_go_outside_pre_script_and_textarea() -> None:
@@ -65,13 +58,7 @@ def test_compacting_is_idempotent_and_keeps_every_non_space_character() -> None:
 
 
 def literal_text() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "literal_text", ROOT / "hooks" / "literal_text.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_hook("literal_text")
 
 
 class Document(HTMLParser):
@@ -213,14 +200,6 @@ def test_mkdocs_still_checks_the_links_the_hook_builds(caplog: pytest.LogCapture
     assert html_module.unescape(page.content).count("Gone") == 1
 
 
-def _hook(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, ROOT / "hooks" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize(
     ("path", "left_out"),
     [
@@ -235,7 +214,7 @@ def _hook(name: str) -> ModuleType:
     ],
 )
 def test_unused_assets_are_only_lunr_workers_and_source_maps(path: str, left_out: bool) -> None:
-    assert _hook("unused_assets").unused(path) is left_out
+    assert load_hook("unused_assets").unused(path) is left_out
 
 
 def test_unused_assets_keeps_hand_written_files_of_the_same_names(tmp_path: Any) -> None:
@@ -251,5 +230,5 @@ def test_unused_assets_keeps_hand_written_files_of_the_same_names(tmp_path: Any)
             File("assets/javascripts/x.js.map", str(theme), str(tmp_path / "site"), False),
         ]
     )
-    kept = _hook("unused_assets").on_files(files, {"docs_dir": str(docs)})
+    kept = load_hook("unused_assets").on_files(files, {"docs_dir": str(docs)})
     assert [f.src_uri for f in kept] == ["assets/mine.js.map"]

@@ -9,11 +9,12 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator import manifest
 from generator.authors import collect_authors
+from generator.background import background
 from generator.classify import classify
 from generator.dedupe import DedupeResult, dedupe
 from generator.errors import InputError, Problem
@@ -49,8 +50,15 @@ from generator.write import WriteReport, write_atomic, write_docs
 
 TAXONOMY_FILE = "topics.yaml"
 
-#: The stages of a run, in order, as reported to a :data:`StageHook`.
-STAGES = ("parse", "normalize", "dedupe", "classify", "link", "render", "write")
+#: The stages of a run, in order, as reported to a :data:`StageHook`. The related papers are
+#: computed in a second process from the start of ``classify`` (:func:`related_ids`): ``link``
+#: is the time this process waits for them after ``index`` (the search index), plus the rest of
+#: linking.
+STAGES = ("parse", "normalize", "dedupe", "classify", "index", "link", "render", "write")
+
+#: Fewer papers than this are linked in this process: starting a second one would cost more
+#: than it saves (the shipped corpus links in a tenth of a second).
+PARALLEL_FROM = 1_000
 
 StageHook = Callable[[str], AbstractContextManager[object]]
 """Called with a stage name from :data:`STAGES`; the run executes that stage inside the
@@ -143,11 +151,29 @@ def pin_problems(records: Sequence[Entry], topics: Sequence[Topic]) -> list[Prob
     return problems
 
 
-def make_plan(data_dir: Path, *, strict: bool = False, stage: StageHook = no_hook) -> Plan:
+def related_ids(papers: Sequence[Paper]) -> list[tuple[str, ...]]:
+    """Each paper's related paper ids, in order (:func:`generator.link.related_papers`).
+
+    What the link worker computes and sends back: ids are small to pickle, papers are not.
+    """
+    return [paper.related for paper in related_papers(papers)]
+
+
+def with_related(papers: Sequence[Paper], related: Sequence[tuple[str, ...]]) -> list[Paper]:
+    if len(related) != len(papers):
+        raise ValueError(f"{len(related)} related lists for {len(papers)} papers")
+    return [replace(paper, related=ids) for paper, ids in zip(papers, related, strict=True)]
+
+
+def make_plan(
+    data_dir: Path, *, strict: bool = False, stage: StageHook = no_hook, parallel: bool = True
+) -> Plan:
     """Read and check every input under ``data_dir``; compute every generated file.
 
     Errors stop the run with every problem listed. Warnings reject single entries and are
-    listed in the account; with ``strict`` they are errors too.
+    listed in the account; with ``strict`` they are errors too. With ``parallel`` the related
+    papers are computed in a second process (:mod:`generator.background`); the plan is the same
+    either way.
     """
     if not data_dir.is_dir():
         raise InputError([Problem(data_dir.as_posix(), None, "data directory does not exist")])
@@ -179,12 +205,16 @@ def make_plan(data_dir: Path, *, strict: bool = False, stage: StageHook = no_hoo
         )
         if redirect_problems:
             raise InputError(redirect_problems)
-    with stage("classify"):
-        papers = classify(papers, topics)
-    with stage("link"):
-        papers = related_papers(papers)
-        topic_links = related_topics(papers)
-        shared, links = shared_topic_rate(papers)
+    deduped, fork = papers, parallel and len(papers) >= PARALLEL_FROM
+    with background("the link worker", lambda: related_ids(deduped), enabled=fork) as linking:
+        with stage("classify"):
+            papers = classify(papers, topics)
+        with stage("index"):
+            search = render_search(papers, topics)
+        with stage("link"):
+            papers = with_related(papers, linking.result())
+            topic_links = related_topics(papers)
+            shared, links = shared_topic_rate(papers)
     with stage("render"):
         authors = collect_authors(papers)
         account = Account(
@@ -211,7 +241,7 @@ def make_plan(data_dir: Path, *, strict: bool = False, stage: StageHook = no_hoo
             marker=f"{MARKER_TOKEN}: made by `paperkb generate` from data/; do not edit",
         )
         merges = front_matter("Merge report") + report
-        files = files | {MERGE_REPORT: merges, FEED_FILE: feed} | render_search(papers, topics)
+        files = files | {MERGE_REPORT: merges, FEED_FILE: feed} | search
     return Plan(
         tuple(papers),
         tuple(topics),
@@ -232,6 +262,7 @@ def generate(
     strict: bool = False,
     stage: StageHook = no_hook,
     reuse: bool = True,
+    parallel: bool = True,
 ) -> Result:
     """Plan, then write ``docs/`` and append new ids to the permalink registry.
 
@@ -242,8 +273,8 @@ def generate(
     if reuse and print_ and (summary := manifest.unchanged(docs_dir, print_)) is not None:
         return Result(None, WriteReport(unchanged=summary.files), False, summary)
     with settled_heap(stage) as hook:
-        plan = make_plan(data_dir, strict=strict, stage=hook)
-        result = write_plan(plan, data_dir, docs_dir, hook)
+        plan = make_plan(data_dir, strict=strict, stage=hook, parallel=parallel)
+        result = write_plan(plan, data_dir, docs_dir, hook, parallel=parallel)
     if plan.new_rows:  # the registry is an input: fingerprint it as it is now
         print_ = manifest.fingerprint(data_dir, strict=strict)
     manifest.save(docs_dir, print_, result.summary)
@@ -259,11 +290,18 @@ def summarize(plan: Plan) -> Summary:
     )
 
 
-def write_plan(plan: Plan, data_dir: Path, docs_dir: Path, stage: StageHook = no_hook) -> Result:
+def write_plan(
+    plan: Plan,
+    data_dir: Path,
+    docs_dir: Path,
+    stage: StageHook = no_hook,
+    *,
+    parallel: bool = True,
+) -> Result:
     """Write a plan made from ``data_dir``: ``docs/``, then the registry's new rows."""
     manifest.forget(docs_dir)  # a run that stops half way must not leave a manifest behind
     with stage("write"):
-        report = write_docs(docs_dir, plan.files)
+        report = write_docs(docs_dir, plan.files, parallel=parallel)
         if plan.new_rows:
             registry = format_registry([*plan.registry, *plan.new_rows])
             write_atomic(data_dir / REGISTRY_FILE, registry.encode("utf-8"))

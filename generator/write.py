@@ -8,6 +8,10 @@
   or a crashed run never sees half a file.
 * Generated files from earlier runs that the plan no longer contains are deleted, but only
   if they carry the marker and live in a generated folder or are a known generated file.
+* Making a page is Python work and writing it is the disk's: a few threads write while the
+  next pages are made, and from :data:`PARALLEL_FROM` files a second process (a fork, see
+  :mod:`generator.background`) makes and writes every other file, so that both cores make
+  pages. Which process writes a file changes nothing in it or in the report.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.background import background
 from generator.errors import WriteError
 from generator.feed import FEED_FILE
 from generator.files import encoded
@@ -42,6 +47,8 @@ _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 #: Threads that write files, and how many made pages may wait for them.
 WRITE_THREADS = 4
 IN_FLIGHT = 256
+#: From this many files, a second process makes and writes half of them.
+PARALLEL_FROM = 2_000
 #: The marker must appear within this many bytes of the start of a file.
 MARKER_WINDOW = 1024
 
@@ -140,21 +147,47 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def write_docs(docs: Path, files: Mapping[str, str]) -> WriteReport:
+def write_docs(docs: Path, files: Mapping[str, str], *, parallel: bool = True) -> WriteReport:
     """Make ``docs/`` hold exactly the planned generated files, beside the hand-written ones.
 
     Each file's content is made (:class:`generator.files.Files` defers pages), encoded, written
     and dropped in turn, so only one page is held at a time; :attr:`WriteReport.make_seconds`
-    is the time spent making them.
+    is the time spent making them (in the slower process, when there are two: ``parallel``).
     """
     check_plan(docs, files)
     ours, others = _existing_generated(docs)
+    names = sorted(files)
+    if parallel and len(names) >= PARALLEL_FROM:
+        theirs = names[1::2]
+        with background("the second writer", lambda: _write_files(docs, files, theirs)) as job:
+            mine = _write_files(docs, files, names[0::2])
+            other = job.result()
+        written = sorted([*mine.written, *other.written])
+        unchanged = sorted([*mine.unchanged, *other.unchanged])
+        made = max(mine.make_seconds, other.make_seconds)
+    else:
+        alone = _write_files(docs, files, names)
+        written, unchanged, made = list(alone.written), list(alone.unchanged), alone.make_seconds
+    deleted = sorted(ours - set(files))
+    for rel in deleted:
+        (docs / rel).unlink()
+    for folder in GENERATED_DIRS:
+        _remove_empty_dirs(docs / folder)
+    return WriteReport(
+        tuple(written), tuple(unchanged), tuple(deleted), tuple(sorted(others)), made
+    )
+
+
+def _write_files(docs: Path, files: Mapping[str, str], names: list[str]) -> WriteReport:
+    """Write ``files[name]`` for each of ``names`` (in order) unless unchanged.
+
+    The file system's work (compare, create, rename) is done by a few threads while this one
+    makes the next pages: it waits on the disk, not on Python, so it overlaps. At most
+    IN_FLIGHT pages wait to be written; results are taken in the order of ``names``.
+    """
     written: list[str] = []
     unchanged: list[str] = []
     made = 0.0
-    # The file system's work (compare, create, rename) is done by a few threads while this one
-    # makes the next pages: it waits on the disk, not on Python, so it overlaps. At most
-    # IN_FLIGHT pages wait to be written; results are taken in path order.
     pending: deque[tuple[str, Future[bool]]] = deque()
 
     def settle(limit: int) -> None:
@@ -164,7 +197,7 @@ def write_docs(docs: Path, files: Mapping[str, str]) -> WriteReport:
 
     with ThreadPoolExecutor(WRITE_THREADS, thread_name_prefix="paperkb-write") as pool:
         try:
-            for rel in sorted(files):
+            for rel in names:
                 start = time.perf_counter()
                 data = encoded(files, rel)
                 made += time.perf_counter() - start
@@ -175,14 +208,7 @@ def write_docs(docs: Path, files: Mapping[str, str]) -> WriteReport:
             for _, future in pending:
                 future.cancel()
             raise
-    deleted = sorted(ours - set(files))
-    for rel in deleted:
-        (docs / rel).unlink()
-    for folder in GENERATED_DIRS:
-        _remove_empty_dirs(docs / folder)
-    return WriteReport(
-        tuple(written), tuple(unchanged), tuple(deleted), tuple(sorted(others)), made
-    )
+    return WriteReport(tuple(written), tuple(unchanged), make_seconds=made)
 
 
 def _remove_empty_dirs(root: Path) -> None:

@@ -9,6 +9,7 @@ real thing (synthetic corpus, child process, generate, no-op, mkdocs build, add 
 from __future__ import annotations
 
 import io
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -31,6 +32,7 @@ def test_tiny_run_end_to_end(tmp_path: Path) -> None:
     assert set(record["stages"]) == set(STAGES)
     assert all(seconds > 0 for seconds in record["stages"].values())
     assert record["generate_s"] >= sum(record["stages"].values())
+    assert record["generate_rss_mb"] >= record["generate_pss_mb"] > 0
     assert record["mkdocs"]["seconds"] > 0
     assert (bench_pipeline.per_paper(record, "site_bytes") or 0) > 0
     assert (bench_pipeline.per_paper(record, "search_bytes") or 0) > 0
@@ -49,6 +51,15 @@ def test_tiny_run_end_to_end(tmp_path: Path) -> None:
     text = bench_pipeline.report([record], "cmd", "today", "machine")
     assert "| **generate** (all stages, wall) |" in text
     assert "| no-op regenerate: files written | 0 |" in text
+
+
+def test_tree_memory_counts_child_processes() -> None:
+    """A child holding 300 MB shows in the sum: ru_maxrss of this process would not see it."""
+    hold = "b = bytearray(300 * 2**20); import time; time.sleep(1.0)"
+    with bench_pipeline.TreeMemory(interval=0.02) as memory:
+        subprocess.run([sys.executable, "-c", hold], check=True)
+    assert memory.pss_kib > 300 * 1024
+    assert memory.rss_kib >= memory.pss_kib
 
 
 def test_synthetic_corpus_is_deterministic_and_parses_cleanly() -> None:

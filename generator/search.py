@@ -32,8 +32,13 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from array import array
+from collections import defaultdict
 from collections.abc import Sequence
+from itertools import count
+
+import numpy as np
+import numpy.typing as npt
 
 from generator import render
 from generator.model import UNSORTED, Paper, Topic
@@ -107,6 +112,8 @@ STOP_WORDS = ENGLISH_STOP_WORDS | frozenset(
 )
 
 _WORD = re.compile(r"[^\W_]+")
+#: Every byte but an ASCII letter or digit made a space: what `_WORD` splits on, for ASCII.
+_ASCII_SPACES = bytes(b if chr(b).isascii() and chr(b).isalnum() else 32 for b in range(256))
 _JS_ESCAPES = {
     "<": "\\u003c",
     ">": "\\u003e",
@@ -126,13 +133,15 @@ def fold(value: str) -> str:
 
 
 def tokens(value: str) -> list[str]:
-    """The words of ``value`` in order: runs of Unicode letters and digits, folded."""
-    return _WORD.findall(fold(value))
+    """The words of ``value`` in order: runs of Unicode letters and digits, folded.
 
-
-def _terms(value: str) -> list[str]:
-    """Distinct indexable words of ``value`` (no stop words), in order of first occurrence."""
-    return [t for t in dict.fromkeys(tokens(value)) if t not in STOP_WORDS]
+    ASCII text (nearly all of it) is split by a byte table instead of the Unicode pattern,
+    with the same result, four times faster.
+    """
+    folded = fold(value)
+    if folded.isascii():
+        return folded.encode("ascii").translate(_ASCII_SPACES).decode("ascii").split()
+    return _WORD.findall(folded)
 
 
 def js_json(value: object) -> str:
@@ -150,6 +159,9 @@ _BASE36: list[str] = [
 ]
 
 
+_DIGIT_BYTES = np.frombuffer(_DIGITS.encode("ascii"), dtype=np.uint8)
+
+
 def _base36(number: int) -> str:
     if number < len(_BASE36):
         return _BASE36[number]
@@ -162,39 +174,113 @@ def _base36(number: int) -> str:
             return out
 
 
-def build_index(papers: Sequence[Paper], topics: Sequence[Topic]) -> dict[str, object]:
-    """The index as plain data (see the module docstring for the format)."""
+def _spell(values: npt.NDArray[np.int64], starts: npt.NDArray[np.bool_]) -> str:
+    """``values`` in base 36, each followed by "," or, before a ``starts`` row, by ";".
 
+    Made as one byte array, digit place by digit place: Python would make a string per number
+    (9 million at 100k papers).
+    """
+    if values.size == 0:
+        return ""
+    digits = np.ones(values.size, dtype=np.int8)
+    power = 36
+    while power <= values.max():
+        digits += values >= power
+        power *= 36
+    ends = np.cumsum(digits + 1, dtype=np.int64)  # one past each number's separator
+    out = np.full(int(ends[-1]), ord(","), dtype=np.uint8)
+    out[ends[:-1][starts[1:]] - 1] = ord(";")
+    ends -= 2  # the last digit's place
+    rest = values.copy()
+    for place in range(int(digits.max())):
+        has = digits > place
+        out[ends[has] - place] = _DIGIT_BYTES[rest[has] % 36]
+        rest //= 36
+    return out[:-1].tobytes().decode("ascii")
+
+
+def _rows(
+    codes: array[int], ends: array[int], stop: int
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """(term, paper number) per word of ``codes`` (paper ``i``'s end before ``ends[i]``), minus
+    the codes below ``stop``."""
+    term = np.frombuffer(codes, dtype=np.int64).astype(np.int32)
+    last = np.frombuffer(ends, dtype=np.int64)
+    counts = last - np.concatenate([np.zeros(1, np.int64), last[:-1]])
+    number = np.repeat(np.arange(len(ends), dtype=np.int32), counts)
+    kept = term >= stop
+    return term[kept], number[kept]
+
+
+def build_index(papers: Sequence[Paper], topics: Sequence[Topic]) -> dict[str, object]:
+    """The index as plain data (see the module docstring for the format).
+
+    Each paper's words become integer codes as they are read, so the run never holds every
+    word as a string; the postings are NumPy arrays, one row per (term, paper), sorted by term
+    then paper, gaps and flags computed on whole arrays. At 100k papers there are some 9
+    million postings: the first version held a Python int for each (and every word as a
+    string), about 800 MB.
+    """
     pages = [*topics, UNSORTED]
     topic_number = {t.slug: n for n, t in enumerate(pages)}
     ordered = sorted(papers, key=lambda p: (*render.sort_key(p.title), p.id))
 
-    title_terms = [_terms(p.title) for p in ordered]
-    abstract_terms = [_terms(p.abstract) for p in ordered]
-    df = Counter(t for terms in abstract_terms for t in terms)
-    # A posting is ``number << 1 | in_title``; each paper's postings are added in paper order.
-    postings: defaultdict[str, list[int]] = defaultdict(list)
-    for number, (in_title, in_abstract) in enumerate(zip(title_terms, abstract_terms, strict=True)):
-        title_set = set(in_title)
-        extra = [t for t in in_abstract if t not in title_set]
-        if len(extra) > MAX_ABSTRACT_TERMS:  # rarest first; stable, so ties keep text order
-            extra = sorted(extra, key=df.__getitem__)[:MAX_ABSTRACT_TERMS]
-        code = number << 1
-        for term in in_title:
-            postings[term].append(code | 1)
-        for term in extra:
-            postings[term].append(code)
+    # A word's code is its number in order of first sight, given by the dict itself (a missing
+    # key takes the counter's next value): no Python code runs per word. Stop words take the
+    # first codes, so that one comparison drops them.
+    codes: defaultdict[str, int] = defaultdict(count().__next__)
+    stop = len([codes[word] for word in sorted(STOP_WORDS)])
+    code = codes.__getitem__
+    title_codes, abstract_codes = array("q"), array("q")
+    title_ends, abstract_ends = array("q"), array("q")
+    for paper in ordered:
+        title_codes.extend(map(code, dict.fromkeys(tokens(paper.title))))
+        title_ends.append(len(title_codes))
+        abstract_codes.extend(map(code, dict.fromkeys(tokens(paper.abstract))))
+        abstract_ends.append(len(abstract_codes))
+    words = list(codes)
+    del codes
+    width = max(len(words), 1)
+    title_term, title_paper = _rows(title_codes, title_ends, stop)
+    term, number = _rows(abstract_codes, abstract_ends, stop)
+    del title_codes, abstract_codes
+    df = np.bincount(term, minlength=width).astype(np.int32)  # papers whose abstract has it
+    # An abstract's terms that are not in its title, at most MAX_ABSTRACT_TERMS of them, the
+    # rarest first; the sort is stable, so ties keep the text's order.
+    if title_term.size:
+        titled = np.sort(title_paper.astype(np.int64) * width + title_term)
+        keys = number.astype(np.int64) * width + term
+        nearest = titled[np.minimum(np.searchsorted(titled, keys), titled.size - 1)]
+        extra = nearest != keys
+        del titled, keys, nearest
+        term, number = term[extra], number[extra]
+        del extra
+    # Rows come in paper order: a stable sort of (paper, df) only reorders within a paper.
+    order = np.argsort(
+        number.astype(np.int64) * (int(df.max(initial=0)) + 1) + df[term], kind="stable"
+    )
+    term, number = term[order], number[order]
+    del order
+    kept = np.arange(number.size) - np.searchsorted(number, number) < MAX_ABSTRACT_TERMS
+    term = np.concatenate([title_term, term[kept]])
+    number = np.concatenate([title_paper, number[kept]])
+    flag = np.zeros(term.size, dtype=np.int8)
+    flag[: title_term.size] = 1
+    del kept, title_term, title_paper
 
-    terms = sorted(postings)
-    encoded = []
-    for term in terms:
-        previous = 0
-        parts = []
-        for code in postings[term]:
-            parts.append(_base36(code - previous))  # (number - previous) << 1 | in_title
-            previous = code & ~1
-        encoded.append(",".join(parts))
-
+    # Rows by term (in the terms' string order), then paper: each term's postings in order.
+    rank = np.empty(len(words), dtype=np.int64)
+    rank[sorted(range(len(words)), key=words.__getitem__)] = np.arange(len(words))
+    order = np.argsort(rank[term] * max(len(ordered), 1) + number)  # the keys are distinct
+    term, number, flag = term[order], number[order], flag[order]
+    del order
+    starts = np.ones(term.size, dtype=bool)
+    starts[1:] = term[1:] != term[:-1]
+    values = number.astype(np.int64)
+    values[1:] -= np.where(starts[1:], 0, number[:-1])  # the gap to the term's previous paper
+    values <<= 1
+    values |= flag
+    del number, flag
     return {
         "version": FORMAT_VERSION,
         "stop": " ".join(sorted(STOP_WORDS)),
@@ -203,8 +289,8 @@ def build_index(papers: Sequence[Paper], topics: Sequence[Topic]) -> dict[str, o
             [p.id, p.title, [topic_number[s] for s in p.topics or (UNSORTED.slug,)]]
             for p in ordered
         ],
-        "terms": " ".join(terms),
-        "postings": ";".join(encoded),
+        "terms": " ".join([words[i] for i in term[starts].tolist()]),
+        "postings": _spell(values, starts),
     }
 
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from conftest import DATA
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.model import Paper, Topic
 from generator.render import MARKER_TOKEN, SEARCH_DIR
@@ -185,3 +190,93 @@ def test_postings_decode_to_every_paper_with_large_gaps() -> None:
     postings = decode(load(render_search(many, ())[INDEX_FILE]))
     assert postings["zyzzyva"] == [(0, False), (2999, False)]
     assert len(postings["filler"]) == 3000
+
+
+def test_spelled_postings_equal_base36_numbers_joined() -> None:
+    """The byte-array speller against the one-number-at-a-time definition."""
+    from generator.search import _base36, _spell
+
+    rng = random.Random(8)
+    for _ in range(200):
+        groups = [
+            [
+                rng.choice(
+                    [0, 1, 35, 36, 1295, 1296, 46655, 46656, 36**5 + 7, rng.randrange(10**7)]
+                )
+                for _ in range(rng.randint(1, 4))
+            ]
+            for _ in range(rng.randint(1, 5))
+        ]
+        values = np.array([v for group in groups for v in group], dtype=np.int64)
+        starts = np.array([i == 0 for group in groups for i in range(len(group))])
+        expected = ";".join(",".join(_base36(v) for v in group) for group in groups)
+        assert _spell(values, starts) == expected
+
+
+@given(st.text(max_size=60))
+def test_ascii_fast_path_splits_like_the_unicode_pattern(value: str) -> None:
+    from generator.search import _WORD, fold
+
+    assert tokens(value) == _WORD.findall(fold(value))
+
+
+def reference_index(papers: Sequence[Paper]) -> tuple[str, str]:
+    """(terms, postings) as the first version made them, one Python step at a time."""
+    from generator.render import sort_key
+    from generator.search import _base36
+
+    def terms_of(value: str) -> list[str]:
+        return [t for t in dict.fromkeys(tokens(value)) if t not in STOP_WORDS]
+
+    ordered = sorted(papers, key=lambda p: (*sort_key(p.title), p.id))
+    titles = [terms_of(p.title) for p in ordered]
+    abstracts = [terms_of(p.abstract) for p in ordered]
+    df = Counter(t for terms in abstracts for t in terms)
+    postings: dict[str, list[int]] = {}
+    for number, (in_title, in_abstract) in enumerate(zip(titles, abstracts, strict=True)):
+        extra = [t for t in in_abstract if t not in set(in_title)]
+        if len(extra) > MAX_ABSTRACT_TERMS:
+            extra = sorted(extra, key=df.__getitem__)[:MAX_ABSTRACT_TERMS]
+        for term in in_title:
+            postings.setdefault(term, []).append(number << 1 | 1)
+        for term in extra:
+            postings.setdefault(term, []).append(number << 1)
+    encoded = []
+    for term in sorted(postings):
+        previous, parts = 0, []
+        for code in postings[term]:
+            parts.append(_base36(code - previous))
+            previous = code & ~1
+        encoded.append(",".join(parts))
+    return " ".join(sorted(postings)), ";".join(encoded)
+
+
+WORDS = st.sampled_from(
+    ["model", "Modèle", "the", "of", "a", "GPT-4o", "zebra", "x²", "深度", "3d"]
+)
+TEXTS = st.lists(WORDS, max_size=12).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(TEXTS, TEXTS), max_size=8))
+def test_index_equals_the_reference_on_random_papers(texts: list[tuple[str, str]]) -> None:
+    papers = [paper(f"p{i}", title, abstract) for i, (title, abstract) in enumerate(texts)]
+    data = build_index(papers, TOPICS)
+    assert (data["terms"], data["postings"]) == reference_index(papers)
+
+
+def test_index_equals_the_reference_with_capped_abstracts() -> None:
+    """Synthetic abstracts of up to 150 distinct words out of 400: the cap and its ties bind."""
+    rng = random.Random(3)
+    vocabulary = [f"w{i}" for i in range(400)]
+    papers = [
+        paper(
+            f"p{i:03d}",
+            " ".join(rng.sample(vocabulary, 4)),
+            " ".join(rng.choices(vocabulary, k=rng.randint(0, 300))),
+        )
+        for i in range(300)
+    ]
+    data = build_index(papers, TOPICS)
+    assert (data["terms"], data["postings"]) == reference_index(papers)
+    assert max(len(set(p.abstract.split())) for p in papers) > MAX_ABSTRACT_TERMS

@@ -86,13 +86,13 @@ def mkdocs_build(config: Path, site: Path) -> None:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     data, docs, _, _ = _paths(args)
-    print_account(generate(data, docs, strict=args.strict))
+    print_account(generate(data, docs, strict=args.strict, parallel=not args.one_process))
     return EXIT_OK
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     data, docs, site, config = _paths(args)
-    print_account(generate(data, docs, strict=args.strict))
+    print_account(generate(data, docs, strict=args.strict, parallel=not args.one_process))
     mkdocs_build(config, site)
     print(f"  site: {site.as_posix()}/ (open {site.as_posix()}/index.html)")
     return EXIT_OK
@@ -163,7 +163,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     data, docs, _, config = _paths(args)
-    print_account(generate(data, docs, strict=args.strict))
+    print_account(generate(data, docs, strict=args.strict, parallel=not args.one_process))
     command = [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(config)]
     command += ["--dev-addr", args.dev_addr]
     return subprocess.run(command, check=False).returncode
@@ -189,6 +189,12 @@ def parser() -> argparse.ArgumentParser:
             "--strict",
             action="store_true",
             help="treat warnings (rejected entries) as errors; `check` is always strict",
+        )
+        sub.add_argument(
+            "--one-process",
+            action="store_true",
+            help="do not use a second process (on Linux, large corpora link and write in two); "
+            "the output is the same",
         )
         return sub
 

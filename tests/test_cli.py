@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MINIMAL_TAXONOMY, MakeTree, abstract, listing
@@ -194,3 +195,33 @@ def test_topics_lists_counts_and_suggests_for_unsorted_papers(
     assert code == 0
     assert out.startswith("8 of 313 papers are unsorted.")
     assert "extend:" in out
+
+
+@pytest.mark.parametrize(("flags", "parallel"), [((), True), (("--one-process",), False)])
+def test_one_process_flag_reaches_generate(
+    flags: tuple[str, ...],
+    parallel: bool,
+    make_tree: MakeTree,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from generator import cli, pipeline
+
+    seen: list[bool] = []
+
+    def spy(*args: Any, **kwargs: Any) -> pipeline.Result:
+        seen.append(kwargs["parallel"])
+        return pipeline.generate(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "generate", spy)
+    root = make_tree(
+        {
+            "data/listings/a.txt": listing(("One", abstract("one"))),
+            "data/topics.yaml": MINIMAL_TAXONOMY,
+        }
+    )
+    code, out, _ = run(
+        capsys, "generate", *flags, "--data", str(root / "data"), "--docs", str(root / "docs")
+    )
+    assert code == 0, out
+    assert seen == [parallel]

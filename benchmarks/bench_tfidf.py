@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,22 +52,32 @@ def max_df_of(texts: Sequence[str]) -> int:
     return max(MIN_DF, int(MAX_DF * len(texts)))
 
 
-def sklearn_reference(texts: Sequence[str]) -> tuple[Any, Any]:
-    """The vectorizer the link stage used before generator/tfidf.py (as tests/test_tfidf.py)."""
+def sklearn_vectorizer(
+    max_df: int,
+    min_df: int = MIN_DF,
+    stop_words: Collection[str] = STOP_WORDS,
+    token_pattern: str = TOKEN_PATTERN,
+) -> Any:
+    """The vectorizer the link stage used before generator/tfidf.py, which must equal it (the
+    reference of this benchmark and of tests/test_tfidf.py)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    vectorizer = TfidfVectorizer(
+    return TfidfVectorizer(
         strip_accents="unicode",
         lowercase=True,
-        token_pattern=TOKEN_PATTERN,
-        stop_words=sorted(STOP_WORDS),
+        token_pattern=token_pattern,
+        stop_words=sorted(stop_words),
         ngram_range=(1, 2),
-        min_df=MIN_DF,
-        max_df=max_df_of(texts),
+        min_df=min_df,
+        max_df=max_df,
         sublinear_tf=True,
         norm=None,
         dtype=np.float64,
     )
+
+
+def sklearn_reference(texts: Sequence[str]) -> tuple[Any, Any]:
+    vectorizer = sklearn_vectorizer(max_df_of(texts))
     return vectorizer.fit_transform(texts).tocsr(), vectorizer
 
 

@@ -20,12 +20,13 @@ from conftest import DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import TfidfVectorizer, strip_accents_unicode
+from sklearn.feature_extraction.text import strip_accents_unicode
 from sklearn.preprocessing import normalize
 
 import generator.link as link
 import generator.tfidf as tfidf_module
 from benchmarks import synth
+from benchmarks.bench_tfidf import sklearn_vectorizer
 from generator.link import MAX_DF, MIN_DF, STOP_WORDS, TOKEN_PATTERN, df_ceiling
 from generator.model import Paper
 from generator.normalize import normalize as normalize_entries
@@ -44,17 +45,8 @@ def reference(
     token_pattern: str = TOKEN_PATTERN,
 ) -> tuple[Matrix, list[str]]:
     """scikit-learn's matrix (indices sorted) and terms, in the link stage's configuration."""
-    vectorizer = TfidfVectorizer(
-        strip_accents="unicode",
-        lowercase=True,
-        token_pattern=token_pattern,
-        stop_words=sorted(stop_words),
-        ngram_range=(1, 2),
-        min_df=min_df,
-        max_df=link_max_df(texts) if max_df is None else max_df,
-        sublinear_tf=True,
-        norm=None,
-        dtype=np.float64,
+    vectorizer = sklearn_vectorizer(
+        link_max_df(texts) if max_df is None else max_df, min_df, stop_words, token_pattern
     )
     matrix = vectorizer.fit_transform(texts).tocsr()
     matrix.sort_indices()

@@ -260,3 +260,25 @@ def test_topic_pages_are_grouped_by_listing_date_with_a_filter_when_large(built:
     dates = re.findall(r"<h3 id=\"[^\"]*\">([^<]+)</h3>", page)
     assert dates[-2:] == ["Mar 20", "Undated"] or dates[-1] == "Mar 20"
     assert "assets/javascripts/paperkb-filter.js" in page
+
+
+def test_the_nav_cache_hook_changes_no_byte(built: Path) -> None:
+    """The same site built without hooks/nav_cache.py: every file identical (and the hook is on)."""
+    config = built / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  - hooks/nav_cache.py\n" in text
+    plain = built / "mkdocs-no-nav-cache.yml"
+    plain.write_text(text.replace("  - hooks/nav_cache.py\n", ""), encoding="utf-8")
+    other = built / "site-no-nav-cache"
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(plain)]
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    subprocess.run([*command, "-d", str(other)], check=True, env=env)
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()
+        }
+
+    with_hook, without = files(built / "site"), files(other)
+    assert len(with_hook) > 300
+    assert with_hook == without

@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
@@ -278,16 +279,21 @@ def measure(size: int) -> dict[str, float]:
 
 
 def run_child(size: int, module: str = "benchmarks.bench_dedupe") -> dict[str, float]:
-    """Run ``module --child size`` in its own process (so peak RSS is its own); its last
-    stdout line is a JSON object of figures."""
+    """Run ``module --child size`` in its own process (so peak RSS is its own)."""
+    return child_json(module, str(size))
+
+
+def child_json(module: str, *args: str) -> dict[str, Any]:
+    """Run ``python -m module --child *args`` from the repository root; its last stdout line is
+    a JSON object of figures."""
     out = subprocess.run(
-        [sys.executable, "-m", module, "--child", str(size)],
+        [sys.executable, "-m", module, "--child", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
     )
-    data: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    data: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return data
 
 

@@ -24,8 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Collection, Sequence
@@ -35,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks import synth
+from benchmarks.bench_dedupe import child_json
 from generator.link import MAX_DF, MIN_DF, STOP_WORDS, TOKEN_PATTERN
 from generator.normalize import normalize
 from generator.parse import parse_all
@@ -151,15 +150,7 @@ def child(mode: str, path: Path) -> dict[str, Any]:
 
 
 def run_child(mode: str, path: Path) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench_tfidf", "--child", mode, str(path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    data: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    return data
+    return child_json("benchmarks.bench_tfidf", mode, str(path))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -39,8 +39,6 @@ from generator.normalize import normalize
 from generator.parse import parse_all
 from generator.tfidf import Tfidf, tfidf
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def texts_of(size: int) -> list[str]:
     entries, _ = parse_all(synth.corpus(size).listings)

@@ -207,16 +207,28 @@ def nearest(vectors: Sparse, rank: IntArray, count: int, floor: float) -> list[l
     return found
 
 
-def related_papers(papers: Sequence[Paper]) -> list[Paper]:
-    """Papers with ``related`` filled in: ids of the most similar other papers, best first."""
+def related_ids(papers: Sequence[Paper]) -> list[tuple[str, ...]]:
+    """For each paper, in order, the ids of the most similar other papers, best first.
+
+    Plain ids, not papers: this is what the pipeline's link worker (a second process) sends back.
+    """
     ids = [p.id for p in papers]
     rank = np.empty(len(ids), dtype=np.int64)
     rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids), dtype=np.int64)
     found = nearest(tfidf_vectors(papers), rank, RELATED_COUNT, RELATED_FLOOR)
-    return [
-        replace(paper, related=tuple(ids[j] for j in near))
-        for paper, near in zip(papers, found, strict=True)
-    ]
+    return [tuple(ids[j] for j in near) for near in found]
+
+
+def with_related(papers: Sequence[Paper], related: Sequence[tuple[str, ...]]) -> list[Paper]:
+    """``papers`` with ``related`` set from :func:`related_ids` of the same papers."""
+    if len(related) != len(papers):
+        raise ValueError(f"{len(related)} related lists for {len(papers)} papers")
+    return [replace(paper, related=ids) for paper, ids in zip(papers, related, strict=True)]
+
+
+def related_papers(papers: Sequence[Paper]) -> list[Paper]:
+    """Papers with ``related`` filled in: ids of the most similar other papers, best first."""
+    return with_related(papers, related_ids(papers))
 
 
 def shared_topic_rate(papers: Sequence[Paper]) -> tuple[int, int]:

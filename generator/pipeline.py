@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import manifest
@@ -20,7 +20,7 @@ from generator.dedupe import DedupeResult, dedupe
 from generator.errors import InputError, Problem
 from generator.feed import FEED_FILE, render_feed
 from generator.files import Files
-from generator.link import related_papers, related_topics, shared_topic_rate
+from generator.link import related_ids, related_topics, shared_topic_rate, with_related
 from generator.manifest import Summary
 from generator.model import Entry, Paper, Topic
 from generator.normalize import normalize
@@ -51,9 +51,9 @@ from generator.write import WriteReport, write_atomic, write_docs
 TAXONOMY_FILE = "topics.yaml"
 
 #: The stages of a run, in order, as reported to a :data:`StageHook`. The related papers are
-#: computed in a second process from the start of ``classify`` (:func:`related_ids`): ``link``
-#: is the time this process waits for them after ``index`` (the search index), plus the rest of
-#: linking.
+#: computed in a second process from the start of ``classify``
+#: (:func:`generator.link.related_ids`): ``link`` is the time this process waits for them after
+#: ``index`` (the search index), plus the rest of linking.
 STAGES = ("parse", "normalize", "dedupe", "classify", "index", "link", "render", "write")
 
 #: Fewer papers than this are linked in this process: starting a second one would cost more
@@ -149,20 +149,6 @@ def pin_problems(records: Sequence[Entry], topics: Sequence[Topic]) -> list[Prob
                     )
                 )
     return problems
-
-
-def related_ids(papers: Sequence[Paper]) -> list[tuple[str, ...]]:
-    """Each paper's related paper ids, in order (:func:`generator.link.related_papers`).
-
-    What the link worker computes and sends back: ids are small to pickle, papers are not.
-    """
-    return [paper.related for paper in related_papers(papers)]
-
-
-def with_related(papers: Sequence[Paper], related: Sequence[tuple[str, ...]]) -> list[Paper]:
-    if len(related) != len(papers):
-        raise ValueError(f"{len(related)} related lists for {len(papers)} papers")
-    return [replace(paper, related=ids) for paper, ids in zip(papers, related, strict=True)]
 
 
 def make_plan(

@@ -90,9 +90,7 @@ def _existing_generated(docs: Path) -> tuple[set[str], set[str]]:
     return ours, others
 
 
-def check_plan(
-    docs: Path, files: Mapping[str, str], scanned: Collection[str] | None = None
-) -> None:
+def check_plan(docs: Path, files: Mapping[str, str], scanned: Collection[str]) -> None:
     """Refuse a plan that would overwrite a hand-written file or escape ``docs/``.
 
     ``scanned``: every file that exists in the generated folders and among the generated files
@@ -103,10 +101,7 @@ def check_plan(
     for rel in files:
         if ".." in rel.split("/") or rel.startswith("/"):
             raise WriteError(f"refusing to write outside docs/: {rel}")
-        if scanned is not None and _in_generated_place(rel):
-            exists = rel in scanned
-        else:
-            exists = (docs / rel).exists()
+        exists = rel in scanned if _in_generated_place(rel) else (docs / rel).exists()
         if exists and not is_generated(docs / rel):
             clashes.append(rel)
     if clashes:

@@ -26,6 +26,7 @@ from typing import Any
 
 import generator
 from generator.errors import Problem
+from generator.lock import LOCK_FILE
 from generator.render import MARKER_TOKEN, Account
 
 MANIFEST_FILE = ".paperkb-manifest.json"
@@ -71,7 +72,11 @@ def fingerprint(data_dir: Path, *, strict: bool) -> str:
 
 
 def _files(root: Path) -> list[Path]:
-    return sorted((p for p in root.rglob("*") if p.is_file()), key=lambda p: p.as_posix())
+    """The data files, without the run lock (:mod:`generator.lock`): it is not an input."""
+    return sorted(
+        (p for p in root.rglob("*") if p.is_file() and p.name != LOCK_FILE),
+        key=lambda p: p.as_posix(),
+    )
 
 
 def _stamp(path: Path) -> list[int]:

@@ -123,8 +123,8 @@ def unchanged(docs_dir: Path, print_: str) -> Summary | None:
             with_related=summary["with_related"],
             files=tuple(files),
         )
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # no manifest, or one we cannot trust: run in full
+    except (OSError, ValueError, LookupError, TypeError, AttributeError, RecursionError):
+        return None  # no manifest, or one we cannot trust (any shape): run in full
 
 
 def forget(docs_dir: Path) -> None:

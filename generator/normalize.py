@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
+from generator.errors import Problem
 from generator.model import Entry
 
 __all__ = [
@@ -377,3 +378,48 @@ def normalize_entry(entry: Entry) -> Entry:
 def normalize(entries: Iterable[Entry]) -> list[Entry]:
     """Normalize every entry, keeping their order."""
     return [normalize_entry(entry) for entry in entries]
+
+
+#: Characters that print as nothing but are letters or symbols to Unicode: the Braille blank
+#: and the Hangul fillers. With the categories below they make a title look empty.
+_BLANK_LOOKING = frozenset("\u2800\u115f\u1160\u3164\uffa0")
+#: Unicode categories that show nothing by themselves: format characters, combining marks,
+#: separators, controls, private use, unassigned.
+_SHOWS_NOTHING = frozenset({"Cf", "Mn", "Me", "Cc", "Zs", "Zl", "Zp", "Co", "Cn", "Cs"})
+
+
+def is_visible(text: str) -> bool:
+    """Whether ``text`` has at least one character a reader can see."""
+    return any(
+        ch not in _BLANK_LOOKING and unicodedata.category(ch) not in _SHOWS_NOTHING for ch in text
+    )
+
+
+def invisible_entries(entries: Iterable[Entry]) -> tuple[list[Entry], list[Problem]]:
+    """Normalized entries whose title and abstract can be seen, and a problem for each other.
+
+    A title of zero-width characters, a Braille blank or Hangul fillers would become a page
+    with an empty heading and an invisible link. A listing's entry is rejected (a warning, an
+    error under ``--strict``); a record's is an error, like every other problem of a record.
+    """
+    kept: list[Entry] = []
+    problems: list[Problem] = []
+    for entry in entries:
+        blank = [
+            name
+            for name, value in (("title", entry.title), ("abstract", entry.abstract))
+            if not is_visible(value)
+        ]
+        if not blank:
+            kept.append(entry)
+            continue
+        problems.append(
+            Problem(
+                entry.source.file,
+                entry.source.line,
+                f"the {' and the '.join(blank)} {'has' if len(blank) == 1 else 'have'} no visible "
+                "character (only spaces, zero-width or blank-looking characters)",
+                warning=entry.origin == "listing",
+            )
+        )
+    return kept, problems

@@ -58,6 +58,11 @@ DATE_RE = re.compile(
 #: the shipped corpus has 1,358 characters and the longest title 179, so the gap is wide.
 MAX_TITLE_CHARS = 500
 
+#: An abstract is at most this long: arXiv caps abstracts at 1,920 characters, and a curator's
+#: record may run longer, but a block of more is a broken save (one 200 MB paragraph), and it
+#: is rejected with its line instead of becoming a page.
+MAX_ABSTRACT_CHARS = 20_000
+
 #: A sentence break: end punctuation, a space, then a capital letter or digit.
 SENTENCE_BREAK_RE = re.compile(r"[.!?] +[A-Z0-9]")
 
@@ -182,6 +187,18 @@ def parse_listing(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
             )
             index += 1
             continue
+        if len(following.text) > MAX_ABSTRACT_CHARS:
+            problems.append(
+                Problem(
+                    file,
+                    following.line,
+                    f"abstract of {len(following.text):,} characters after the title "
+                    f"{_preview(block.text)}: longer than the limit of {MAX_ABSTRACT_CHARS:,}",
+                    warning=True,
+                )
+            )
+            index += 2
+            continue
         entries.append(Entry(block.text, following.text, Source(file, block.line, date)))
         index += 2
     if not entries and not has_header:
@@ -209,6 +226,20 @@ def listing_paths(data_dir: Path) -> list[Path]:
     )
 
 
+def outside_problem(data_dir: Path, path: Path) -> Problem | None:
+    """A problem when ``path`` is a symbolic link (or under one) that leaves ``data_dir``.
+
+    Everything published comes from the knowledge base under review: a link to a file
+    elsewhere (a home folder, a system file) is refused, and its content is not quoted.
+    """
+    root = data_dir.resolve()
+    target = path.resolve()
+    if target == root or root in target.parents:
+        return None
+    name = path.relative_to(data_dir).as_posix()
+    return Problem(name, None, "is a symbolic link to a file outside data/ (refused, not read)")
+
+
 def read_listings(data_dir: Path) -> tuple[list[Entry], list[Problem]]:
     """Read and parse every listing under ``data_dir``; provenance paths are data-relative."""
     entries: list[Entry] = []
@@ -218,7 +249,15 @@ def read_listings(data_dir: Path) -> tuple[list[Entry], list[Problem]]:
         problems.append(Problem(data_dir.as_posix(), None, "no listings (*.txt) found"))
     for path in paths:
         name = path.relative_to(data_dir).as_posix()
-        text, decode_problems = decode(path.read_bytes(), name)
+        if (outside := outside_problem(data_dir, path)) is not None:
+            problems.append(outside)
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(name, None, f"cannot read the listing: {exc.strerror}"))
+            continue
+        text, decode_problems = decode(data, name)
         problems += decode_problems
         if text is not None:
             found, parse_problems = parse_listing(text, name)

@@ -23,7 +23,7 @@ from generator.files import Files
 from generator.link import related_ids, related_topics, shared_topic_rate, with_related
 from generator.manifest import Summary
 from generator.model import Entry, Paper, Topic
-from generator.normalize import normalize
+from generator.normalize import invisible_entries, normalize
 from generator.overrides import OVERRIDES_FILE, load_overrides
 from generator.parse import listing_paths, read_listings
 from generator.permalinks import (
@@ -173,13 +173,14 @@ def make_plan(
     if not taxonomy_problems:
         problems += pin_problems(records, topics)
     entries += records
+    with stage("normalize"):
+        normalized, blank = invisible_entries(normalize(entries))
+    problems += blank
     errors = [p for p in problems if strict or not p.warning]
     if errors:
         raise InputError(errors)
     rejected = sorted((p for p in problems if p.warning), key=lambda p: p.sort_key)
 
-    with stage("normalize"):
-        normalized = normalize(entries)
     with stage("dedupe"):
         merged = dedupe(normalized, overrides, ids={row.id: row.key for row in rows})
         if merged.problems:
@@ -205,9 +206,9 @@ def make_plan(
         authors = collect_authors(papers)
         account = Account(
             listings=len(listing_paths(data_dir)),
-            entries=len(entries) + len(rejected),
+            entries=len(normalized) + len(rejected),
             papers=len(papers),
-            merged=len(entries) - len(papers),
+            merged=len(normalized) - len(papers),
             rejected=len(rejected),
             topics=len(topics),
             unsorted=sum(1 for p in papers if not p.topics),

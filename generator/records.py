@@ -40,13 +40,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeAlias
+from typing import TypeAlias, cast
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import Problem
 from generator.model import Entry, Metadata, Source
-from generator.parse import decode
+from generator.parse import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, decode, outside_problem
 from generator.taxonomy import SLUG
 from generator.yamlcheck import TAG, Checker, compose, is_string, kind, line
 
@@ -88,6 +88,10 @@ _FIVE_DIGITS = "1501"
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 #: Longest excerpt of an offending value quoted in a message.
 _SHOWN_CHARS = 60
+#: Integers in a record have at most this many digits (an upvote count has 1 to 5).
+MAX_INT_DIGITS = 18
+#: No record nests deeper than this; the decoder recurses, and 100,000 levels crash it.
+MAX_DEPTH = 100
 
 Json: TypeAlias = "dict[str, Json] | list[Json] | str | int | float | bool | None"
 
@@ -142,6 +146,8 @@ def _json_kind(value: object) -> str:
         return "a string"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, _BigNumber):
+        return f"an integer of {len(value.digits.lstrip('-'))} digits"
     return "an object"
 
 
@@ -211,7 +217,10 @@ class _JsonRecord:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(where, f"must be an integer, got {_json_kind(value)}")
+            expected = "an integer"
+            if isinstance(value, _BigNumber):
+                expected += f" of at most {MAX_INT_DIGITS} digits"
+            self.problem(where, f"must be {expected}, got {_json_kind(value)}")
             return None
         if value < 0:
             self.problem(where, f"must not be negative, got {value}")
@@ -241,8 +250,10 @@ class _JsonRecord:
                     f"{where}.id",
                     f"not an arXiv id (like 2401.04081 or cs/0112017): {_shown(raw_id)}",
                 )
-        title = self.text(paper, "title", where, required=True)
-        summary = self.text(paper, "summary", where, required=True)
+        title = _capped(self, self.text(paper, "title", where, required=True), f"{where}.title")
+        summary = _capped(
+            self, self.text(paper, "summary", where, required=True), f"{where}.summary"
+        )
         meta = Metadata(
             arxiv=arxiv,
             authors=self.authors(paper, where),
@@ -252,6 +263,19 @@ class _JsonRecord:
         if len(self.problems) > before or title is None or summary is None:
             return None
         return Entry(title, summary, Source(self.file, self.line), "api", meta)
+
+
+#: The longest title and abstract a record may give (as a listing's, :mod:`generator.parse`).
+_LIMITS = {"title": MAX_TITLE_CHARS, "summary": MAX_ABSTRACT_CHARS, "abstract": MAX_ABSTRACT_CHARS}
+
+
+def _capped(record: _JsonRecord, value: str | None, where: str) -> str | None:
+    """``value`` unless it is longer than its field's limit (then a problem)."""
+    limit = _LIMITS[where.rsplit(".", 1)[-1]]
+    if value is not None and len(value) > limit:
+        record.problem(where, f"{len(value):,} characters, longer than the limit of {limit:,}")
+        return None
+    return value
 
 
 def _line_at(text: str, offset: int) -> int:
@@ -273,7 +297,7 @@ def _items(text: str) -> list[tuple[int, Json]] | None:
     Decodes item by item with :meth:`json.JSONDecoder.raw_decode`, so each record's offset in the
     file is known. Call it on text :func:`json.loads` accepted: the array is well formed.
     """
-    decoder = json.JSONDecoder()
+    decoder = _DECODER
     at = _skip(text, 0)
     if not text.startswith("[", at):
         return None
@@ -290,22 +314,107 @@ def _items(text: str) -> list[tuple[int, Json]] | None:
         at = _skip(text, at + 1)  # past the comma
 
 
+class _Duplicated(dict[str, Json]):
+    """A JSON object in which a key appeared more than once (the last value is kept)."""
+
+    duplicates: list[str]
+
+
+#: How many objects with a repeated key were decoded so far: records are walked for them only
+#: when this moved (a walk of every record would cost a quarter of the parse).
+_REPEATS = [0]
+
+
+def _object(pairs: list[tuple[str, Json]]) -> dict[str, Json]:
+    """``object_pairs_hook``: a dict, marked when a key is repeated (JSON itself allows it)."""
+    found = dict(pairs)
+    if len(found) == len(pairs):
+        return found
+    _REPEATS[0] += 1
+    marked = _Duplicated(found)
+    seen: set[str] = set()
+    marked.duplicates = [k for k, _ in pairs if k in seen or seen.add(k)]  # type: ignore[func-returns-value]
+    return marked
+
+
+@dataclass(frozen=True, slots=True)
+class _BigNumber:
+    """An integer of more digits than any field needs (Python refuses to convert 4,300)."""
+
+    digits: str
+
+
+def _integer(digits: str) -> int | _BigNumber:
+    return int(digits) if len(digits) <= MAX_INT_DIGITS else _BigNumber(digits)
+
+
+#: A decoder that keeps repeated keys and huge numbers visible to the checks.
+_DECODER = json.JSONDecoder(object_pairs_hook=_object, parse_int=_integer)
+
+
+def _loads(text: str) -> Json:
+    return cast(Json, _DECODER.decode(text))
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where ``text`` nests deeper than :data:`MAX_DEPTH` (the decoder recurses)."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        char = token.group()
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _line_at(text, token.start())
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
+def _nesting_problems(value: Json, path: str, file: str, line: int) -> list[Problem]:
+    """Repeated keys anywhere in one record, by JSON path (walked without recursion)."""
+    problems: list[Problem] = []
+    stack: list[tuple[Json, str]] = [(value, path)]
+    while stack:
+        item, at = stack.pop()
+        if isinstance(item, dict):
+            for key in getattr(item, "duplicates", ()):
+                problems.append(Problem(file, line, f"{at or 'record'}: duplicate key {key!r}"))
+            stack.extend((v, f"{at}.{k}") for k, v in reversed(item.items()))
+        elif isinstance(item, list):
+            stack.extend((v, f"{at}[{i}]") for i, v in reversed(list(enumerate(item))))
+    return problems
+
+
 def parse_api_json(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
     """The entries of one daily papers API JSON file, and every problem in it.
 
-    ``file`` is the data-relative path problems and sources are reported under.
+    ``file`` is the data-relative path problems and sources are reported under. Repeated keys
+    (which JSON parsers resolve silently, each its own way) are errors, and so is nesting
+    deeper than :data:`MAX_DEPTH` levels, which no record has.
     """
+    repeats = _REPEATS[0]
     try:
-        whole: Json = json.loads(text)
+        whole: Json = _loads(text)
     except json.JSONDecodeError as exc:
         message = f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         return [], [Problem(file, exc.lineno, message)]
+    except RecursionError:
+        line = _too_deep(text)
+        return [], [Problem(file, line, f"nested more than {MAX_DEPTH} levels deep (refused)")]
     problems: list[Problem] = []
     entries: list[Entry] = []
     start = _skip(text, 0)
     if isinstance(whole, dict):
+        duplicated = (
+            _nesting_problems(whole, "", file, _line_at(text, start))
+            if _REPEATS[0] != repeats
+            else []
+        )
         found = _JsonRecord(file, _line_at(text, start), problems).entry(whole, "")
-        return ([found] if found else []), problems
+        return ([found] if found and not duplicated else []), duplicated + problems
     items = _items(text) if isinstance(whole, list) else None
     if items is None:
         message = f"the top level must be a list of records or one record, got {_json_kind(whole)}"
@@ -314,8 +423,12 @@ def parse_api_json(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
     for index, (offset, item) in enumerate(items):
         line += text.count("\n", counted, offset)
         counted = offset
+        duplicated = (
+            _nesting_problems(item, f"[{index}]", file, line) if _REPEATS[0] != repeats else []
+        )
+        problems += duplicated
         found = _JsonRecord(file, line, problems).entry(item, f"[{index}]")
-        if found is not None:
+        if found is not None and not duplicated:
             entries.append(found)
     return entries, problems
 
@@ -337,6 +450,18 @@ class _YamlChecker(Checker):
             self.problem(node, f"{where}{key!r} must not be empty")
             return None
         return value.strip()
+
+    def capped(self, keys: Mapping[str, Node], key: str, where: str) -> str | None:
+        """:meth:`text`, refused when longer than the field's limit."""
+        value = self.text(keys, key, where)
+        limit = _LIMITS[key]
+        if value is not None and len(value) > limit:
+            self.problem(
+                keys[key],
+                f"{where}{key!r} has {len(value):,} characters, longer than the limit of {limit:,}",
+            )
+            return None
+        return value
 
     def strings(self, keys: Mapping[str, Node], key: str, where: str) -> list[ScalarNode] | None:
         """The items of a list of strings, or ``None`` when the list is absent or malformed."""
@@ -422,8 +547,8 @@ class _YamlChecker(Checker):
         for required in ("title", "abstract"):
             if required not in keys:
                 self.problem(node, f"{where}missing {required!r}")
-        title = self.text(keys, "title", where)
-        abstract = self.text(keys, "abstract", where)
+        title = self.capped(keys, "title", where)
+        abstract = self.capped(keys, "abstract", where)
         authors = self.strings(keys, "authors", where) or []
         meta = Metadata(
             arxiv=self.arxiv(keys, where),
@@ -492,6 +617,9 @@ def read_records(data_dir: Path) -> tuple[list[Entry], list[Problem]]:
     problems: list[Problem] = []
     for path in record_paths(data_dir):
         name = path.relative_to(data_dir).as_posix()
+        if (outside := outside_problem(data_dir, path)) is not None:
+            problems.append(outside)
+            continue
         try:
             data = path.read_bytes()
         except OSError as exc:

@@ -45,9 +45,18 @@ def is_string(node: Node | None) -> TypeGuard[ScalarNode]:
     return isinstance(node, ScalarNode) and node.tag == TAG + "str"
 
 
+#: No data file needs more nesting than this; deeper files are refused before they are composed
+#: (PyYAML composes recursively, and 20,000 levels exhaust Python's stack).
+MAX_DEPTH = 100
+
+
 def compose(text: str, file: str) -> tuple[Node | None, list[Problem]]:
     """The node tree of ``text``, or a located problem when it is not valid YAML."""
     try:
+        if (too_deep := _too_deep(text)) is not None:
+            return None, [
+                Problem(file, too_deep, f"nested more than {MAX_DEPTH} levels deep (refused)")
+            ]
         return yaml.compose(text, Loader=yaml.SafeLoader), []
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -56,6 +65,26 @@ def compose(text: str, file: str) -> tuple[Node | None, list[Problem]]:
         return None, [Problem(file, where, f"invalid YAML: {reason}")]
     except yaml.YAMLError as exc:
         return None, [Problem(file, None, f"invalid YAML: {exc}")]
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where ``text`` nests deeper than :data:`MAX_DEPTH`, if it does.
+
+    PyYAML's parser is a state machine (no recursion), so its events can be counted safely.
+    Only text that could nest that deep is parsed twice: it needs a bracket, a dash or an
+    indentation per level.
+    """
+    if text.count("[") + text.count("{") + text.count("-") + text.count("\n") < MAX_DEPTH:
+        return None
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return None if event.start_mark is None else int(event.start_mark.line) + 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
 
 
 class Checker:

@@ -7,6 +7,7 @@ runs that wait for each other. Guards that belong to one stage are tested beside
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -15,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, make_project
+from conftest import FIXTURES, MINIMAL_TAXONOMY, ROOT, MakeTree, abstract, listing, make_project
 
 from generator.cli import main
 from generator.lock import LOCK_FILE, LockError, run_lock
@@ -169,3 +170,163 @@ def test_a_killed_run_leaves_no_lock_behind(tmp_path: Path) -> None:
     with run_lock(tmp_path, wait=5, say=said.append):
         pass
     assert said == [] and time.monotonic() - start < 1
+
+
+# --- every error located, never a traceback --------------------------------------------------
+
+PAPER = ("Fast Diffusion Sampling", abstract("diffusion"))
+
+
+def _generate(root: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
+    code = main(["generate", "--data", str(root / "data"), "--docs", str(root / "docs"), *extra])
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("rel", "content", "expected"),
+    [
+        (
+            "data/records/deep.json",
+            "[\n" + "[" * 100_000 + "]" * 100_000 + "\n]",
+            "records/deep.json:2: nested more than 100 levels deep",
+        ),
+        (
+            "data/records/deep.yaml",
+            "title: x\nabstract: " + "[" * 20_000 + "]" * 20_000 + "\n",
+            "records/deep.yaml:2: nested more than 100 levels deep",
+        ),
+        (
+            "data/records/deep-block.yaml",
+            "".join("  " * i + "-\n" for i in range(20_000)),
+            "records/deep-block.yaml:101: nested more than 100 levels deep",
+        ),
+        (
+            "data/topics.yaml",
+            "topics:\n  - " + "{a: " * 20_000 + "1" + "}" * 20_000 + "\n",
+            "topics.yaml:2: nested more than 100 levels deep",
+        ),
+        (
+            "data/overrides.yaml",
+            "merge: " + "[" * 20_000 + "]" * 20_000 + "\n",
+            "overrides.yaml:1: nested more than 100 levels deep",
+        ),
+        (
+            "data/records/votes.json",
+            '[{"paper": {"id": "2401.04081", "title": "T", "summary": "S", "upvotes": '
+            + "7" * 5_000
+            + "}}]",
+            "records/votes.json:1: [0].paper.upvotes: must be an integer of at most 18 digits, "
+            "got an integer of 5000 digits",
+        ),
+        (
+            "data/records/twice.json",
+            '[\n{"paper": {"id": "2401.04081", "title": "A", "summary": "S", "title": "B"}}]',
+            "records/twice.json:2: [0].paper: duplicate key 'title'",
+        ),
+        (
+            "data/records/long.yaml",
+            f"title: {'Long ' * 200}\nabstract: {abstract('x')}\n",
+            "records/long.yaml:1: 'title' has 999 characters, longer than the limit of 500",
+        ),
+        (
+            "data/records/long.json",
+            '{"paper": {"id": "2401.04081", "title": "T", "summary": "' + "word " * 5000 + '"}}',
+            "records/long.json:1: paper.summary: 25,000 characters, longer than the limit",
+        ),
+        (
+            "data/listings/huge.txt",
+            listing(PAPER, ("Huge", "word " * 5000 + "end.")),
+            "listings/huge.txt:19: warning: abstract of 25,004 characters after the title "
+            "'Huge': longer than the limit of 20,000",
+        ),
+        (
+            "data/listings/blank.txt",
+            listing(PAPER, ("\u200b\u2060\ufeff", abstract("x"))),
+            "listings/blank.txt:17: warning: the title has no visible character",
+        ),
+        (
+            "data/listings/braille.txt",
+            listing(PAPER, ("\u2800\u3164 \u115f", abstract("x"))),
+            "listings/braille.txt:17: warning: the title has no visible character",
+        ),
+        (
+            "data/records/blank.yaml",
+            f'title: "\\u3164\\uffa0"\nabstract: {abstract("x")}\n',
+            "records/blank.yaml:1: the title has no visible character",
+        ),
+    ],
+    ids=lambda value: value if isinstance(value, str) and len(value) < 40 else "",
+)
+def test_bad_input_is_located_and_strict_never_a_traceback(
+    make_tree: MakeTree,
+    capsys: pytest.CaptureFixture[str],
+    rel: str,
+    content: str,
+    expected: str,
+) -> None:
+    files = {"data/listings/a.txt": listing(PAPER), "data/topics.yaml": MINIMAL_TAXONOMY}
+    root = make_tree({**files, rel: content})
+    code, err = _generate(root, capsys, "--strict")
+    assert code == 1
+    assert expected in err
+    assert "Traceback" not in err
+    assert not (root / "docs").exists()
+
+
+def test_a_rejected_invisible_title_is_counted_not_published(
+    make_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_tree(
+        {
+            "data/listings/a.txt": listing(PAPER, ("\u200b", abstract("x"))),
+            "data/topics.yaml": MINIMAL_TAXONOMY,
+        }
+    )
+    code = main(["generate", "--data", str(root / "data"), "--docs", str(root / "docs")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "2 entries read: 1 distinct papers + 0 duplicates merged + 1 rejected" in out
+    assert "listings/a.txt:17: warning: the title has no visible character" in out
+    assert sorted(p.name for p in (root / "docs" / "papers").iterdir()) == [
+        "fast-diffusion-sampling.md",
+        "index.md",
+    ]
+
+
+def test_a_link_out_of_data_is_refused_and_not_quoted(
+    make_tree: MakeTree, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0 the secret text\n", encoding="utf-8")
+    outside_record = tmp_path / "outside.yaml"
+    outside_record.write_text(f"title: Secret\nabstract: {abstract('s')}\n", encoding="utf-8")
+    root = make_tree({"data/listings/a.txt": listing(PAPER), "data/topics.yaml": MINIMAL_TAXONOMY})
+    (root / "data" / "listings" / "link.txt").symlink_to(secret)
+    (root / "data" / "records").mkdir()
+    (root / "data" / "records" / "link.yaml").symlink_to(outside_record)
+    (root / "data" / "listings" / "inside.txt").symlink_to(root / "data" / "listings" / "a.txt")
+    code, err = _generate(root, capsys)
+    assert code == 1
+    assert "listings/link.txt: is a symbolic link to a file outside data/" in err
+    assert "records/link.yaml: is a symbolic link to a file outside data/" in err
+    assert "inside.txt" not in err  # a link within data/ is read like a file
+    assert "secret" not in err.casefold().replace("secret.txt", "")
+
+
+def test_a_manifest_of_any_shape_means_a_full_run(
+    make_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_tree({"data/listings/a.txt": listing(PAPER), "data/topics.yaml": MINIMAL_TAXONOMY})
+    assert _generate(root, capsys)[0] == 0
+    manifest = root / "docs" / ".paperkb-manifest.json"
+    record = json.loads(manifest.read_text(encoding="utf-8"))
+    shapes: list[object] = [[], "x", None, 3, {"index.md": "x"}, {"index.md": [1]}]
+    for files in shapes:
+        manifest.write_text(json.dumps({**record, "files": files}), encoding="utf-8")
+        code = main(["generate", "--data", str(root / "data"), "--docs", str(root / "docs")])
+        out, err = capsys.readouterr()
+        assert (code, err) == (0, "")
+        assert "nothing changed since the last run" not in out  # a full run
+        assert "0 written, " in out
+    manifest.write_text("[" * 100_000, encoding="utf-8")
+    assert _generate(root, capsys) == (0, "")

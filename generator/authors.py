@@ -36,8 +36,8 @@ from dataclasses import dataclass
 
 from slugify import slugify
 
+from generator.layout import RESERVED_NAMES
 from generator.model import Paper
-from generator.permalinks import RESERVED_IDS
 
 MAX_ID_LENGTH = 80
 FALLBACK_ID = "author"
@@ -110,7 +110,7 @@ def make_slug(key: str) -> str:
     slug = slugify(key, max_length=MAX_ID_LENGTH, word_boundary=True, save_order=True)
     if not slug:
         return FALLBACK_ID
-    if slug in RESERVED_IDS:
+    if slug in RESERVED_NAMES:
         return f"{slug}-author"
     return slug
 

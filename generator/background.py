@@ -17,12 +17,16 @@ The function's exception is raised again here (or, if it cannot be pickled, a
 :class:`BackgroundError` carrying its traceback), and a worker that dies without answering (the
 kernel's out-of-memory killer, a signal) is a :class:`BackgroundError` naming its exit code. A
 worker whose result is never asked for (this process failed first) is killed on leaving the
-``with`` block, so no run leaves a process behind.
+``with`` block, and a worker whose parent is killed dies with it (``PR_SET_PDEATHSIG``), so no
+run leaves a process behind, writing or not.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -59,7 +63,10 @@ class Background(Generic[T]):
         fn = self._fn
         assert fn is not None
 
+        parent = os.getpid()
+
         def work() -> None:
+            _die_with(parent)
             receive.close()
             try:
                 send.send(("value", fn()))
@@ -119,6 +126,25 @@ class Background(Generic[T]):
         if self._receive is not None:
             self._receive.close()
         self._fn = None
+
+
+#: ``prctl`` option: the signal this process gets when the thread that forked it ends.
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """Make this forked worker end when ``parent`` does, a ``kill -9`` included.
+
+    Without it, a second writer whose parent was killed goes on writing into ``docs/`` for
+    seconds. Linux only (``prctl``); the parent may have died before the call: then stop now.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux, or no libc symbols
+        return
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 @contextmanager

@@ -748,6 +748,17 @@ def _dedupe(entries: Sequence[Entry], overrides: Overrides, ids: Mapping[str, st
     for group in overrides.merge:
         resolved = [_resolve(name, by_key, ids, overrides, problems) for name in group]
         members = sorted({i for i in resolved if i is not None})
+        if None not in resolved and len(members) < len(resolved):
+            problems.append(
+                Problem(
+                    overrides.file,
+                    getattr(group[0], "line", None),
+                    f"merge: {' and '.join(repr(str(name)) for name in group)} name "
+                    f"{'one paper' if len(members) == 1 else 'the same paper more than once'} "
+                    "(a title and its id, or two spellings of one title): nothing to merge",
+                )
+            )
+            continue
         if len(members) != len(resolved):
             continue
         for other in members[1:]:

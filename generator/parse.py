@@ -245,8 +245,6 @@ def read_listings(data_dir: Path) -> tuple[list[Entry], list[Problem]]:
     entries: list[Entry] = []
     problems: list[Problem] = []
     paths = listing_paths(data_dir)
-    if not paths:
-        problems.append(Problem(data_dir.as_posix(), None, "no listings (*.txt) found"))
     for path in paths:
         name = path.relative_to(data_dir).as_posix()
         if (outside := outside_problem(data_dir, path)) is not None:

@@ -24,18 +24,13 @@ from slugify import slugify
 
 from generator.dedupe import Cluster
 from generator.errors import Problem
+from generator.layout import RESERVED_NAMES, reserved_reason
 from generator.model import Paper
 
 REGISTRY_FILE = "permalinks.tsv"
 MAX_ID_LENGTH = 80
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
-#: Ids that would collide with generated index pages or are unsafe file names on Windows.
-RESERVED_IDS = frozenset(
-    {"index", "con", "prn", "aux", "nul"}
-    | {f"com{i}" for i in range(10)}
-    | {f"lpt{i}" for i in range(10)}
-)
 
 HEADER = (
     "# paperkb permalink registry: one row per paper id ever published. Append-only:\n"
@@ -75,6 +70,9 @@ def parse_registry(text: str, file: str) -> tuple[list[Row], list[Problem]]:
         if not ID_RE.fullmatch(row.id) or len(row.id) > MAX_ID_LENGTH:
             problems.append(Problem(file, number, f"invalid id {row.id!r}"))
             continue
+        if (reason := reserved_reason(row.id)) is not None:
+            problems.append(Problem(file, number, f"id {row.id!r} is reserved: {reason}"))
+            continue
         if row.id in ids:
             problems.append(
                 Problem(file, number, f"id {row.id!r} already registered on line {ids[row.id]}")
@@ -96,6 +94,19 @@ def format_registry(rows: Iterable[Row]) -> str:
     return HEADER + "".join(f"{r.id}\t{r.key}\t{_one_line(r.title)}\n" for r in rows)
 
 
+def append_rows(existing: str | None, rows: Iterable[Row]) -> str:
+    """The registry text with ``rows`` appended: what is there stays byte for byte.
+
+    Comments, blank lines and the order of the rows are the curators'; a new file starts with
+    :data:`HEADER`.
+    """
+    if existing is None:
+        return format_registry(rows)
+    if existing and not existing.endswith("\n"):
+        existing += "\n"
+    return existing + format_registry(rows).removeprefix(HEADER)
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.replace("\t", " ").split())
 
@@ -105,21 +116,28 @@ def make_slug(title: str) -> str:
     slug = slugify(title, max_length=MAX_ID_LENGTH, word_boundary=True, save_order=True)
     if not slug:
         return "paper"
-    if slug in RESERVED_IDS:
+    if slug in RESERVED_NAMES:
         return f"{slug}-paper"
     return slug
 
 
-def _unique(slug: str, taken: set[str]) -> str:
+def _unique(slug: str, taken: set[str], tried: dict[str, int]) -> str:
+    """``slug``, or the first ``slug-N`` (N from 2) not ``taken``.
+
+    ``tried`` remembers, per slug, the number after the last one handed out: every smaller
+    number was taken then and stays taken (``taken`` only grows), so counting resumes there.
+    50,000 papers whose titles make one slug cost 50,000 look-ups, not 1.25 billion.
+    """
     if slug not in taken:
         return slug
-    number = 2
+    number = tried.get(slug, 2)
     while True:
         suffix = f"-{number}"
         candidate = slug[: MAX_ID_LENGTH - len(suffix)].rstrip("-") + suffix
-        if candidate not in taken:
-            return candidate
         number += 1
+        if candidate not in taken:
+            tried[slug] = number
+            return candidate
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +207,7 @@ def assign_ids(clusters: Sequence[Cluster], rows: Sequence[Row]) -> Assignment:
     """
     row_of_key = {row.key: (index, row) for index, row in enumerate(rows)}
     taken = {row.id for row in rows}
+    tried: dict[str, int] = {}
     papers: list[Paper] = []
     new_rows: list[Row] = []
     moved: dict[str, str] = {}
@@ -200,7 +219,7 @@ def assign_ids(clusters: Sequence[Cluster], rows: Sequence[Row]) -> Assignment:
             matched.update(row.id for _, row in matches)
             moved.update((row.id, paper_id) for _, row in matches[1:])
         else:
-            paper_id = _unique(make_slug(item.title), taken)
+            paper_id = _unique(make_slug(item.title), taken, tried)
             taken.add(paper_id)
             new_rows.append(Row(paper_id, item.key, item.title))
         papers.append(

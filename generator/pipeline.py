@@ -29,14 +29,14 @@ from generator.parse import listing_paths, read_listings
 from generator.permalinks import (
     REGISTRY_FILE,
     Row,
+    append_rows,
     assign_ids,
-    format_registry,
     parse_registry,
     redirects_for,
 )
 from generator.records import read_records, record_paths
 from generator.render import (
-    MARKER_TOKEN,
+    MARKER_TEXT,
     MERGE_REPORT,
     PAPERS_DIR,
     Account,
@@ -46,7 +46,7 @@ from generator.render import (
 )
 from generator.search import render_search
 from generator.taxonomy import load_taxonomy
-from generator.write import WriteReport, write_atomic, write_docs
+from generator.write import WriteReport, remove_leftovers, write_atomic, write_docs
 
 TAXONOMY_FILE = "topics.yaml"
 
@@ -170,6 +170,10 @@ def make_plan(
         rows, registry_problems = read_registry(data_dir)
         overrides, override_problems = load_overrides(data_dir / OVERRIDES_FILE, OVERRIDES_FILE)
     problems += record_problems + taxonomy_problems + registry_problems + override_problems
+    if not listing_paths(data_dir) and not record_paths(data_dir):
+        problems.append(
+            Problem(data_dir.as_posix(), None, "no listings (*.txt) and no records found")
+        )
     if not taxonomy_problems:
         problems += pin_problems(records, topics)
     entries += records
@@ -225,7 +229,7 @@ def make_plan(
             order,
             title="Paper knowledge base: recently added papers",
             site_url=None,
-            marker=f"{MARKER_TOKEN}: made by `paperkb generate` from data/; do not edit",
+            marker=MARKER_TEXT,
         )
         merges = front_matter("Merge report") + report
         files = files | {MERGE_REPORT: merges, FEED_FILE: feed} | search
@@ -290,6 +294,8 @@ def write_plan(
     with stage("write"):
         report = write_docs(docs_dir, plan.files, parallel=parallel)
         if plan.new_rows:
-            registry = format_registry([*plan.registry, *plan.new_rows])
-            write_atomic(data_dir / REGISTRY_FILE, registry.encode("utf-8"))
+            path = data_dir / REGISTRY_FILE
+            existing = path.read_text(encoding="utf-8") if path.exists() else None
+            remove_leftovers(data_dir, [REGISTRY_FILE])
+            write_atomic(path, append_rows(existing, plan.new_rows).encode("utf-8"))
     return Result(plan, report, bool(plan.new_rows), summarize(plan))

@@ -33,10 +33,15 @@ from generator.files import Content, Deferred, Files, deferred
 from generator.model import UNSORTED, Paper, Topic
 
 MARKER_TOKEN = "paperkb:generated"
+#: The marker's words in the formats that carry them in a comment or a field (feed, JSON).
+MARKER_TEXT = f"{MARKER_TOKEN}: made by `paperkb generate` from data/; do not edit"
+#: The marker line of a generated Markdown page, right after its front matter.
 MARKER = (
     f"<!-- {MARKER_TOKEN}: made by `paperkb generate` from data/; "
     "do not edit, it is overwritten on every run -->\n"
 )
+#: The marker line of a redirect page, right after its doctype.
+REDIRECT_MARKER = f"<!-- {MARKER_TOKEN}: made by `paperkb generate`; do not edit -->\n"
 
 PAPERS_DIR = "papers"
 TOPICS_DIR = "topics"
@@ -570,7 +575,7 @@ def render_redirect(old_id: str, target: Paper) -> str:
     title = html.escape(target.title, quote=True)
     return (
         "<!doctype html>\n"
-        f"<!-- {MARKER_TOKEN}: made by `paperkb generate`; do not edit -->\n"
+        f"{REDIRECT_MARKER}"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>Moved: {title}</title>\n"
         f'<meta http-equiv="refresh" content="0; url={href}">\n'
@@ -612,7 +617,7 @@ def json_chunks(
     """
     rate = account.shared_topic_rate
     head = {
-        "generator": f"{MARKER_TOKEN}: made by `paperkb generate` from data/; do not edit",
+        "generator": MARKER_TEXT,
         "account": {
             "listings": account.listings,
             "records": account.records,

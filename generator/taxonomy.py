@@ -16,6 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.classify import phrase_error
 from generator.errors import Problem
+from generator.layout import reserved_reason
 from generator.model import UNSORTED, Rule, Topic
 from generator.yamlcheck import TAG, Checker, compose, is_string, kind, line
 
@@ -148,6 +149,8 @@ class _Checker(Checker):
                     slug_node,
                     f"{where}{origin} is reserved for the page of unmatched papers{advice}",
                 )
+            elif (reason := reserved_reason(slug)) is not None:
+                self.problem(slug_node, f"{where}{origin} is reserved: {reason}{advice}")
         if len(self.problems) > before or rule is None or slug is None or name is None:
             return None
         topic = Topic(slug=slug, name=name, description=texts["description"], rule=rule)

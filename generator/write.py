@@ -1,6 +1,7 @@
 """Write stage: put generated files into ``docs/``, touching nothing paperkb does not own.
 
-* A file is *paperkb's* when it carries :data:`generator.render.MARKER_TOKEN` near its start.
+* A file is *paperkb's* when it carries one of :data:`MARKER_LINES` in its fixed place
+  (:func:`is_generated`); a file that only mentions the marker is not.
 * The whole plan is checked before anything is written: if any target path holds a file that is
   not paperkb's (a hand-written page), the run stops with :class:`WriteError` and writes nothing.
 * Files whose content is unchanged are not rewritten (their mtime stays); changed files are
@@ -16,7 +17,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import time
 from collections import deque
 from collections.abc import Collection, Mapping
@@ -31,13 +34,16 @@ from generator.files import encoded
 from generator.render import (
     AUTHORS_DIR,
     HOME_PAGE,
-    MARKER_TOKEN,
+    MARKER,
+    MARKER_TEXT,
     MERGE_REPORT,
     PAPERS_DIR,
     PAPERS_JSON,
+    REDIRECT_MARKER,
     SEARCH_DIR,
     TOPICS_DIR,
 )
+from generator.search import header as search_header
 
 #: Folders of ``docs/`` that hold generated files (hand-written files there are still kept).
 GENERATED_DIRS = (PAPERS_DIR, TOPICS_DIR, SEARCH_DIR, AUTHORS_DIR)
@@ -49,8 +55,9 @@ WRITE_THREADS = 4
 IN_FLIGHT = 256
 #: From this many files, a second process makes and writes half of them.
 PARALLEL_FROM = 2_000
-#: The marker must appear within this many bytes of the start of a file.
-MARKER_WINDOW = 1024
+#: The marker line must end within this many bytes of the start of a file (front matter with
+#: a long author list comes before it in a paper page).
+MARKER_WINDOW = 65_536
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,20 +71,61 @@ class WriteReport:
     """Time spent making (rendering) deferred contents while writing; not compared."""
 
 
+def _marker_lines() -> frozenset[bytes]:
+    """Every marker line paperkb writes, exactly (one per format)."""
+    lines = (
+        MARKER,
+        REDIRECT_MARKER,
+        f"<!-- {MARKER_TEXT} -->",
+        search_header(),
+        f" {json.dumps('generator')}:{json.dumps(MARKER_TEXT)},",
+    )
+    return frozenset(line.rstrip("\n").encode() for line in lines)
+
+
+MARKER_LINES = _marker_lines()
+#: First lines a format requires before anything else; the marker is then the second line.
+OPENERS = frozenset({b'<?xml version="1.0" encoding="utf-8"?>', b"<!doctype html>", b"{"})
+FRONT_MATTER = b"---"
+
+
 def is_generated(path: Path) -> bool:
-    """Whether ``path`` is a file paperkb made (it carries the marker near its start)."""
+    """Whether ``path`` is a file paperkb made: it carries a marker line in its fixed place.
+
+    The place is the first line; the second when the first is its format's opener (an XML
+    declaration, a doctype, the brace of papers.json); for Markdown, the line right after the
+    front matter. The line must be one of :data:`MARKER_LINES` exactly: a hand-written page
+    that merely mentions the marker, anywhere, is not paperkb's and is never touched.
+    """
     try:
         with path.open("rb") as handle:
             head = handle.read(MARKER_WINDOW)
     except OSError:
         return False
-    return MARKER_TOKEN.encode() in head
+    return marker_line(head.split(b"\n")) in MARKER_LINES
+
+
+def marker_line(lines: list[bytes]) -> bytes | None:
+    """The line of a file's head (split on newlines) where its marker must stand."""
+    if not lines:
+        return None
+    first = lines[0].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
+    if first == FRONT_MATTER:
+        try:
+            end = lines.index(FRONT_MATTER, 1)
+        except ValueError:
+            return None
+        return lines[end + 1] if end + 1 < len(lines) else None
+    if first in OPENERS:
+        return lines[1] if len(lines) > 1 else None
+    return first
 
 
 def _existing_generated(docs: Path) -> tuple[set[str], set[str]]:
     """Docs-relative paths of paperkb's files on disk, and of other files in its folders."""
     ours: set[str] = set()
     others: set[str] = set()
+    remove_leftovers(docs, GENERATED_FILES)
     candidates = [docs / name for name in GENERATED_FILES]
     for folder in GENERATED_DIRS:
         if (docs / folder).is_dir():
@@ -85,9 +133,49 @@ def _existing_generated(docs: Path) -> tuple[set[str], set[str]]:
     for path in candidates:
         if not path.is_file():
             continue
+        if _is_leftover(path):
+            path.unlink(missing_ok=True)
+            continue
         rel = path.relative_to(docs).as_posix()
         (ours if is_generated(path) else others).add(rel)
     return ours, others
+
+
+#: The temporary files :func:`write_atomic` makes: ``.<name>.<process id>.tmp``.
+_TEMPORARY = re.compile(r"\..+\.([0-9]+)\.tmp")
+
+
+def remove_leftovers(folder: Path, names: Collection[str]) -> None:
+    """Remove the temporary files that killed runs left for ``names`` in ``folder``."""
+    try:
+        found = [path.name for path in folder.iterdir()]
+    except OSError:
+        return
+    for name in found:
+        match = _TEMPORARY.fullmatch(name)
+        if match and name[1 : -len(match.group(1)) - 5] in names and _is_leftover(folder / name):
+            (folder / name).unlink(missing_ok=True)
+
+
+def _is_leftover(path: Path) -> bool:
+    """Whether ``path`` is a temporary file of a writer that is gone (a killed run's).
+
+    A live process's own temporary files are left alone: a run holds the run lock
+    (:mod:`generator.lock`), but a program calling the writer directly may not.
+    """
+    match = _TEMPORARY.fullmatch(path.name)
+    if match is None:
+        return False
+    pid = int(match.group(1))
+    if pid == os.getpid():
+        return True  # this run has not written yet: an earlier process with this id left it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):
+        return False
+    return False
 
 
 def check_plan(docs: Path, files: Mapping[str, str], scanned: Collection[str]) -> None:

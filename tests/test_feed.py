@@ -101,7 +101,7 @@ def test_feed_is_valid_atom_with_a_marked_head() -> None:
     assert links == {"self": "feed.xml", "alternate": "index.html"}
     assert document.startswith('<?xml version="1.0" encoding="utf-8"?>\n<!-- ')
     assert f"<!-- {MARKER_TEXT} -->".encode() in document.encode()[:MARKER_WINDOW]
-    assert MARKER_WINDOW == write.MARKER_WINDOW
+    assert MARKER_WINDOW <= write.MARKER_WINDOW
 
 
 def test_the_writer_recognizes_the_feed_as_generated(tmp_path: Path) -> None:

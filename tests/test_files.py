@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.files import Deferred, Files, deferred, encoded
+from generator.render import MARKER
 from generator.write import write_docs
-
-MARKER = "<!-- paperkb:generated -->\n"
 
 
 def test_deferred_content_is_made_each_time_it_is_read_and_not_before() -> None:

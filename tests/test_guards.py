@@ -20,6 +20,7 @@ from conftest import FIXTURES, MINIMAL_TAXONOMY, ROOT, MakeTree, abstract, listi
 
 from generator.cli import main
 from generator.lock import LOCK_FILE, LockError, run_lock
+from generator.render import MARKER
 
 
 def _args(root: Path, command: str) -> list[str]:
@@ -330,3 +331,140 @@ def test_a_manifest_of_any_shape_means_a_full_run(
         assert "0 written, " in out
     manifest.write_text("[" * 100_000, encoding="utf-8")
     assert _generate(root, capsys) == (0, "")
+
+
+# --- after a crash ----------------------------------------------------------------------------
+
+WORKER = """
+import sys, time
+from pathlib import Path
+from generator.background import background
+
+def slow() -> None:
+    time.sleep(1.5)
+    Path(sys.argv[1]).write_text("written after the parent died")
+
+with background("the test worker", slow) as job:
+    print(job._process.pid, flush=True)
+    time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork and prctl are Linux's")
+def test_a_forked_worker_dies_with_its_killed_parent(tmp_path: Path) -> None:
+    witness = tmp_path / "late.txt"
+    parent = subprocess.Popen(
+        [sys.executable, "-c", WORKER, str(witness)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    time.sleep(2.5)  # past the moment the worker would have written
+    stat = Path(f"/proc/{child}/stat")
+    assert not stat.exists() or stat.read_text().split()[2] == "Z"  # gone, or dead unreaped
+    assert not witness.exists()
+
+
+def test_temporary_files_of_killed_runs_are_removed_not_listed(
+    make_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_tree({"data/listings/a.txt": listing(PAPER), "data/topics.yaml": MINIMAL_TAXONOMY})
+    assert _generate(root, capsys)[0] == 0
+    dead = 2**22 + 12345  # above the kernel's default pid_max: no such process
+    leftovers = [
+        root / "docs" / "papers" / f".fast-diffusion-sampling.md.{dead}.tmp",
+        root / "docs" / f".index.md.{dead}.tmp",
+        root / "data" / f".permalinks.tsv.{dead}.tmp",
+    ]
+    for path in leftovers:
+        path.write_bytes(b"")
+    (root / "data" / "listings" / "b.txt").write_text(
+        listing(("Another Paper on Diffusion", abstract("diffusion", 2)))
+    )
+    code = main(["generate", "--data", str(root / "data"), "--docs", str(root / "docs")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "left alone" not in out
+    assert [p for p in leftovers if p.exists()] == []
+
+
+def test_hand_written_pages_that_mention_the_marker_are_kept(
+    make_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_tree({"data/listings/a.txt": listing(PAPER), "data/topics.yaml": MINIMAL_TAXONOMY})
+    notes = {
+        "docs/papers/notes.md": "# Notes\n\nPages with the paperkb:generated marker are made.\n",
+        "docs/topics/about.md": f"# About\n\n{MARKER}",  # the marker, but not in its place
+        "docs/authors/x.md": f"---\ntitle: x\n---\n\nsee {MARKER}",
+    }
+    for rel, text in notes.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    assert _generate(root, capsys)[0] == 0
+    assert _generate(root, capsys)[0] == 0  # a full second run: nothing of theirs is deleted
+    assert {rel: (root / rel).read_text(encoding="utf-8") for rel in notes} == notes
+
+
+# --- reserved names -----------------------------------------------------------------------
+
+
+def test_a_topic_slug_or_registry_id_that_is_reserved_is_an_error_at_its_line(
+    make_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    topics = MINIMAL_TAXONOMY + (
+        "  - name: Indexing\n    slug: index\n    description: Indexes.\n"
+        "    match: {title: [index]}\n"
+    )
+    registry = "# a comment\nindex\tfastdiffusionsampling\tFast Diffusion Sampling\n"
+    root = make_tree(
+        {
+            "data/listings/a.txt": listing(PAPER),
+            "data/topics.yaml": topics,
+            "data/permalinks.tsv": registry,
+        }
+    )
+    code, err = _generate(root, capsys)
+    assert code == 1
+    assert "topics.yaml:6: topic 'Indexing': slug 'index' is reserved: it is the name of the" in err
+    assert "permalinks.tsv:2: id 'index' is reserved" in err
+
+
+def test_a_merge_of_a_paper_with_itself_is_an_error(
+    make_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_tree(
+        {
+            "data/listings/a.txt": listing(PAPER),
+            "data/topics.yaml": MINIMAL_TAXONOMY,
+            "data/overrides.yaml": (
+                "merge:\n  - [Fast Diffusion Sampling, fast-diffusion-sampling]\n"
+            ),
+            "data/permalinks.tsv": "fast-diffusion-sampling\tfastdiffusionsampling\tFast\n",
+        }
+    )
+    code, err = _generate(root, capsys)
+    assert code == 1
+    assert "overrides.yaml:2: merge: 'Fast Diffusion Sampling' and 'fast-diffusion-sampling'" in err
+    assert "nothing to merge" in err
+
+
+def test_new_registry_rows_are_appended_and_comments_kept(
+    make_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    registry = (
+        "# our registry, with a note\n"
+        "fast-diffusion-sampling\tfastdiffusionsampling\tFast Diffusion Sampling\n"
+        "# added by hand in review, keep\n"
+    )
+    root = make_tree(
+        {
+            "data/listings/a.txt": listing(PAPER, ("Slow Diffusion", abstract("diffusion", 3))),
+            "data/topics.yaml": MINIMAL_TAXONOMY,
+            "data/permalinks.tsv": registry,
+        }
+    )
+    assert _generate(root, capsys)[0] == 0
+    assert (root / "data" / "permalinks.tsv").read_text() == (
+        registry + "slow-diffusion\tslowdiffusion\tSlow Diffusion\n"
+    )

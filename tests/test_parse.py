@@ -101,10 +101,28 @@ def test_read_listings_collects_every_problem_in_every_file(make_tree: MakeTree)
     assert [p.file for p in problems] == ["listings/a.txt", "listings/sub/c.txt"]
 
 
-def test_read_listings_on_an_empty_folder(tmp_path: Path) -> None:
-    entries, problems = read_listings(tmp_path)
-    assert entries == []
-    assert "no listings" in problems[0].message
+def test_an_empty_folder_has_no_listings_and_is_an_error_of_the_run(tmp_path: Path) -> None:
+    from generator.errors import InputError
+    from generator.pipeline import make_plan
+
+    assert read_listings(tmp_path) == ([], [])
+    with pytest.raises(InputError, match="no listings"):
+        make_plan(tmp_path)
+
+
+def test_records_alone_make_a_knowledge_base(tmp_path: Path) -> None:
+    """A knowledge base fed only by `paperkb fetch` has records and no listing."""
+    from generator.pipeline import make_plan
+
+    from conftest import MINIMAL_TAXONOMY
+
+    (tmp_path / "topics.yaml").write_text(MINIMAL_TAXONOMY)
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "a.yaml").write_text(
+        "title: Only A Record\nabstract: " + "A long enough abstract sentence. " * 5 + "\n"
+    )
+    plan = make_plan(tmp_path)
+    assert [p.title for p in plan.papers] == ["Only A Record"]
 
 
 def test_shipped_corpus_has_378_entries() -> None:

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import pytest
+
 from generator.dedupe import Cluster
+from generator.layout import RESERVED_NAMES
 from generator.model import Paper, Source
 from generator.normalize import title_key
 from generator.permalinks import (
+    HEADER,
     ID_RE,
     MAX_ID_LENGTH,
-    RESERVED_IDS,
     Row,
+    append_rows,
     assign_ids,
     format_registry,
     make_slug,
     parse_registry,
 )
+
+HEADER_LINES = HEADER.count("\n")
 
 
 def cluster(title: str, *aliases: str) -> Cluster:
@@ -118,5 +124,61 @@ def test_hostile_titles_get_safe_unique_bounded_file_names() -> None:
     for pid in ids:
         assert ID_RE.fullmatch(pid)
         assert 0 < len(pid) <= MAX_ID_LENGTH
-        assert pid not in RESERVED_IDS
+        assert pid not in RESERVED_NAMES
     assert len(rows) == len(titles)
+
+
+@pytest.mark.parametrize("reserved", ["index", "con", "lpt1"])
+def test_a_registry_row_with_a_reserved_id_is_an_error_at_its_line(reserved: str) -> None:
+    text = format_registry([Row("a-paper", "apaper", "A paper"), Row(reserved, "b", "B")])
+    rows, problems = parse_registry(text, "permalinks.tsv")
+    assert [r.id for r in rows] == ["a-paper"]
+    assert [str(p) for p in problems] == [
+        f"permalinks.tsv:{HEADER_LINES + 2}: id {reserved!r} is reserved: "
+        + (
+            "it is the name of the folder's index page"
+            if reserved == "index"
+            else "it is a device name that Windows cannot use as a file name"
+        )
+    ]
+
+
+def test_ids_of_many_titles_with_one_slug_are_assigned_in_linear_time() -> None:
+    """50,000 emoji-only titles all slugify to "paper": numbering must not restart at -2."""
+    calls = 0
+    real_contains = set.__contains__
+
+    class Counting(set[str]):
+        def __contains__(self, item: object) -> bool:
+            nonlocal calls
+            calls += 1
+            return real_contains(self, item)
+
+    from generator import permalinks
+
+    taken: set[str] = Counting()
+    tried: dict[str, int] = {}
+    ids = []
+    for _ in range(5_000):
+        found = permalinks._unique("paper", taken, tried)
+        taken.add(found)
+        ids.append(found)
+    assert ids[:3] == ["paper", "paper-2", "paper-3"] and ids[-1] == "paper-5000"
+    assert calls < 3 * 5_000  # the old loop made 12.5 million look-ups here
+
+
+def test_the_numbering_is_the_first_free_number_as_before() -> None:
+    rows = [Row("paper-3", "x3", "x3"), Row("paper", "x1", "x1")]
+    _, new_rows, *_ = _assign([cluster("\U0001f600" * n) for n in range(1, 5)], rows)
+    assert [r.id for r in new_rows] == ["paper-2", "paper-4", "paper-5", "paper-6"]
+
+
+def test_appending_rows_keeps_the_file_byte_for_byte() -> None:
+    existing = (
+        "# my own comment about this registry\n"
+        "a-paper\tapaper\tA paper\n\n# a curator's note between rows\n"
+        "b-paper\tbpaper\tB paper"
+    )
+    text = append_rows(existing, [Row("c-paper", "cpaper", "C paper")])
+    assert text == existing + "\nc-paper\tcpaper\tC paper\n"
+    assert append_rows(None, [Row("c", "c", "C")]) == format_registry([Row("c", "c", "C")])

@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 bad input / refused write / failed build, 2 usage error
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import re
 import shutil
@@ -18,6 +19,8 @@ from pathlib import Path
 from generator import __version__
 from generator.diff import Snapshot, compare, format_changes, read_base_data
 from generator.errors import BuildError, InputError, PaperkbError
+from generator.fetch import limits_help
+from generator.fetch import run as run_fetch
 from generator.lock import run_lock
 from generator.permalinks import REGISTRY_FILE
 from generator.pipeline import Result, generate, make_plan, write_plan
@@ -234,6 +237,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return subprocess.run(command, check=False).returncode
 
 
+def cmd_fetch(args: argparse.Namespace) -> int:
+    data = Path(args.data)
+    with run_lock(data):
+        run_fetch(
+            data,
+            date=args.date,
+            since=args.since,
+            until=args.until,
+            refresh=args.refresh,
+            resolve_ids=args.resolve,
+            endpoint=args.endpoint,
+            strict=args.strict,
+        )
+    return EXIT_OK
+
+
+def iso_date(text: str) -> datetime.date:
+    """An ``argparse`` type: a ``YYYY-MM-DD`` date."""
+    try:
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) is None:
+            raise ValueError(text)
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="paperkb",
@@ -295,6 +324,34 @@ def parser() -> argparse.ArgumentParser:
     serve = command("serve", "Generate, then preview the site with `mkdocs serve`.")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     serve.set_defaults(run=cmd_serve)
+    fetch = command(
+        "fetch",
+        "Save the Hub's daily papers into data/records/hub/YYYY-MM-DD.json (or, with "
+        "--resolve, find arXiv ids for papers that have none). Without a date: the newest "
+        "saved day (asked again) through today, UTC; today alone when nothing is saved yet.",
+    )
+    fetch.epilog = limits_help()
+    when = fetch.add_mutually_exclusive_group()
+    when.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="fetch this day")
+    when.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="first day to fetch")
+    when.add_argument(
+        "--resolve",
+        action="store_true",
+        help="look up every paper without an arXiv id in the Hub's paper search; save matches "
+        "(equal normalized title, agreeing abstract, one id) in data/records/hub/resolved.json",
+    )
+    fetch.add_argument(
+        "--until", type=iso_date, metavar="YYYY-MM-DD", help="with --since: last day (today)"
+    )
+    fetch.add_argument(
+        "--refresh",
+        action="store_true",
+        help="ask again for days already saved; a day file is rewritten only if it changed",
+    )
+    fetch.add_argument(
+        "--endpoint", help="the Hub's address (default: $HF_ENDPOINT, else https://huggingface.co)"
+    )
+    fetch.set_defaults(run=cmd_fetch)
     return top
 
 

@@ -100,3 +100,32 @@ def test_pr_template_and_dependabot_cover_pip_and_actions() -> None:
     assert "permalinks.tsv" in (GITHUB / "pull_request_template.md").read_text(encoding="utf-8")
     ecosystems = {u["package-ecosystem"] for u in load(GITHUB / "dependabot.yml")["updates"]}
     assert ecosystems == {"pip", "github-actions"}
+
+
+def test_fetch_runs_daily_checks_and_opens_one_pull_request_with_least_privilege() -> None:
+    workflow = load(GITHUB / "workflows" / "fetch.yml")
+    assert [s["cron"] for s in workflow["on"]["schedule"]] == ["17 6 * * *"]
+    assert "workflow_dispatch" in workflow["on"]
+    assert workflow["permissions"] == {"contents": "read"}  # nothing more outside the job
+    (job,) = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    commands = [step.get("run", "") for step in job["steps"]]
+    order = [
+        next(i for i, c in enumerate(commands) if needle in c)
+        for needle in (
+            ".venv/bin/paperkb fetch",
+            ".venv/bin/paperkb generate",
+            "bash .ci/run",
+            ".venv/bin/paperkb check",
+            'paperkb diff "origin/$BASE"',
+        )
+    ]
+    assert order == sorted(order)  # fetch, register ids, check, then describe the change
+    pr = job["steps"][-1]
+    assert pr["uses"] == "peter-evans/create-pull-request@v7"  # pinned by major, as the others
+    assert pr["with"]["token"] == "${{ secrets.PAPERKB_PR_TOKEN || secrets.GITHUB_TOKEN }}"
+    assert pr["with"]["body-path"].endswith("/pull-request-body.md")
+    assert set(pr["with"]["add-paths"].split()) == {"data/records/hub/", "data/permalinks.tsv"}
+    assert all("@" in step["uses"] for step in job["steps"] if "uses" in step)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "PAPERKB_PR_TOKEN" in readme

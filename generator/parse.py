@@ -240,23 +240,30 @@ def outside_problem(data_dir: Path, path: Path) -> Problem | None:
     return Problem(name, None, "is a symbolic link to a file outside data/ (refused, not read)")
 
 
+def read_input(data_dir: Path, path: Path, what: str) -> tuple[str, str | None, list[Problem]]:
+    """The data-relative name and decoded text of one input file (``None`` with problems).
+
+    Refuses links that leave ``data_dir`` (:func:`outside_problem`); decoding is :func:`decode`.
+    """
+    name = path.relative_to(data_dir).as_posix()
+    if (outside := outside_problem(data_dir, path)) is not None:
+        return name, None, [outside]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return name, None, [Problem(name, None, f"cannot read {what}: {exc.strerror}")]
+    text, problems = decode(data, name)
+    return name, text, problems
+
+
 def read_listings(data_dir: Path) -> tuple[list[Entry], list[Problem]]:
     """Read and parse every listing under ``data_dir``; provenance paths are data-relative."""
     entries: list[Entry] = []
     problems: list[Problem] = []
     paths = listing_paths(data_dir)
     for path in paths:
-        name = path.relative_to(data_dir).as_posix()
-        if (outside := outside_problem(data_dir, path)) is not None:
-            problems.append(outside)
-            continue
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            problems.append(Problem(name, None, f"cannot read the listing: {exc.strerror}"))
-            continue
-        text, decode_problems = decode(data, name)
-        problems += decode_problems
+        name, text, read_problems = read_input(data_dir, path, "the listing")
+        problems += read_problems
         if text is not None:
             found, parse_problems = parse_listing(text, name)
             entries += found

@@ -39,7 +39,8 @@ def _paths(args: argparse.Namespace) -> tuple[Path, Path, Path, Path]:
     return Path(args.data), docs, site, config
 
 
-def print_account(result: Result) -> None:
+def print_account(result: Result, then: str = "nothing to do") -> None:
+    """The run's account; ``then`` says what the command does next when docs/ was up to date."""
     a = result.summary.account
     r = result.report
     print(
@@ -60,7 +61,7 @@ def print_account(result: Result) -> None:
         f"{len(r.deleted)} deleted"
     )
     if result.plan is None:
-        print("  nothing changed since the last run (same data/ and paperkb): nothing to do")
+        print(f"  nothing changed since the last run (same data/ and paperkb): {then}")
     if result.registry_written and result.plan is not None:
         print(f"  permalink registry: {len(result.plan.new_rows)} new ids in data/{REGISTRY_FILE}")
     for problem in result.summary.rejected:
@@ -154,7 +155,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     data, docs, site, config = _paths(args)
     with run_lock(data):
-        print_account(generate(data, docs, strict=args.strict, parallel=not args.one_process))
+        result = generate(data, docs, strict=args.strict, parallel=not args.one_process)
+        print_account(result, then="docs/ is up to date, building the site from it")
         mkdocs_build(config, site)
     print(f"  site: {site.as_posix()}/ (open {site.as_posix()}/index.html)")
     return EXIT_OK
@@ -231,7 +233,8 @@ def cmd_topics(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     data, docs, _, config = _paths(args)
     with run_lock(data):
-        print_account(generate(data, docs, strict=args.strict, parallel=not args.one_process))
+        result = generate(data, docs, strict=args.strict, parallel=not args.one_process)
+        print_account(result, then="docs/ is up to date, serving it")
     command = [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(config)]
     command += ["--dev-addr", args.dev_addr]
     return subprocess.run(command, check=False).returncode

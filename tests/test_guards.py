@@ -52,6 +52,18 @@ def test_a_broken_link_in_a_hand_written_page_fails_the_strict_build(
 
 
 @pytest.mark.slow
+def test_a_build_with_nothing_to_generate_says_it_builds(
+    small_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(_args(small_project, "build")) == 0
+    out = capsys.readouterr().out
+    assert "nothing changed since the last run" in out
+    assert "building the site from it" in out and "nothing to do" not in out
+    assert (small_project / "site" / "index.html").is_file()
+
+
+@pytest.mark.slow
 def test_a_failed_build_keeps_the_last_good_site(
     small_project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

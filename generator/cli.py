@@ -64,6 +64,11 @@ def print_account(result: Result, then: str = "nothing to do") -> None:
         print(f"  nothing changed since the last run (same data/ and paperkb): {then}")
     if result.registry_written and result.plan is not None:
         print(f"  permalink registry: {len(result.plan.new_rows)} new ids in data/{REGISTRY_FILE}")
+        for row in result.plan.dropped_rows:
+            print(
+                f"  permalink registry: dropped {row.id!r}, never committed and its paper is "
+                "gone (it was never published)"
+            )
     for problem in result.summary.rejected:
         print(f"  rejected: {problem}")
     for rel in r.kept:

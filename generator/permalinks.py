@@ -107,6 +107,13 @@ def append_rows(existing: str | None, rows: Iterable[Row]) -> str:
     return existing + format_registry(rows).removeprefix(HEADER)
 
 
+def remove_rows(existing: str, rows: Iterable[Row]) -> str:
+    """The registry text without the lines of ``rows``; every other line stays as it is."""
+    gone = {row.line for row in rows}
+    lines = existing.split("\n")
+    return "\n".join(text for number, text in enumerate(lines, start=1) if number not in gone)
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.replace("\t", " ").split())
 

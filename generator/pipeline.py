@@ -6,7 +6,9 @@ every problem in every file before anything is written. ``generate`` writes a pl
 
 from __future__ import annotations
 
+import dataclasses
 import gc
+import subprocess
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -28,11 +30,13 @@ from generator.overrides import OVERRIDES_FILE, load_overrides
 from generator.parse import listing_paths, read_listings
 from generator.permalinks import (
     REGISTRY_FILE,
+    Assignment,
     Row,
     append_rows,
     assign_ids,
     parse_registry,
     redirects_for,
+    remove_rows,
 )
 from generator.records import read_records, record_paths
 from generator.render import (
@@ -109,6 +113,8 @@ class Plan:
     """Published ids without a page of their own -> id of the paper that holds them now."""
     dedupe: DedupeResult | None = None
     """How entries were merged, for the merge report."""
+    dropped_rows: tuple[Row, ...] = ()
+    """Registry rows that were never committed and whose paper is gone: removed on write."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +137,43 @@ def read_registry(data_dir: Path) -> tuple[list[Row], list[Problem]]:
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Problem(REGISTRY_FILE, None, f"cannot read: {exc}")]
     return parse_registry(text, REGISTRY_FILE)
+
+
+def committed_ids(data_dir: Path) -> frozenset[str] | None:
+    """The ids of the registry as committed at git ``HEAD``: the ids ever published.
+
+    ``None`` when ``data_dir`` is not in a git checkout with a commit (then every row counts as
+    published); empty when ``HEAD`` has no registry yet.
+    """
+    try:
+        shown = subprocess.run(
+            ["git", "show", f"HEAD:./{REGISTRY_FILE}"], cwd=data_dir, capture_output=True
+        )
+        if shown.returncode != 0:
+            head = subprocess.run(
+                ["git", "rev-parse", "--verify", "--quiet", "HEAD"],
+                cwd=data_dir,
+                capture_output=True,
+            )
+            return frozenset() if head.returncode == 0 else None
+    except OSError:  # no git
+        return None
+    rows, _ = parse_registry(shown.stdout.decode("utf-8", errors="replace"), REGISTRY_FILE)
+    return frozenset(row.id for row in rows)
+
+
+def unpublished(assignment: Assignment, data_dir: Path) -> tuple[Assignment, tuple[Row, ...]]:
+    """``assignment`` without the retired rows that were never committed, and those rows.
+
+    A row appended by a trial run (a listing tried, then deleted) was never on the published
+    site: its paper leaving needs no redirect, and the row is dropped from the registry. Rows in
+    the committed registry stay: their URLs are public, and a retired one needs a redirect.
+    """
+    if not assignment.retired or (published := committed_ids(data_dir)) is None:
+        return assignment, ()
+    dropped = tuple(row for row in assignment.retired if row.id not in published)
+    kept = tuple(row for row in assignment.retired if row.id in published)
+    return dataclasses.replace(assignment, retired=kept), dropped
 
 
 def pin_problems(records: Sequence[Entry], topics: Sequence[Topic]) -> list[Problem]:
@@ -190,6 +233,8 @@ def make_plan(
         if merged.problems:
             raise InputError(merged.problems)
         assignment = assign_ids(merged.clusters, rows)
+        assignment, dropped = unpublished(assignment, data_dir)
+        rows = [row for row in rows if row not in dropped]
         papers, new_rows = list(assignment.papers), assignment.new_rows
         redirects, redirect_problems = redirects_for(
             assignment, dict(overrides.redirects), OVERRIDES_FILE
@@ -243,6 +288,7 @@ def make_plan(
         tuple(rejected),
         redirects,
         merged,
+        dropped,
     )
 
 
@@ -266,7 +312,7 @@ def generate(
     with settled_heap(stage) as hook:
         plan = make_plan(data_dir, strict=strict, stage=hook, parallel=parallel)
         result = write_plan(plan, data_dir, docs_dir, hook, parallel=parallel)
-    if plan.new_rows:  # the registry is an input: fingerprint it as it is now
+    if plan.new_rows or plan.dropped_rows:  # the registry is an input: fingerprint it anew
         print_ = manifest.fingerprint(data_dir, strict=strict)
     manifest.save(docs_dir, print_, result.summary)
     return result
@@ -293,9 +339,12 @@ def write_plan(
     manifest.forget(docs_dir)  # a run that stops half way must not leave a manifest behind
     with stage("write"):
         report = write_docs(docs_dir, plan.files, parallel=parallel)
-        if plan.new_rows:
+        if plan.new_rows or plan.dropped_rows:
             path = data_dir / REGISTRY_FILE
             existing = path.read_text(encoding="utf-8") if path.exists() else None
+            if existing is not None and plan.dropped_rows:
+                existing = remove_rows(existing, plan.dropped_rows)
             remove_leftovers(data_dir, [REGISTRY_FILE])
             write_atomic(path, append_rows(existing, plan.new_rows).encode("utf-8"))
-    return Result(plan, report, bool(plan.new_rows), summarize(plan))
+    written = bool(plan.new_rows or plan.dropped_rows)
+    return Result(plan, report, written, summarize(plan))

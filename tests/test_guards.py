@@ -480,3 +480,43 @@ def test_new_registry_rows_are_appended_and_comments_kept(
     assert (root / "data" / "permalinks.tsv").read_text() == (
         registry + "slow-diffusion\tslowdiffusion\tSlow Diffusion\n"
     )
+
+
+# --- the registry trap (issue 17) --------------------------------------------------------------
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_an_id_never_committed_is_dropped_when_its_paper_goes(
+    make_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_tree({"data/listings/a.txt": listing(PAPER), "data/topics.yaml": MINIMAL_TAXONOMY})
+    _git(root, "init", "-q")
+    assert _generate(root, capsys)[0] == 0
+    _git(root, "add", "data")
+    _git(root, "commit", "-q", "-m", "published")
+    committed = (root / "data" / "permalinks.tsv").read_text()
+    trial = root / "data" / "listings" / "trial.txt"
+    trial.write_text(listing(("A Trial Paper on Diffusion", abstract("diffusion", 4))))
+    assert _generate(root, capsys)[0] == 0
+    assert "a-trial-paper-on-diffusion" in (root / "data" / "permalinks.tsv").read_text()
+    trial.unlink()
+    code = main(["generate", "--data", str(root / "data"), "--docs", str(root / "docs")])
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    assert "dropped 'a-trial-paper-on-diffusion', never committed" in out
+    assert (root / "data" / "permalinks.tsv").read_text() == committed
+    # A committed id whose paper goes still needs a redirect: its URL was published.
+    (root / "data" / "listings" / "a.txt").write_text(
+        listing(("Something Else Entirely", abstract("else")))
+    )
+    code, err = _generate(root, capsys)
+    assert code == 1
+    assert "'fast-diffusion-sampling' was published but no paper in data/ has it" in err

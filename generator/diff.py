@@ -7,6 +7,7 @@ base revision out of git is :func:`read_base_data`, at the edge.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import subprocess
 import tarfile
@@ -17,6 +18,23 @@ from pathlib import Path
 from generator.errors import PaperkbError
 from generator.model import UNSORTED, Paper
 
+#: A replacing abstract shorter than this share of the one it replaces is a warning: a record
+#: that cut the abstract (a truncated API summary, a hand-written stub) loses the reader text.
+SHORTER_ABSTRACT = 0.5
+#: Longest value of a changed fact shown in the summary.
+_SHOWN_CHARS = 80
+
+
+def _facts(paper: Paper) -> dict[str, str]:
+    """Every field of a paper's metadata that has a value, as text, by field name."""
+    facts: dict[str, str] = {}
+    for item in dataclasses.fields(paper.meta):
+        value = getattr(paper.meta, item.name)
+        if value is None or value == ():
+            continue
+        facts[item.name] = ", ".join(map(str, value)) if isinstance(value, tuple) else str(value)
+    return facts
+
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
@@ -25,6 +43,10 @@ class Snapshot:
     titles: Mapping[str, str]
     topics: Mapping[str, tuple[str, ...]]
     redirects: Mapping[str, str] = field(default_factory=dict)
+    aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    abstracts: Mapping[str, str] = field(default_factory=dict)
+    facts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Per paper: its metadata fields that have a value (arXiv id, authors, note, ...)."""
 
     @classmethod
     def of(cls, papers: Sequence[Paper], redirects: Mapping[str, str]) -> Snapshot:
@@ -32,6 +54,9 @@ class Snapshot:
             titles={p.id: p.title for p in papers},
             topics={p.id: p.topics or (UNSORTED.slug,) for p in papers},
             redirects=dict(redirects),
+            aliases={p.id: p.aliases for p in papers},
+            abstracts={p.id: p.abstract for p in papers},
+            facts={p.id: _facts(p) for p in papers},
         )
 
 
@@ -44,10 +69,35 @@ class Changes:
     topics: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]
     """(topic, papers that joined, papers that left)"""
     new_unsorted: tuple[str, ...]
+    spellings: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(paper, spellings it gained: a new listing or record merged into it)"""
+    facts: tuple[tuple[str, str, str | None, str | None], ...] = ()
+    """(paper, field, old value, new value) of papers in both revisions"""
+    abstracts: tuple[tuple[str, int, int], ...] = ()
+    """(paper, old length, new length) of abstracts that changed"""
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.merged or self.retitled or self.topics)
+        return not (
+            self.added
+            or self.removed
+            or self.merged
+            or self.retitled
+            or self.topics
+            or self.spellings
+            or self.facts
+            or self.abstracts
+        )
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What a reviewer must look at twice: abstracts cut short by a replacing record."""
+        return tuple(
+            f"`{pid}`: the abstract went from {old:,} to {new:,} characters; check that the "
+            "record that replaced it is not a truncated or stub abstract"
+            for pid, old, new in self.abstracts
+            if new < old * SHORTER_ABSTRACT
+        )
 
 
 def compare(base: Snapshot, head: Snapshot) -> Changes:
@@ -55,9 +105,10 @@ def compare(base: Snapshot, head: Snapshot) -> Changes:
     gone = sorted(set(base.titles) - set(head.titles))
     merged = [(old, head.redirects[old]) for old in gone if old in head.redirects]
     removed = [old for old in gone if old not in head.redirects]
+    kept = sorted(set(base.titles) & set(head.titles))
     retitled = [
         (pid, base.titles[pid], head.titles[pid])
-        for pid in sorted(set(base.titles) & set(head.titles))
+        for pid in kept
         if base.titles[pid] != head.titles[pid]
     ]
     members_base = _members(base)
@@ -70,6 +121,21 @@ def compare(base: Snapshot, head: Snapshot) -> Changes:
             topics.append((topic, joined, left))
     unsorted = UNSORTED.slug
     new_unsorted = sorted(members_head.get(unsorted, set()) - members_base.get(unsorted, set()))
+    spellings = []
+    facts: list[tuple[str, str, str | None, str | None]] = []
+    abstracts = []
+    for pid in kept:
+        before = {base.titles[pid], *base.aliases.get(pid, ())}
+        gained = tuple(a for a in (head.titles[pid], *head.aliases.get(pid, ())) if a not in before)
+        if gained and head.aliases.get(pid, ()) != base.aliases.get(pid, ()):
+            spellings.append((pid, tuple(sorted(gained))))
+        old_facts, new_facts = base.facts.get(pid, {}), head.facts.get(pid, {})
+        for name in sorted(set(old_facts) | set(new_facts)):
+            if old_facts.get(name) != new_facts.get(name):
+                facts.append((pid, name, old_facts.get(name), new_facts.get(name)))
+        old_abstract, new_abstract = base.abstracts.get(pid), head.abstracts.get(pid)
+        if old_abstract is not None and new_abstract is not None and old_abstract != new_abstract:
+            abstracts.append((pid, len(old_abstract), len(new_abstract)))
     return Changes(
         tuple(added),
         tuple(removed),
@@ -77,6 +143,9 @@ def compare(base: Snapshot, head: Snapshot) -> Changes:
         tuple(retitled),
         tuple(topics),
         tuple(new_unsorted),
+        tuple(spellings),
+        tuple(facts),
+        tuple(abstracts),
     )
 
 
@@ -98,15 +167,30 @@ def format_changes(changes: Changes, head: Snapshot, base_name: str) -> str:
         ("Papers removed", len(changes.removed)),
         ("Papers merged into another", len(changes.merged)),
         ("Papers retitled", len(changes.retitled)),
+        ("Papers with new spellings", len(changes.spellings)),
+        ("Papers whose facts changed", len({pid for pid, *_ in changes.facts})),
+        ("Abstracts replaced", len(changes.abstracts)),
         ("Topics whose papers changed", len(changes.topics)),
         ("New unsorted papers", len(changes.new_unsorted)),
+        ("Warnings", len(changes.warnings)),
     ]
     lines += ["| | |", "| --- | --: |", *[f"| {k} | {v} |" for k, v in counts], ""]
 
     def title(pid: str) -> str:
         return _plain(head.titles.get(pid, pid))
 
+    def value(text: str | None) -> str:
+        if text is None:
+            return "(none)"
+        shown = _plain(text)
+        return shown if len(shown) <= _SHOWN_CHARS else shown[: _SHOWN_CHARS - 3] + "..."
+
+    def ids(pids: Sequence[str]) -> str:
+        listed = ", ".join(f"`{p}`" for p in pids[:20])
+        return listed + (f" and {len(pids) - 20} more" if len(pids) > 20 else "")
+
     sections: list[tuple[str, list[str]]] = [
+        ("Warnings", [f"- {warning}" for warning in changes.warnings]),
         ("Added", [f"- `{pid}`: {title(pid)}" for pid in changes.added]),
         ("Removed", [f"- `{pid}`" for pid in changes.removed]),
         ("Merged", [f"- `{old}` -> `{new}`: {title(new)}" for old, new in changes.merged]),
@@ -115,10 +199,29 @@ def format_changes(changes: Changes, head: Snapshot, base_name: str) -> str:
             [f"- `{pid}`: {_plain(a)} -> {_plain(b)}" for pid, a, b in changes.retitled],
         ),
         (
+            "New spellings merged into a paper",
+            [
+                f"- `{pid}`: {title(pid)}; now also: {'; '.join(map(_plain, gained))}"
+                for pid, gained in changes.spellings
+            ],
+        ),
+        (
+            "Facts added, changed or removed",
+            [
+                f"- `{pid}` {name}: {value(old)} -> {value(new)}"
+                for pid, name, old, new in changes.facts
+            ],
+        ),
+        (
+            "Abstracts replaced",
+            [f"- `{pid}`: {old:,} -> {new:,} characters" for pid, old, new in changes.abstracts],
+        ),
+        (
             "Topics",
             [
                 f"- `{topic}`: +{len(joined)} -{len(left)}"
-                + (f" (joined: {', '.join(f'`{p}`' for p in joined[:20])})" if joined else "")
+                + (f"; joined: {ids(joined)}" if joined else "")
+                + (f"; left: {ids(left)}" if left else "")
                 for topic, joined, left in changes.topics
             ],
         ),

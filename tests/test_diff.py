@@ -5,12 +5,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import DATA, FIXTURES
 
 from generator.cli import main
 from generator.diff import Snapshot, compare, format_changes
+from generator.model import Metadata, Paper
 from generator.permalinks import parse_registry
 
 
@@ -102,3 +104,62 @@ def test_diff_against_an_unknown_revision_is_a_clear_error(
     git(repo, "init", "-q", "-b", "main")
     assert main(["diff", "nope", "--data", str(repo / "data")]) == 1
     assert "cannot read data/ at 'nope'" in capsys.readouterr().err
+
+
+def _paper(
+    pid: str, abstract: str, *aliases: str, topics: tuple[str, ...] = (), **meta: Any
+) -> Paper:
+    return Paper(
+        id=pid,
+        key=pid,
+        title=pid.upper(),
+        abstract=abstract,
+        aliases=aliases,
+        sources=(),
+        topics=topics,
+        meta=Metadata(**meta),
+    )
+
+
+def test_the_summary_shows_every_change_a_reviewer_has_to_judge() -> None:
+    listing_abstract = "A long abstract from the listing. " * 40
+    base = Snapshot.of(
+        [
+            _paper("a", listing_abstract, topics=("video",)),
+            _paper("b", "B abstract", arxiv="2401.00001", authors=("X Y",)),
+            _paper("c", "C abstract", topics=("video",)),
+        ],
+        {},
+    )
+    head = Snapshot.of(
+        [
+            _paper("a", "Cut short.", "A (new spelling)", arxiv="2401.04081", topics=("video",)),
+            _paper("b", "B abstract", arxiv="2401.00001", authors=("X Y", "Z W"), note="Seen."),
+            _paper("c", "C abstract", topics=("audio",)),
+        ],
+        {},
+    )
+    changes = compare(base, head)
+    assert changes.spellings == (("a", ("A (new spelling)",)),)
+    assert ("a", "arxiv", None, "2401.04081") in changes.facts
+    assert ("b", "authors", "X Y", "X Y, Z W") in changes.facts
+    assert ("b", "note", None, "Seen.") in changes.facts
+    assert changes.abstracts == (("a", len(listing_abstract), len("Cut short.")),)
+    assert len(changes.warnings) == 1 and "`a`: the abstract went from 1,360" in changes.warnings[0]
+    text = format_changes(changes, head, "main")
+    assert "### Warnings" in text
+    assert "- `a`: A; now also: A (new spelling)" in text
+    assert "- `a` arxiv: (none) -> 2401.04081" in text
+    assert "- `b` authors: X Y -> X Y, Z W" in text
+    assert "- `video`: +0 -1; left: `c`" in text
+    assert "- `audio`: +1 -0; joined: `c`" in text
+    assert "| Warnings | 1 |" in text
+
+
+def test_a_same_length_abstract_change_is_listed_without_a_warning() -> None:
+    base = Snapshot.of([_paper("a", "x" * 100)], {})
+    head = Snapshot.of([_paper("a", "y" * 90)], {})
+    changes = compare(base, head)
+    assert changes.abstracts == (("a", 100, 90),)
+    assert changes.warnings == ()
+    assert not changes.empty

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 from slugify import slugify
 
@@ -35,7 +35,11 @@ from generator.model import Paper
 from generator.words import ENGLISH_STOP_WORDS
 
 ARXIV_ABS = "https://arxiv.org/abs/"
+ARXIV_PDF = "https://arxiv.org/pdf/"
 HUB_PAPERS = "https://huggingface.co/papers/"
+#: Title searches, for a paper without an arXiv id (``{}`` is the title, URL-encoded).
+ARXIV_TITLE_SEARCH = "https://arxiv.org/search/?query={}&searchtype=title"
+HUB_SEARCH = "https://huggingface.co/papers?q={}"
 
 ARXIV_ID_RE = re.compile(
     r"(?:\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.ASCII
@@ -84,9 +88,33 @@ def arxiv_url(arxiv_id: str) -> str:
     return ARXIV_ABS + quote(arxiv_id, safe="/")
 
 
+def arxiv_pdf_url(arxiv_id: str) -> str:
+    """The paper's PDF on arXiv (the latest version), percent-encoded like :func:`arxiv_url`."""
+    return ARXIV_PDF + quote(arxiv_id, safe="/")
+
+
 def hub_url(arxiv_id: str) -> str:
     """The paper's page on Hugging Face Papers, which is keyed by arXiv id."""
     return HUB_PAPERS + quote(arxiv_id, safe="/")
+
+
+def discussion_url(arxiv_id: str) -> str:
+    """The comments of the paper's Hub discussion: the community section of its Hub page."""
+    return hub_url(arxiv_id) + "#community"
+
+
+def arxiv_search_url(title: str) -> str:
+    """arXiv's search for papers with ``title`` (plain text on one line) in their title.
+
+    Every character but ASCII letters, digits and ``_.-~`` is percent-encoded (spaces as
+    ``+``), so any title stays one query value: it cannot end the URL or a Markdown link.
+    """
+    return ARXIV_TITLE_SEARCH.format(quote_plus(_one_line(title)))
+
+
+def hub_search_url(title: str) -> str:
+    """The Hub's paper search for ``title``, encoded like :func:`arxiv_search_url`."""
+    return HUB_SEARCH.format(quote_plus(_one_line(title)))
 
 
 def _arxiv_id(paper: Paper) -> str | None:

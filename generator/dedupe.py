@@ -46,13 +46,19 @@ JSON (``api``) and listings (``listing``), in that order of trust
 
 * **title** and **abstract**: among the entries of the most trusted origin present, the most
   frequent spelling, ties broken by the earliest source (data-relative file path, then line);
-* **arxiv**, **published**, **note**: from the most trusted entry that has the field, ties
-  broken by the earliest source;
+* **arxiv**, **published**, **note**, and the Hub's **organization**, **github** (code
+  repository), **project** (page), **ai_summary**, **withdrawn**: from the most trusted entry
+  that has the field, ties broken by the earliest source;
+* **ai_keywords**: the whole list of the most trusted entry that has one, like authors;
+* **listed** (the day on Daily Papers): the earliest day of any entry, so a paper listed on
+  two days keeps its first;
 * **authors**: the whole list of the most trusted entry that has one (ties: earliest source),
   never names mixed from several entries;
 * **topics**: the union of every entry's pinned topic slugs, sorted;
-* **upvotes**: from the most trusted origin that has a count; among entries of that origin,
-  the highest count (counts only grow, so the highest is the latest).
+* **upvotes**, **comments**: from the most trusted origin that has a count; among entries of
+  that origin, the highest count (counts only grow, so the highest is the latest);
+* **stars**: the count of the chosen code repository, by the same rule among the entries
+  that name that repository.
 
 Every title that is not the chosen one is an alias and the provenance of a paper is the union of
 its entries' sources. A paper's title keys include every spelling's, so a paper that gains a
@@ -319,15 +325,29 @@ def combine(entries: Iterable[Entry]) -> Metadata:
     def first(values: Iterable[str | None]) -> str | None:
         return next((value for value in values if value is not None), None)
 
-    votes = [(PRECEDENCE[e.origin], e.meta.upvotes) for e in known if e.meta.upvotes is not None]
-    upvotes = max(n for rank, n in votes if rank == votes[0][0]) if votes else None
+    def highest(counts: Iterable[tuple[Entry, int | None]]) -> int | None:
+        """The highest count among the most trusted origin's entries that have one."""
+        ranked = [(PRECEDENCE[e.origin], n) for e, n in counts if n is not None]
+        return max(n for rank, n in ranked if rank == ranked[0][0]) if ranked else None
+
+    github = first(e.meta.github for e in known)
+    listed = [e.meta.listed for e in known if e.meta.listed is not None]
     combined = Metadata(
         arxiv=first(e.meta.arxiv for e in known),
         authors=next((e.meta.authors for e in known if e.meta.authors), ()),
         published=first(e.meta.published for e in known),
-        upvotes=upvotes,
+        upvotes=highest((e, e.meta.upvotes) for e in known),
         note=first(e.meta.note for e in known),
         topics=tuple(sorted({t for e in known for t in e.meta.topics})),
+        listed=min(listed) if listed else None,
+        comments=highest((e, e.meta.comments) for e in known),
+        organization=first(e.meta.organization for e in known),
+        github=github,
+        stars=highest((e, e.meta.stars) for e in known if e.meta.github == github),
+        project=first(e.meta.project for e in known),
+        ai_summary=first(e.meta.ai_summary for e in known),
+        ai_keywords=next((e.meta.ai_keywords for e in known if e.meta.ai_keywords), ()),
+        withdrawn=first(e.meta.withdrawn for e in known),
     )
     return NO_METADATA if combined == NO_METADATA else combined
 

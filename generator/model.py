@@ -33,6 +33,14 @@ class Metadata:
     ``arxiv`` is the arXiv id without a version (``2401.04081``); ``authors`` are names as
     written; ``published`` is an ISO date (``YYYY-MM-DD``); ``topics`` are topic slugs a curator
     pinned the paper to; ``note`` is a curator's remark. Unknown fields are ``None`` / empty.
+
+    What only the Hub's daily papers API tells (:mod:`generator.records`), all untrusted text:
+    ``listed`` is the ISO date the paper was on Daily Papers; ``comments`` the number of
+    comments in its Hub discussion; ``organization`` the name of the organization it was
+    submitted for; ``github`` and ``stars`` its code repository (an http(s) URL) and that
+    repository's star count; ``project`` its project page (an http(s) URL); ``ai_summary`` and
+    ``ai_keywords`` the Hub's machine-written summary and keywords (never the abstract);
+    ``withdrawn`` the ISO date the paper was withdrawn.
     """
 
     arxiv: str | None = None
@@ -41,6 +49,15 @@ class Metadata:
     upvotes: int | None = None
     note: str | None = None
     topics: tuple[str, ...] = ()
+    listed: str | None = None
+    comments: int | None = None
+    organization: str | None = None
+    github: str | None = None
+    stars: int | None = None
+    project: str | None = None
+    ai_summary: str | None = None
+    ai_keywords: tuple[str, ...] = ()
+    withdrawn: str | None = None
 
 
 NO_METADATA = Metadata()

@@ -18,6 +18,19 @@ at every level (the API grows fields), and an optional field that is ``null`` co
 Problems name the JSON path, with 0-based list indices as ``jq`` writes them
 (``[3].paper.title: missing``), at the line where that record's object starts.
 
+The Hub's display fields are read too, and only shown: ``paper.submittedOnDailyAt`` (the day
+the paper was on Daily Papers; failing that, the date in the name of a
+``records/hub/YYYY-MM-DD.json`` file), the item's ``numComments``, ``organization``
+(``fullname``, else ``name``; the paper's, else the item's), ``paper.githubRepo`` and
+``paper.githubStars`` (kept only with a repository), ``paper.projectPage``,
+``paper.ai_summary``, ``paper.ai_keywords`` and ``paper.withdrawnAt``. The Hub adds and
+changes such fields at will, so they are lenient: a value of the wrong type, a negative or
+huge count, a date that does not parse, text longer than its limit, or a URL that is not an
+absolute ``http`` / ``https`` URL with a host (say ``javascript:...``), is ignored, the field
+counted as absent, and never an error that would reject the paper; a keyword that is not a
+non-empty string is left out of the list. Only ``http`` and ``https`` URLs are ever kept, so
+no other scheme can become a link.
+
 ``records/**/*.yaml`` (or ``*.yml``) are written by hand: one mapping per file, or a list of
 them, with the keys ``title`` and ``abstract`` (required), ``arxiv``, ``authors`` (a list of
 names), ``date`` (``YYYY-MM-DD``), ``topics`` (a list of topic slugs) and ``note``. A key not in
@@ -34,19 +47,22 @@ Titles and abstracts are returned as written: the normalize stage cleans them li
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias, cast
+from urllib.parse import urlsplit
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import Problem
 from generator.model import Entry, Metadata, Source
-from generator.parse import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, decode, outside_problem
+from generator.parse import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, read_input
 from generator.taxonomy import SLUG
 from generator.yamlcheck import TAG, Checker, compose, is_string, kind, line
 
@@ -61,6 +77,7 @@ __all__ = [
     "parse_yaml_records",
     "read_records",
     "record_paths",
+    "web_url",
 ]
 
 #: Records live under this folder of the data directory, at any depth.
@@ -86,6 +103,15 @@ ARXIV_ID = re.compile(
 _FIRST_NEW_STYLE = "0704"
 _FIVE_DIGITS = "1501"
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: A day file of ``paperkb fetch``: its name is the day its papers were on Daily Papers.
+_HUB_DAY_FILE = re.compile(rf"{RECORDS_DIR}/hub/(?P<day>[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})\.json")
+_WEB_SCHEMES = frozenset({"http", "https"})
+#: Limits of the lenient display fields (longer values are ignored): a URL, an organization's
+#: name, one keyword, the number of keywords kept. The AI summary has the abstract's limit.
+MAX_URL_CHARS = 2_000
+MAX_NAME_CHARS = 300
+MAX_KEYWORD_CHARS = 100
+MAX_KEYWORDS = 30
 #: Longest excerpt of an offending value quoted in a message.
 _SHOWN_CHARS = 60
 #: Integers in a record have at most this many digits (an upvote count has 1 to 5).
@@ -130,6 +156,106 @@ def _one_line(text: str) -> str:
 
 
 # --- the daily papers API JSON --------------------------------------------------------------
+
+
+# The lenient display fields (module docstring): a malformed value is ``None``, never a problem.
+
+
+def _lenient_text(value: Json, limit: int) -> str | None:
+    """A non-empty string of at most ``limit`` characters, on one line; otherwise ``None``."""
+    if not isinstance(value, str):
+        return None
+    found = _one_line(value)
+    return found if found and len(found) <= limit else None
+
+
+def _lenient_count(value: Json) -> int | None:
+    """A non-negative integer (not a boolean, not one of :class:`_BigNumber`'s size)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
+
+
+def _lenient_day(value: Json) -> str | None:
+    """The ISO date of an ISO 8601 date and time (``2024-12-03T01:23:45.000Z``)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.datetime.fromisoformat(value.strip()).date().isoformat()
+    except ValueError:
+        return None
+
+
+def web_url(value: object) -> str | None:
+    """``value`` if it is an absolute ``http`` or ``https`` URL with a host, else ``None``.
+
+    No whitespace or control character anywhere (browsers drop some of them, which would make
+    the URL another one), at most :data:`MAX_URL_CHARS` characters. Anything else, a
+    ``javascript:`` or ``data:`` URL above all, is never a link.
+    """
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    if not url or len(url) > MAX_URL_CHARS:
+        return None
+    if any(ch.isspace() or unicodedata.category(ch)[0] in "CZ" for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in _WEB_SCHEMES or not host:
+        return None
+    return url
+
+
+def _organization(*owners: Mapping[str, Json]) -> str | None:
+    """The first ``organization`` object's ``fullname`` (else ``name``) among ``owners``."""
+    for owner in owners:
+        org = owner.get("organization")
+        if not isinstance(org, dict):
+            continue
+        for key in ("fullname", "name"):
+            name = _lenient_text(org.get(key), MAX_NAME_CHARS)
+            if name is not None:
+                return name
+    return None
+
+
+def _keywords(value: Json) -> tuple[str, ...]:
+    """The usable keywords of a list, without repeats, at most :data:`MAX_KEYWORDS`."""
+    if not isinstance(value, list):
+        return ()
+    found = (_lenient_text(item, MAX_KEYWORD_CHARS) for item in value)
+    return tuple(dict.fromkeys(k for k in found if k is not None))[:MAX_KEYWORDS]
+
+
+def _listed_from_file(file: str) -> str | None:
+    """The day in the name of a ``records/hub/YYYY-MM-DD.json`` file, if it is a real date."""
+    match = _HUB_DAY_FILE.fullmatch(file)
+    if match is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(match.group("day")).isoformat()
+    except ValueError:
+        return None
+
+
+def _hub_fields(item: Mapping[str, Json], paper: Mapping[str, Json], file: str) -> Metadata:
+    """The display fields of one API item (lenient), as a :class:`Metadata` to fold in."""
+    github = web_url(paper.get("githubRepo"))
+    return Metadata(
+        listed=_lenient_day(paper.get("submittedOnDailyAt")) or _listed_from_file(file),
+        comments=_lenient_count(item.get("numComments")),
+        organization=_organization(paper, item),
+        github=github,
+        stars=_lenient_count(paper.get("githubStars")) if github is not None else None,
+        project=web_url(paper.get("projectPage")),
+        ai_summary=_lenient_text(paper.get("ai_summary"), MAX_ABSTRACT_CHARS),
+        ai_keywords=_keywords(paper.get("ai_keywords")),
+        withdrawn=_lenient_day(paper.get("withdrawnAt")),
+    )
 
 
 def _json_kind(value: object) -> str:
@@ -254,7 +380,8 @@ class _JsonRecord:
         summary = _capped(
             self, self.text(paper, "summary", where, required=True), f"{where}.summary"
         )
-        meta = Metadata(
+        meta = dataclasses.replace(
+            _hub_fields(item, paper, self.file),
             arxiv=arxiv,
             authors=self.authors(paper, where),
             published=self.published(paper, where),
@@ -616,17 +743,8 @@ def read_records(data_dir: Path) -> tuple[list[Entry], list[Problem]]:
     entries: list[Entry] = []
     problems: list[Problem] = []
     for path in record_paths(data_dir):
-        name = path.relative_to(data_dir).as_posix()
-        if (outside := outside_problem(data_dir, path)) is not None:
-            problems.append(outside)
-            continue
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            problems.append(Problem(name, None, f"cannot read the record file: {exc.strerror}"))
-            continue
-        text, decode_problems = decode(data, name)
-        problems += decode_problems
+        name, text, read_problems = read_input(data_dir, path, "the record file")
+        problems += read_problems
         if text is None:
             continue
         parse = parse_api_json if path.suffix.lower() in API_SUFFIXES else parse_yaml_records

@@ -22,6 +22,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
 
 from generator import charts, cite
 from generator.authors import Author, author_key, collect_authors
@@ -31,6 +32,7 @@ from generator.errors import Problem
 from generator.feed import FEED_FILE
 from generator.files import Content, Deferred, Files, deferred
 from generator.model import UNSORTED, Paper, Topic
+from generator.records import web_url
 
 MARKER_TOKEN = "paperkb:generated"
 #: The marker's words in the formats that carry them in a comment or a field (feed, JSON).
@@ -185,8 +187,42 @@ def author_path(author_id: str) -> str:
     return f"{AUTHORS_DIR}/{author_id}.md"
 
 
+#: Characters a URL from a record keeps as they are in a link target; every other one is
+#: percent-encoded, so no URL can end the Markdown link or the HTML attribute it becomes
+#: (quotes too: Python Markdown would read ``'...'`` in a target as the link's title).
+_URL_SAFE = "!#$%&+,/:;=?@~-._"
+#: Longest label of a link to a URL from a record (its host and path), then cut with "…".
+_URL_LABEL_CHARS = 60
+
+
+def _href(url: str | None) -> str | None:
+    """A record's URL as a Markdown link target (``()[]<>"'``, spaces, backslashes, braces and
+    the like percent-encoded, ``&`` as ``&amp;``), or ``None`` unless it is an http(s) URL.
+
+    The records reader keeps only such URLs (:func:`generator.records.web_url`); checked again
+    here, so that no other scheme can become a link whatever made the :class:`Metadata`. An
+    ``&`` is written as a reference because Python Markdown keeps ``&copy;`` in an ``href`` as
+    the entity it looks like; ``&amp;`` reaches the browser as the ``&`` the URL has.
+    """
+    checked = web_url(url)
+    return None if checked is None else quote(checked, safe=_URL_SAFE).replace("&", "&amp;")
+
+
+def _url_label(url: str) -> str:
+    """What a link to ``url`` shows: host and path without scheme, ``www.`` or a final ``/``."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    label = (host + parts.path).rstrip("/") or host
+    if len(label) > _URL_LABEL_CHARS:
+        label = label[: _URL_LABEL_CHARS - 1] + "…"
+    return label
+
+
 def _byline(paper: Paper, author_ids: Mapping[str, str], prefix: str) -> list[str]:
-    """Authors, date, arXiv / Hub links and upvotes: only what a record told us."""
+    """Authors, dates, links, counts and the Hub's facts: only what a record told us.
+
+    A paper without an arXiv id gets title searches on arXiv and the Hub instead.
+    """
     lines: list[str] = []
     meta = paper.meta
     if meta.authors:
@@ -201,13 +237,53 @@ def _byline(paper: Paper, author_ids: Mapping[str, str], prefix: str) -> list[st
     if meta.published:
         facts.append(f"**Published:** {text(meta.published)}")
     if meta.arxiv:
-        facts.append(f"**arXiv:** {_link(meta.arxiv, cite.arxiv_url(meta.arxiv))}")
+        facts.append(
+            f"**arXiv:** {_link(meta.arxiv, cite.arxiv_url(meta.arxiv))} "
+            f"({_link('PDF', cite.arxiv_pdf_url(meta.arxiv))})"
+        )
         facts.append(_link("Hugging Face", cite.hub_url(meta.arxiv)))
+    else:
+        facts.append(
+            f"**Find it:** {_link('arXiv', cite.arxiv_search_url(paper.title))} · "
+            f"{_link('Hugging Face', cite.hub_search_url(paper.title))}"
+        )
+    if meta.listed:
+        facts.append(f"**On Daily Papers:** {text(meta.listed)}")
     if meta.upvotes is not None:
         facts.append(f"**Upvotes:** {meta.upvotes:,}")
-    if facts:
-        lines.append(" · ".join(facts))
+    if meta.comments is not None:
+        count = f"{meta.comments:,}"
+        shown = _link(count, cite.discussion_url(meta.arxiv)) if meta.arxiv else count
+        facts.append(f"**Comments:** {shown}")
+    lines.append(" · ".join(facts))
+    hub: list[str] = []
+    if meta.organization:
+        hub.append(f"**Organization:** {text(meta.organization)}")
+    if meta.github and (github := _href(meta.github)) is not None:
+        code = f"**Code:** {_link(_url_label(meta.github), github)}"
+        hub.append(code if meta.stars is None else f"{code} ({meta.stars:,} stars)")
+    if meta.project and (project := _href(meta.project)) is not None:
+        hub.append(f"**Project page:** {_link(_url_label(meta.project), project)}")
+    if hub:
+        lines.append(" · ".join(hub))
     return [line + "  " if i < len(lines) - 1 else line for i, line in enumerate(lines)]
+
+
+#: The heading of the Hub's machine-written summary: never to be mistaken for the abstract.
+AI_SUMMARY_HEADING = "## Hub's AI summary (machine-written)"
+
+
+def _ai_summary(paper: Paper) -> list[str]:
+    """The Hub's AI summary and keywords under their own heading, or nothing."""
+    meta = paper.meta
+    if not (meta.ai_summary or meta.ai_keywords):
+        return []
+    lines = [AI_SUMMARY_HEADING, ""]
+    if meta.ai_summary:
+        lines += [text(meta.ai_summary), ""]
+    if meta.ai_keywords:
+        lines += ["**AI keywords:** " + " · ".join(map(text, meta.ai_keywords)), ""]
+    return lines
 
 
 def render_paper(
@@ -222,6 +298,12 @@ def render_paper(
         f"# {text(paper.title)}",
         "",
     ]
+    if paper.meta.withdrawn:
+        lines += [
+            f"> **Withdrawn:** the Hub marks this paper as withdrawn on "
+            f"{text(paper.meta.withdrawn)}.",
+            "",
+        ]
     byline = _byline(paper, author_ids or {}, "../")
     if byline:
         lines += [*byline, ""]
@@ -233,6 +315,7 @@ def render_paper(
     if paper.meta.note:
         lines += [f"> **Curator's note:** {text(paper.meta.note)}", ""]
     lines += ["## Abstract", "", text(paper.abstract), ""]
+    lines += _ai_summary(paper)
     if paper.related:
         lines += ["## Related papers", ""]
         lines += [f"- {_link(titles[rid], f'{rid}.md')}" for rid in paper.related]
@@ -641,18 +724,35 @@ def json_chunks(
         yield ' "papers":[\n'
         last = len(papers) - 1
         for number, p in enumerate(papers):
+            meta = p.meta
+            arxiv = meta.arxiv
             record = {
                 "id": p.id,
                 "title": p.title,
                 "abstract": p.abstract,
                 "url": f"{PAPERS_DIR}/{p.id}.html",
-                "arxiv": p.meta.arxiv,
+                "arxiv": arxiv,
+                "arxiv_url": cite.arxiv_url(arxiv) if arxiv else None,
+                "pdf_url": cite.arxiv_pdf_url(arxiv) if arxiv else None,
+                "hub_url": cite.hub_url(arxiv) if arxiv else None,
                 "authors": [
-                    {"name": name, "url": _author_url(name, author_ids)} for name in p.meta.authors
+                    {"name": name, "url": _author_url(name, author_ids)} for name in meta.authors
                 ],
-                "published": p.meta.published,
-                "upvotes": p.meta.upvotes,
-                "note": p.meta.note,
+                "published": meta.published,
+                "listed": meta.listed,
+                "upvotes": meta.upvotes,
+                "comments": meta.comments,
+                "comments_url": (
+                    cite.discussion_url(arxiv) if arxiv and meta.comments is not None else None
+                ),
+                "organization": meta.organization,
+                "github_repo": meta.github,
+                "github_stars": meta.stars,
+                "project_page": meta.project,
+                "ai_summary": meta.ai_summary,
+                "ai_keywords": list(meta.ai_keywords),
+                "withdrawn": meta.withdrawn,
+                "note": meta.note,
                 "topics": list(p.topics),
                 "pinned_topics": list(p.meta.topics),
                 "related": list(p.related),

@@ -8,7 +8,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.cite import arxiv_url, bibtex, citation_meta, cite_key, hub_url
+from generator.cite import (
+    arxiv_pdf_url,
+    arxiv_search_url,
+    arxiv_url,
+    bibtex,
+    citation_meta,
+    cite_key,
+    discussion_url,
+    hub_search_url,
+    hub_url,
+)
 from generator.model import Metadata, Paper
 
 FULL = Metadata(
@@ -217,3 +227,24 @@ def test_urls() -> None:
     assert arxiv_url("hep-th/9901001") == "https://arxiv.org/abs/hep-th/9901001"
     assert hub_url("2401.04081") == "https://huggingface.co/papers/2401.04081"
     assert arxiv_url('x" onclick=y') == "https://arxiv.org/abs/x%22%20onclick%3Dy"
+
+
+def test_pdf_and_discussion_urls() -> None:
+    assert arxiv_pdf_url("2401.04081") == "https://arxiv.org/pdf/2401.04081"
+    assert arxiv_pdf_url("math.GT/0309136") == "https://arxiv.org/pdf/math.GT/0309136"
+    assert discussion_url("2401.04081") == "https://huggingface.co/papers/2401.04081#community"
+    assert arxiv_pdf_url("x)y z") == "https://arxiv.org/pdf/x%29y%20z"
+
+
+def test_title_searches_encode_the_whole_title_as_one_query_value() -> None:
+    title = "Attention  Is\nAll: (You) [Need] & 100% <b>#1</b>?"
+    quoted = "Attention+Is+All%3A+%28You%29+%5BNeed%5D+%26+100%25+%3Cb%3E%231%3C%2Fb%3E%3F"
+    assert arxiv_search_url(title) == (f"https://arxiv.org/search/?query={quoted}&searchtype=title")
+    assert hub_search_url(title) == f"https://huggingface.co/papers?q={quoted}"
+
+
+def test_bibtex_has_eprint_and_url_from_the_arxiv_id_only() -> None:
+    found = fields(bibtex(paper()))
+    assert found["eprint"] == "1706.03762" and found["archivePrefix"] == "arXiv"
+    assert found["url"] == "https://arxiv.org/abs/1706.03762"
+    assert "url" not in fields(bibtex(paper(meta=Metadata(authors=("A B",)))))

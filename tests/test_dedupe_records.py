@@ -7,10 +7,11 @@ with a listing.
 
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
-from conftest import FIXTURES, abstract, listing
+from conftest import FIXTURES, MINIMAL_TAXONOMY, MakeTree, abstract, listing
 
 from generator.dedupe import Cluster, DedupeResult, combine, dedupe
 from generator.errors import Problem
@@ -18,7 +19,8 @@ from generator.model import NO_METADATA, Entry, Metadata, Origin, Source
 from generator.normalize import normalize, title_key
 from generator.overrides import Name, Overrides
 from generator.parse import parse_listing
-from generator.permalinks import assign_ids
+from generator.permalinks import REGISTRY_FILE, assign_ids
+from generator.pipeline import generate, make_plan
 from generator.records import read_records
 from generator.render import render_merge_report
 
@@ -264,6 +266,90 @@ def test_upvotes_come_from_the_most_trusted_origin_that_has_them() -> None:
     assert combine([make("P"), make("P", file="x")]) is NO_METADATA
 
 
+def test_a_paper_on_two_days_is_one_paper_with_its_earliest_day() -> None:
+    later = make(
+        "P",
+        origin="api",
+        file="records/hub/2024-12-04.json",
+        arxiv="2412.01234",
+        listed="2024-12-04",
+        upvotes=30,
+        comments=5,
+        github="https://github.com/x/y",
+        stars=12,
+        ai_summary="newer",
+        ai_keywords=("b",),
+    )
+    earlier = make(
+        "P",
+        origin="api",
+        file="records/hub/2024-12-03.json",
+        arxiv="2412.01234",
+        listed="2024-12-03",
+        upvotes=10,
+        comments=7,
+        github="https://github.com/x/y",
+        stars=9,
+        ai_summary="older",
+        ai_keywords=("a",),
+        organization="Lab",
+    )
+    paper = only(dedupe([later, earlier, make("P", line=4)]))
+    assert paper.meta == Metadata(
+        arxiv="2412.01234",
+        listed="2024-12-03",  # the first day it was on Daily Papers
+        upvotes=30,  # counts: the highest of the most trusted origin
+        comments=7,
+        github="https://github.com/x/y",
+        stars=12,
+        organization="Lab",  # from the one entry that has it
+        ai_summary="older",  # the earliest source, as for every text field
+        ai_keywords=("a",),  # one entry's whole list, never mixed
+    )
+    assert len(paper.sources) == 3
+
+
+def test_the_earliest_listed_day_wins_whatever_the_origin_or_order() -> None:
+    origins: list[Origin] = ["record", "api", "api"]
+    days = ["2024-12-09", "2024-11-30", "2024-12-01"]
+    entries = [
+        make("P", origin=origin, file=f"records/{n}.json", listed=day)
+        for n, (origin, day) in enumerate(zip(origins, days, strict=True))
+    ]
+    assert combine(entries).listed == "2024-11-30"
+    assert combine(reversed(entries)).listed == "2024-11-30"
+
+
+def test_stars_belong_to_the_chosen_repository_and_counts_to_the_trusted_origin() -> None:
+    first = make("P", origin="api", file="records/a.json", github="https://github.com/a/a", stars=1)
+    other = make(
+        "P",
+        origin="api",
+        file="records/b.json",
+        github="https://github.com/b/b",
+        stars=999,
+        comments=50,
+    )
+    record = make("P", origin="record", file="records/c.yaml", comments=2)
+    meta = combine([other, first, record])
+    assert (meta.github, meta.stars) == ("https://github.com/a/a", 1)  # not the other's 999
+    assert meta.comments == 2  # the record is trusted over the API, like upvotes
+
+
+def test_withdrawn_and_the_hub_links_come_from_whichever_entry_has_them() -> None:
+    plain = make("P", origin="api", file="records/a.json", arxiv="2412.01234")
+    marked = make(
+        "P",
+        origin="api",
+        file="records/b.json",
+        arxiv="2412.01234",
+        withdrawn="2024-12-05",
+        project="https://example.org/",
+    )
+    meta = combine([plain, marked])
+    assert (meta.withdrawn, meta.project) == ("2024-12-05", "https://example.org/")
+
+
 def test_listing_only_papers_have_no_metadata() -> None:
     result = dedupe([make("One", line=1), make("one", line=3), make("Two", OTHER_ABSTRACT)])
     assert all(c.meta is NO_METADATA for c in result.clusters)
@@ -283,6 +369,61 @@ def test_a_paper_keeps_its_id_when_a_record_adds_an_id_and_a_new_title() -> None
     assert [p.id for p in later.papers] == [paper_id]  # ... the URL did not
     assert later.new_rows == () and later.moved == {}
     assert later.papers[0].title == record.title
+
+
+def test_a_listing_paper_that_gains_hub_data_keeps_its_id(make_tree: MakeTree) -> None:
+    """A listing, its registry row, then a day file of the Hub with the same title and an id."""
+    title = "Scaling Laws for Everything"
+    data = (
+        make_tree(
+            {
+                "data/topics.yaml": MINIMAL_TAXONOMY,
+                "data/listings/2024-12-03.txt": listing((title, ABSTRACT), date="Dec 3"),
+            }
+        )
+        / "data"
+    )
+    generate(data, data.parent / "docs", parallel=False)
+    registry = (data / REGISTRY_FILE).read_text(encoding="utf-8")
+    (before,) = make_plan(data, parallel=False).papers
+    assert before.meta.arxiv is None
+    assert before.id in registry
+    fields: dict[str, object] = {
+        "id": "2412.01234",
+        "title": title.upper(),  # another spelling of the same title
+        "summary": ABSTRACT,
+        "authors": [{"name": "Ada Lovelace"}],
+        "upvotes": 12,
+        "githubRepo": "https://github.com/x/y",
+        "ai_summary": "Machine words.",
+    }
+    item = {"paper": fields, "numComments": 2}
+    hub = data / "records" / "hub" / "2024-12-03.json"
+    hub.parent.mkdir(parents=True)
+    hub.write_text(json.dumps([item]), encoding="utf-8")
+    plan = make_plan(data, parallel=False)
+    (after,) = plan.papers
+    assert after.id == before.id  # the URL did not change ...
+    assert plan.new_rows == ()  # ... and no new row is needed
+    assert (after.meta.arxiv, after.meta.listed, after.meta.comments) == (
+        "2412.01234",
+        "2024-12-03",
+        2,
+    )
+    assert after.title == title.upper()  # the API's spelling is trusted over the listing's
+    page = plan.files[f"papers/{before.id}.md"]
+    assert "Machine words." in page and "**Comments:** [2](" in page
+    # `paperkb fetch --refresh` saves the day again with the Hub's new title: the paper joins
+    # its listing entry by the identical abstract, and its URL holds (a slug of the new title
+    # would be another id: only the registry keeps this one).
+    renamed = {**item, "paper": {**fields, "title": "Everything Scales, Lawfully"}}
+    hub.write_text(json.dumps([renamed]), encoding="utf-8")
+    plan = make_plan(data, parallel=False)
+    (final,) = plan.papers
+    assert final.title == "Everything Scales, Lawfully" and final.aliases == (title,)
+    assert final.key != before.key
+    assert (final.id, plan.new_rows) == (before.id, ())
+    assert final.meta.listed == "2024-12-03"
 
 
 def test_records_and_listings_merge_end_to_end_from_the_fixtures() -> None:

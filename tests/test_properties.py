@@ -6,6 +6,7 @@ import html as html_module
 import unicodedata
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import unquote
 
 import markdown
 import pytest
@@ -14,10 +15,12 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.cite import arxiv_search_url, hub_search_url
 from generator.model import Metadata, Paper, Source
 from generator.normalize import clean_text, clean_title, title_key
 from generator.parse import decode, parse_listing
 from generator.permalinks import ID_RE, MAX_ID_LENGTH, make_slug
+from generator.records import web_url
 from generator.render import render_paper, text
 
 # Text heavy in markup characters, plus anything Unicode.
@@ -161,6 +164,7 @@ def test_rendered_paper_pages_only_hold_our_own_elements(
         "blockquote",
         "strong",
         "a",
+        "br",
         "ul",
         "li",
         "table",
@@ -170,14 +174,64 @@ def test_rendered_paper_pages_only_hold_our_own_elements(
         "th",
         "td",
     }
+    # our links only: the topic, and the title searches of a paper without an arXiv id
+    searches = {arxiv_search_url(paper.title), hub_search_url(paper.title)}
     for tag, attrs in parser.tags:
         assert tag in allowed
         for name, value in attrs:
             assert name in ("href", "id", "style"), (tag, name)
             if name == "href":
-                assert value == "../topics/unsorted.md"
+                assert value in {"../topics/unsorted.md", *searches}
             if name == "style":
                 assert value in ("text-align: left;", "text-align: right;", "text-align: center;")
+
+
+@settings(max_examples=150, deadline=None)
+@given(summary=UNTRUSTED, organization=UNTRUSTED, keyword=UNTRUSTED, path=UNTRUSTED)
+def test_the_hubs_fields_never_add_an_element_or_a_link_of_their_own(
+    summary: str, organization: str, keyword: str, path: str
+) -> None:
+    """Hub text (AI summary, organization, keywords) and Hub URLs, whatever they hold."""
+    url = "https://example.org/" + path
+    paper = Paper(
+        id="p",
+        key="p",
+        title="t",
+        abstract="a",
+        aliases=(),
+        sources=(Source("listings/x.txt", 1, None),),
+        meta=Metadata(
+            arxiv="2412.01234",
+            organization=organization or None,
+            ai_summary=summary or None,
+            ai_keywords=(keyword,) if keyword else (),
+            github=url,
+            project="javascript:" + path,
+            withdrawn="2024-12-05",
+        ),
+    )
+    html = to_html(render_paper(paper, {}, {}).split("---\n", 2)[2])
+    parser = Tags()
+    parser.feed(html)
+    ours = {
+        "../topics/unsorted.md",
+        "https://arxiv.org/abs/2412.01234",
+        "https://arxiv.org/pdf/2412.01234",
+        "https://huggingface.co/papers/2412.01234",
+    }
+    allowed = {"h1", "h2", "p", "pre", "code", "blockquote", "strong", "a", "br"}
+    allowed |= {"table", "thead", "tbody", "tr", "th", "td"}
+    for tag, attrs in parser.tags:
+        assert tag in allowed
+        for name, value in attrs:
+            assert name in ("href", "id", "style"), (tag, name)
+            if name == "href":
+                assert value is not None
+                assert value in ours or value.startswith("https://example.org/"), value
+                assert not set(value) & set(' "<>()[]{}\\`'), value
+                if value not in ours:  # the URL as the Hub gave it, percent-encoded
+                    assert unquote(value) == unquote(web_url(url) or "")
+    assert sum(1 for tag, _ in parser.tags if tag == "a") == len(ours) + (web_url(url) is not None)
 
 
 @settings(max_examples=300, deadline=None)
@@ -252,4 +306,8 @@ def test_the_html_mkdocs_makes_from_a_paper_page_has_no_element_from_the_input(
         for name, value in attrs:
             assert name in ("href", "id", "style"), (tag, name)
             if name == "href":
-                assert value == "../topics/unsorted.html"
+                assert value in {
+                    "../topics/unsorted.html",
+                    arxiv_search_url(paper.title),
+                    hub_search_url(paper.title),
+                }

@@ -55,6 +55,7 @@ def test_an_api_list_gives_one_entry_per_record_at_its_line() -> None:
         authors=("Maciej Pióro", "Kamil Ciebiera"),
         published="2024-01-08",
         upvotes=70,
+        comments=3,  # the item's numComments
     )
     assert deepseek.source == Source("records/api.json", 20, None)
     assert deepseek.meta == Metadata(arxiv="2401.02954", published="2024-01-05", upvotes=0)
@@ -141,6 +142,162 @@ def test_record_lines_follow_the_layout_of_the_array() -> None:
     assert [str(p) for p in problems] == [
         "records/d.json:4: [2].paper: missing",  # the escaped newline is no line break
         "records/d.json:5: [3]: must be an object, got a string",
+    ]
+
+
+# --- the Hub's display fields (lenient) -----------------------------------------------------
+
+
+def hub_item(**paper: object) -> dict[str, object]:
+    """An item in the daily papers shape; ``top_*`` keys go to the item, the rest to the paper."""
+    top = {k.removeprefix("top_"): v for k, v in paper.items() if k.startswith("top_")}
+    fields: dict[str, object] = {"id": "2412.01234", "title": "T", "summary": "S"}
+    fields |= {k: v for k, v in paper.items() if not k.startswith("top_")}
+    return {"paper": fields, **top}
+
+
+def hub_meta(*items: dict[str, object], file: str = "records/d.json") -> list[Metadata]:
+    entries, problems = parse_api_json(json.dumps(list(items)), file)
+    assert problems == []
+    assert len(entries) == len(items)  # an optional field never rejects a paper
+    return [e.meta for e in entries]
+
+
+FULL_ITEM = hub_item(
+    submittedOnDailyAt="2024-12-03T01:23:45.000Z",
+    githubRepo="https://github.com/x/y",
+    githubStars=42,
+    projectPage="https://example.org/proj",
+    ai_summary="A  machine\nsummary.",
+    ai_keywords=["diffusion", "video", "diffusion"],
+    withdrawnAt="2024-12-05T10:00:00.000Z",
+    organization={"name": "lab", "fullname": "The Lab"},
+    discussionId="674e",
+    top_numComments=3,
+    top_organization={"name": "other"},
+    top_thumbnail="https://cdn.example/x.png",
+)
+
+
+def test_the_hubs_display_fields_are_read() -> None:
+    (meta,) = hub_meta(FULL_ITEM)
+    assert meta == Metadata(
+        arxiv="2412.01234",
+        listed="2024-12-03",
+        comments=3,
+        organization="The Lab",  # the paper's organization before the item's
+        github="https://github.com/x/y",
+        stars=42,
+        project="https://example.org/proj",
+        ai_summary="A machine summary.",  # on one line
+        ai_keywords=("diffusion", "video"),  # without repeats
+        withdrawn="2024-12-05",
+    )
+
+
+def test_organization_falls_back_to_name_and_to_the_item() -> None:
+    by_name, top, none = hub_meta(
+        hub_item(organization={"name": "lab"}),
+        hub_item(organization={"fullname": ""}, top_organization={"fullname": "Top Lab"}),
+        hub_item(organization="lab", top_organization=["x"]),
+    )
+    assert (by_name.organization, top.organization, none.organization) == ("lab", "Top Lab", None)
+
+
+def test_listed_is_submitted_on_daily_at_else_the_date_of_a_hub_day_file() -> None:
+    item = hub_item()
+    assert hub_meta(item, file="records/hub/2024-12-03.json")[0].listed == "2024-12-03"
+    dated = hub_item(submittedOnDailyAt="2024-12-02T23:59:00.000Z")
+    assert hub_meta(dated, file="records/hub/2024-12-03.json")[0].listed == "2024-12-02"
+    for file in (
+        "records/2024-12-03.json",  # not a day file of paperkb fetch
+        "records/hub/resolved.json",
+        "records/hub/2024-02-30.json",  # no such day
+        "records/hub/x/2024-12-03.json",
+    ):
+        assert hub_meta(item, file=file)[0].listed is None, file
+    assert hub_meta(item, file="records/hub/2024-12-03.json")[0] == Metadata(
+        arxiv="2412.01234", listed="2024-12-03"
+    )
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"submittedOnDailyAt": "yesterday"},
+        {"submittedOnDailyAt": 1733190225},
+        {"githubRepo": 42, "githubStars": 5},
+        {"githubRepo": {"url": "https://github.com/x/y"}},
+        {"githubRepo": "https://github.com/x/y", "githubStars": "42"},
+        {"githubRepo": "https://github.com/x/y", "githubStars": -1},
+        {"githubRepo": "https://github.com/x/y", "githubStars": True},
+        {"githubRepo": "https://github.com/x/y", "githubStars": 4.5},
+        {"githubRepo": "https://github.com/x/y", "githubStars": 10**30},
+        {"githubStars": 42},  # stars of no repository
+        {"projectPage": ["https://example.org"]},
+        {"ai_summary": 7},
+        {"ai_summary": "   "},
+        {"ai_summary": "x" * 20_001},
+        {"ai_keywords": "diffusion"},
+        {"ai_keywords": [1, None, "", {"k": "v"}, "k" * 101]},
+        {"withdrawnAt": True},
+        {"withdrawnAt": "soon"},
+        {"organization": {"fullname": 3, "name": None}},
+        {"organization": {"fullname": "x" * 301}},
+        {"top_numComments": "3"},
+        {"top_numComments": -2},
+        {"top_numComments": False},
+    ],
+)
+def test_a_malformed_optional_field_is_ignored_not_an_error(fields: dict[str, object]) -> None:
+    (meta,) = hub_meta(hub_item(**fields))
+    base = Metadata(arxiv="2412.01234")
+    github = fields.get("githubRepo")
+    if github == "https://github.com/x/y":  # only the stars were malformed
+        base = Metadata(arxiv="2412.01234", github="https://github.com/x/y")
+    assert meta == base
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(document.cookie)",
+        " javascript:alert(1)",
+        "java\nscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "file:///etc/passwd",
+        "ftp://example.org/x",
+        "//example.org/x",
+        "/relative/path",
+        "example.org",
+        "https://",
+        "https:///path",
+        "http://exa mple.org/",
+        "https://example.org/\u200bx",  # an invisible character
+        "https://[::1/",
+        "https://example.org/" + "x" * 2_000,
+    ],
+)
+def test_only_http_and_https_urls_are_kept(url: str) -> None:
+    (meta,) = hub_meta(hub_item(githubRepo=url, githubStars=3, projectPage=url))
+    assert (meta.github, meta.stars, meta.project) == (None, None, None)
+
+
+def test_http_urls_are_kept_as_written() -> None:
+    (meta,) = hub_meta(
+        hub_item(githubRepo=" HTTPS://GitHub.com/x/y ", projectPage="http://a.b/?q=1&r=(2)")
+    )
+    assert (meta.github, meta.project) == ("HTTPS://GitHub.com/x/y", "http://a.b/?q=1&r=(2)")
+
+
+def test_the_required_fields_are_still_strict_beside_the_lenient_ones() -> None:
+    item = hub_item(githubRepo="javascript:alert(1)", upvotes="12")
+    entries, problems = parse_api_json(json.dumps([item]), "records/d.json")
+    assert entries == []  # upvotes were checked before and still are
+    assert [str(p) for p in problems] == [
+        "records/d.json:1: [0].paper.upvotes: must be an integer, got a string"
     ]
 
 

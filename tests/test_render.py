@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html as html_module
 import json
+import re
+from html.parser import HTMLParser
 
 import markdown
 import pytest
@@ -10,6 +13,7 @@ import pytest
 from generator.authors import author_key
 from generator.model import Metadata, Paper, Rule, Source, Topic
 from generator.render import (
+    AI_SUMMARY_HEADING,
     FILTER_BOX,
     FILTER_MIN_PAPERS,
     GIST_MAX_CHARS,
@@ -139,9 +143,22 @@ def test_site_files_and_json() -> None:
         "abstract": "Abstract of Diffusion A.",
         "url": "papers/a.html",
         "arxiv": None,
+        "arxiv_url": None,
+        "pdf_url": None,
+        "hub_url": None,
         "authors": [],
         "published": None,
+        "listed": None,
         "upvotes": None,
+        "comments": None,
+        "comments_url": None,
+        "organization": None,
+        "github_repo": None,
+        "github_stars": None,
+        "project_page": None,
+        "ai_summary": None,
+        "ai_keywords": [],
+        "withdrawn": None,
         "note": None,
         "topics": ["diffusion"],
         "pinned_topics": [],
@@ -187,9 +204,13 @@ def test_paper_page_shows_record_metadata_links_authors_and_cites() -> None:
 
 def test_listing_only_paper_invents_nothing() -> None:
     page = render_paper(paper("b", "B"), {}, {"b": "B"})
-    assert "**Authors:**" not in page and "arXiv" not in page and "Upvotes" not in page
+    assert "**Authors:**" not in page and "**arXiv:**" not in page and "Upvotes" not in page
+    assert "arxiv.org/abs" not in page and "arxiv.org/pdf" not in page
+    assert "huggingface.co/papers/" not in page  # no Hub page without an id: only a search
     assert "Curator" not in page
     assert "eprint" not in page and "author =" not in page and "year =" not in page
+    for label in HUB_LABELS:
+        assert label not in page
 
 
 def test_topic_page_groups_by_date_newest_first_with_gists() -> None:
@@ -249,3 +270,271 @@ def test_home_page_has_charts_with_links_to_topics() -> None:
     assert home.count('<figure class="pkb-chart') == 2
     assert 'href="topics/diffusion.html"' in home and 'href="topics/unsorted.html"' in home
     assert "Papers per listing date" in home
+
+
+# --- what the Hub knows (issue 18) ------------------------------------------------------------
+
+#: Labels that only the Hub's fields bring to a page.
+HUB_LABELS = (
+    "**On Daily Papers:**",
+    "**Comments:**",
+    "**Organization:**",
+    "**Code:**",
+    "**Project page:**",
+    "stars)",
+    "AI summary",
+    "machine-written",
+    "AI keywords",
+    "Withdrawn",
+)
+
+HUB_META = Metadata(
+    arxiv="2412.01234",
+    upvotes=12,
+    listed="2024-12-03",
+    comments=3,
+    organization="Example Lab",
+    github="https://github.com/x/y",
+    stars=4200,
+    project="https://example.org/proj/",
+    ai_summary="The Hub's own words about the paper.",
+    ai_keywords=("diffusion", "video"),
+)
+
+
+class Anchors(HTMLParser):
+    """The ``href`` of every ``<a>`` and the text inside it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+        self._open: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.links.append((dict(attrs).get("href") or "", ""))
+            self._open = []
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._open.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._open is not None:
+            href, _ = self.links[-1]
+            self.links[-1] = (href, "".join(self._open))
+            self._open = None
+
+
+def links_of(page: str) -> dict[str, str]:
+    """Link text -> href of a rendered page's body (front matter dropped)."""
+    parser = Anchors()
+    parser.feed(html_of(page.split("---\n", 2)[2]))
+    return {label: href for href, label in parser.links}
+
+
+def test_every_hub_field_is_shown_with_its_label_and_links() -> None:
+    page = render_paper(paper("p", "P", meta=HUB_META), {}, {"p": "P"})
+    assert "**On Daily Papers:** 2024-12-03" in page
+    assert "**Upvotes:** 12" in page
+    assert "**Comments:** [3](https://huggingface.co/papers/2412.01234#community)" in page
+    assert "**Organization:** Example Lab" in page
+    assert "**Code:** [github.com/x/y](https://github.com/x/y) (4,200 stars)" in page
+    assert "**Project page:** [example.org/proj](https://example.org/proj/)" in page
+    links = links_of(page)
+    assert links["2412.01234"] == "https://arxiv.org/abs/2412.01234"
+    assert links["PDF"] == "https://arxiv.org/pdf/2412.01234"
+    assert links["Hugging Face"] == "https://huggingface.co/papers/2412.01234"
+    assert links["3"] == "https://huggingface.co/papers/2412.01234#community"
+    assert links["github.com/x/y"] == "https://github.com/x/y"
+    assert links["example.org/proj"] == "https://example.org/proj/"
+    assert "Find it" not in page  # the paper has an id: no search links
+    assert "Withdrawn" not in page
+
+
+def test_the_hub_facts_are_on_the_byline_before_the_topics() -> None:
+    page = render_paper(paper("p", "P", meta=HUB_META), {}, {"p": "P"})
+    title, topics = page.index("# P\n"), page.index("**Topics:**")
+    assert title < page.index("**arXiv:**") < page.index("**Organization:**") < topics
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "labels"),
+    [
+        ("listed", "2024-12-03", ["**On Daily Papers:**"]),
+        ("comments", 0, ["**Comments:**"]),
+        ("organization", "Lab", ["**Organization:**"]),
+        ("github", "https://github.com/x/y", ["**Code:**"]),
+        ("project", "https://example.org/", ["**Project page:**"]),
+        ("ai_summary", "Summary.", ["AI summary", "machine-written"]),
+        ("ai_keywords", ("kw",), ["AI summary", "machine-written", "AI keywords"]),
+        ("withdrawn", "2024-12-05", ["Withdrawn"]),
+    ],
+)
+def test_each_hub_field_alone_shows_only_its_own_labels(
+    field: str, value: object, labels: list[str]
+) -> None:
+    meta = Metadata(arxiv="2412.01234", **{field: value})  # type: ignore[arg-type]
+    page = render_paper(paper("p", "P", meta=meta), {}, {"p": "P"})
+    assert [label for label in HUB_LABELS if label in page] == labels
+    bare = render_paper(paper("p", "P", meta=Metadata(arxiv="2412.01234")), {}, {"p": "P"})
+    assert [label for label in HUB_LABELS if label in bare] == []
+
+
+def test_stars_without_a_repository_and_comments_without_an_id_are_not_links() -> None:
+    page = render_paper(paper("p", "P", meta=Metadata(stars=5, comments=2)), {}, {"p": "P"})
+    assert "stars" not in page and "**Code:**" not in page
+    assert "**Comments:** 2" in page and "#community" not in page
+
+
+def test_the_ai_summary_is_labelled_machine_written_and_kept_apart_from_the_abstract() -> None:
+    p = paper("p", "P", abstract="The authors' abstract.", meta=HUB_META, related=("q",))
+    page = render_paper(p, {}, {"p": "P", "q": "Q"})
+    assert AI_SUMMARY_HEADING == "## Hub's AI summary (machine-written)"
+    abstract = page.index("## Abstract")
+    ai = page.index(AI_SUMMARY_HEADING)
+    assert abstract < ai < page.index("## Related papers")
+    between = page[abstract:ai]
+    assert "The authors' abstract." in between and "The Hub's own words" not in between
+    after = page[ai:].split("## Related papers")[0]
+    assert "\n\nThe Hub's own words about the paper.\n\n" in after
+    assert "**AI keywords:** diffusion · video" in after
+    html = html_of(page.split("---\n", 2)[2])
+    assert '<h2 id="hubs-ai-summary-machine-written">Hub\'s AI summary (machine-written)</h2>' in (
+        html
+    )
+
+
+def test_a_withdrawn_paper_says_so_at_the_top() -> None:
+    meta = Metadata(arxiv="2412.01234", withdrawn="2024-12-05")
+    page = render_paper(paper("p", "P", meta=meta), {}, {"p": "P"})
+    body = page.split(MARKER, 1)[1]
+    assert body.startswith(
+        "\n# P\n\n> **Withdrawn:** the Hub marks this paper as withdrawn on 2024-12-05.\n\n"
+    )
+    html = html_of(body)
+    assert "<blockquote>\n<p><strong>Withdrawn:</strong>" in html
+    assert html.index("Withdrawn") < html.index("arXiv")
+
+
+HOSTILE_HUB = ["<script>alert(1)</script>", "[x](javascript:alert(1))", "{{ x }}", "{% x %}"]
+
+
+def paragraphs(html: str) -> list[str]:
+    """What a reader sees of each ``<p>``: tags dropped, references decoded."""
+    found = re.findall(r"<p>(.*?)</p>", html, re.DOTALL)
+    return [html_module.unescape(re.sub(r"<[^>]+>", "", p)) for p in found]
+
+
+@pytest.mark.parametrize("value", HOSTILE_HUB)
+def test_hostile_hub_text_stays_text(value: str) -> None:
+    meta = Metadata(
+        arxiv="2412.01234", ai_summary=value, organization=value, ai_keywords=(value, "ok")
+    )
+    page = render_paper(paper("p", "P", meta=meta), {}, {"p": "P"})
+    body = page.split(MARKER, 1)[1]
+    assert value not in body and "{{" not in body and "{%" not in body
+    html = html_of(body)
+    assert "<script" not in html and "{{" not in html and "{%" not in html
+    parser = Anchors()
+    parser.feed(html)
+    assert all(href.startswith(("https://", "../")) for href, _ in parser.links)
+    assert "x" not in [label for _, label in parser.links]
+    # the reader sees each value exactly as written: organization, summary, keyword
+    seen = paragraphs(html)
+    assert any(line.endswith(f"Organization: {value}") for line in seen)
+    assert value in seen  # the AI summary, a paragraph of its own
+    assert f"AI keywords: {value} · ok" in seen
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "//evil.example", ""]
+)
+def test_a_url_that_is_not_http_is_never_a_link_even_if_it_reaches_the_page(url: str) -> None:
+    meta = Metadata(arxiv="2412.01234", github=url, project=url, stars=3)
+    page = render_paper(paper("p", "P", meta=meta), {}, {"p": "P"})
+    assert "**Code:**" not in page and "**Project page:**" not in page
+    assert "javascript" not in page.lower() and "evil" not in page and "data:" not in page
+
+
+def test_odd_characters_in_a_url_cannot_end_the_link() -> None:
+    url = 'https://example.org/a)b](c"d<script>{{x}}`e|f\\g'
+    meta = Metadata(arxiv="2412.01234", project=url)
+    page = render_paper(paper("p", "P", meta=meta), {}, {"p": "P"})
+    html = html_of(page.split(MARKER, 1)[1])
+    assert "<script" not in html and "{{" not in html
+    parser = Anchors()
+    parser.feed(html)
+    (href,) = [h for h, label in parser.links if label.startswith("example.org")]
+    assert href == "https://example.org/a%29b%5D%28c%22d%3Cscript%3E%7B%7Bx%7D%7D%60e%7Cf%5Cg"
+    entity = Metadata(arxiv="2412.01234", project="https://example.org/?a=1&copy;&lt;=2&b")
+    page = render_paper(paper("p", "P", meta=entity), {}, {})
+    assert links_of(page)["example.org"] == "https://example.org/?a=1&copy;&lt;=2&b"
+    spaced = Metadata(arxiv="2412.01234", project="https://example.org/a b")
+    assert "**Project page:**" not in render_paper(paper("p", "P", meta=spaced), {}, {})
+
+
+def test_a_paper_without_an_id_gets_title_searches_on_arxiv_and_the_hub() -> None:
+    title = "A & B: (C) [d] <e> 50% #1"
+    page = render_paper(paper("p", title), {}, {"p": title})
+    quoted = "A+%26+B%3A+%28C%29+%5Bd%5D+%3Ce%3E+50%25+%231"
+    arxiv = f"https://arxiv.org/search/?query={quoted}&searchtype=title"
+    hub = f"https://huggingface.co/papers?q={quoted}"
+    assert f"**Find it:** [arXiv]({arxiv}) · [Hugging Face]({hub})" in page
+    links = links_of(page)
+    assert links["arXiv"] == arxiv and links["Hugging Face"] == hub
+    assert page.count("Find it") == 1
+    # one line between the title and the topics
+    assert page.split(MARKER, 1)[1].startswith(f"\n# {text(title)}\n\n**Find it:** ")
+    with_id = render_paper(paper("p", title, meta=Metadata(arxiv="2412.01234")), {}, {})
+    assert "Find it" not in with_id and "arxiv.org/search" not in with_id
+
+
+def test_papers_json_carries_every_hub_field() -> None:
+    meta = Metadata(
+        arxiv="2412.01234",
+        authors=("A B",),
+        published="2024-12-02",
+        upvotes=12,
+        listed="2024-12-03",
+        comments=3,
+        organization="Lab <b>",
+        github="https://github.com/x/y",
+        stars=42,
+        project="https://example.org/",
+        ai_summary="Machine words {{ x }}.",
+        ai_keywords=("k1", "k2"),
+        withdrawn="2024-12-05",
+    )
+    files = render_site([paper("p", "P", meta=meta), paper("q", "Q")], [], {}, ACCOUNT)
+    record = json.loads(files["papers.json"])
+    p, q = record["papers"]
+    assert list(p) == [
+        "id", "title", "abstract", "url", "arxiv", "arxiv_url", "pdf_url", "hub_url",
+        "authors", "published", "listed", "upvotes", "comments", "comments_url",
+        "organization", "github_repo", "github_stars", "project_page", "ai_summary",
+        "ai_keywords", "withdrawn", "note", "topics", "pinned_topics", "related", "sources",
+        "aliases",
+    ]  # fmt: skip
+    assert {k: p[k] for k in list(p)[4:8]} == {
+        "arxiv": "2412.01234",
+        "arxiv_url": "https://arxiv.org/abs/2412.01234",
+        "pdf_url": "https://arxiv.org/pdf/2412.01234",
+        "hub_url": "https://huggingface.co/papers/2412.01234",
+    }
+    assert {k: p[k] for k in list(p)[10:21]} == {
+        "listed": "2024-12-03",
+        "upvotes": 12,
+        "comments": 3,
+        "comments_url": "https://huggingface.co/papers/2412.01234#community",
+        "organization": "Lab <b>",  # JSON is data: as written, not escaped
+        "github_repo": "https://github.com/x/y",
+        "github_stars": 42,
+        "project_page": "https://example.org/",
+        "ai_summary": "Machine words {{ x }}.",
+        "ai_keywords": ["k1", "k2"],
+        "withdrawn": "2024-12-05",
+    }
+    assert list(q) == list(p)
+    assert [q[k] for k in list(q)[4:21] if k not in ("authors", "ai_keywords")] == [None] * 15
+    assert q["ai_keywords"] == [] and q["authors"] == []

@@ -29,11 +29,13 @@ the byte offset. Nothing here raises on bad input: every problem in every file i
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.dates import UNKNOWN, listing_date_key
 from generator.errors import Problem
 from generator.model import Entry, Source
 
@@ -141,6 +143,34 @@ def _is_header(text: str) -> bool:
     return " ".join(text.split()).casefold() in HEADER_LINES
 
 
+#: A listing saved as ``<YYYY-MM-DD>.txt`` (as the README asks) names its day.
+_DATED_NAME = re.compile(r"(?:.*/)?([0-9]{4})-([0-9]{2})-([0-9]{2})\.txt")
+
+
+def dated_by_name(line: str | None, file: str) -> str | None:
+    """The listing date of ``file``: its date line, given a year by the file's name.
+
+    A page shows ``Aug 12``; a listing saved as ``2024-08-12.txt`` says the year. A date line
+    that has a year (``Aug 12, 2024``) is kept as it is; one without a year takes the year of
+    the name, or the year before when its month is after the name's (``Dec 30`` saved in
+    ``2025-01-02.txt``). With no date line, the name's date itself (ISO) is the listing date.
+    """
+    name = _DATED_NAME.fullmatch(file)
+    if name is None:
+        return line
+    year, month, day = (int(group) for group in name.groups())
+    try:
+        named = datetime.date(year, month, day)
+    except ValueError:
+        return line
+    if line is None:
+        return named.isoformat()
+    shown = listing_date_key(line)
+    if shown == UNKNOWN or shown[0]:
+        return line
+    return f"{line}, {year - 1 if shown[1] > named.month else year}"
+
+
 def parse_listing(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
     """Parse the text of one listing. Pure: ``file`` is only used to label provenance."""
     blocks = blocks_of(text)
@@ -155,6 +185,7 @@ def parse_listing(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
     if index < len(blocks) and DATE_RE.fullmatch(blocks[index].text):
         date = blocks[index].text
         index += 1
+    date = dated_by_name(date, file)
     if index == len(blocks):
         return [], [Problem(file, blocks[-1].line, "listing has a header but no entries")]
 

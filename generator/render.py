@@ -357,14 +357,14 @@ def gist(abstract: str) -> str:
 
 
 def listing_key(paper: Paper) -> tuple[int, int, int]:
-    """Sort key of the paper's latest listing date (its publication date if never listed).
+    """Sort key of the paper's latest listing date: a saved listing's or its Daily Papers day.
 
-    Listing dates often have no year (``Aug 12``): their key has year 0, so they sort after
-    dated ones; grouping by listing date keeps a topic page in the order papers were listed.
+    Only days the paper was *listed* count: a record's publication date is not a listing date
+    and never places a paper in a listing-date chart or group (a paper known only from a
+    hand-written record is undated here). Listing dates often have no year (``Aug 12``): their
+    key has year 0, so they sort before dated ones.
     """
-    keys = [listing_date_key(date) for date in paper.dates]
-    if not keys and paper.meta.published:
-        keys.append(listing_date_key(paper.meta.published))
+    keys = [listing_date_key(date) for date in (*paper.dates, paper.meta.listed) if date]
     return max(keys, default=(0, 0, 0))
 
 
@@ -509,13 +509,19 @@ def _charts(papers: Sequence[Paper], topics: Sequence[Topic]) -> list[str]:
                 date_bars,
                 title="Papers per listing date",
                 description=f"Number of papers by their latest listing date, {shown}, oldest "
-                f"first ({undated:,} papers have no date). "
-                + "; ".join(f"{b.label}: {b.value}" for b in date_bars)
-                + ".",
+                f"first ({undated:,} {'paper has' if undated == 1 else 'papers have'} no "
+                "listing date). " + "; ".join(f"{b.label}: {b.value}" for b in date_bars) + ".",
                 ident="chart-dates",
             ),
             "",
         ]
+        if undated:
+            noun = "paper has" if undated == 1 else "papers have"
+            out += [
+                f"{undated:,} {noun} no listing date and {'is' if undated == 1 else 'are'} "
+                "not in this chart.",
+                "",
+            ]
     return out
 
 

@@ -8,7 +8,14 @@ import pytest
 from conftest import DATA, HEADER, MakeTree, abstract, listing
 
 from generator.model import Source
-from generator.parse import blocks_of, decode, is_title_like, parse_listing, read_listings
+from generator.parse import (
+    blocks_of,
+    dated_by_name,
+    decode,
+    is_title_like,
+    parse_listing,
+    read_listings,
+)
 
 
 def test_real_header_date_and_pairs() -> None:
@@ -112,9 +119,9 @@ def test_an_empty_folder_has_no_listings_and_is_an_error_of_the_run(tmp_path: Pa
 
 def test_records_alone_make_a_knowledge_base(tmp_path: Path) -> None:
     """A knowledge base fed only by `paperkb fetch` has records and no listing."""
-    from generator.pipeline import make_plan
-
     from conftest import MINIMAL_TAXONOMY
+
+    from generator.pipeline import make_plan
 
     (tmp_path / "topics.yaml").write_text(MINIMAL_TAXONOMY)
     (tmp_path / "records").mkdir()
@@ -134,3 +141,28 @@ def test_shipped_corpus_has_378_entries() -> None:
     }
     dates = {e.source.file: e.source.date for e in entries}
     assert sorted(d for d in dates.values() if d) == ["Aug 12", "Aug 7", "Mar 20"]
+
+
+@pytest.mark.parametrize(
+    ("line", "file", "expected"),
+    [
+        ("Aug 12", "listings/2024-08-12.txt", "Aug 12, 2024"),
+        ("Dec 30", "listings/2025-01-02.txt", "Dec 30, 2024"),  # saved after new year
+        ("Aug 12, 2023", "listings/2024-08-12.txt", "Aug 12, 2023"),  # the page's year wins
+        (None, "2024-12-03.txt", "2024-12-03"),
+        ("Aug 12", "listings/000_101f9d493b61407f.txt", "Aug 12"),  # no date in the name
+        ("Aug 12", "listings/2024-02-30.txt", "Aug 12"),  # no such day
+        (None, "listings/notes.txt", None),
+    ],
+)
+def test_a_listing_named_by_its_date_gives_its_date_line_a_year(
+    line: str | None, file: str, expected: str | None
+) -> None:
+    assert dated_by_name(line, file) == expected
+
+
+def test_entries_of_a_dated_listing_carry_the_year() -> None:
+    entries, _ = parse_listing(
+        HEADER + "Dec 3\n\nA Title\n\n" + abstract("x") + "\n", "listings/2024-12-03.txt"
+    )
+    assert [e.source.date for e in entries] == ["Dec 3, 2024"]

@@ -272,6 +272,22 @@ def test_home_page_has_charts_with_links_to_topics() -> None:
     assert "Papers per listing date" in home
 
 
+def test_the_listing_date_chart_counts_listings_only_and_says_how_many_are_undated() -> None:
+    papers = [
+        paper("a", "A"),  # listed Aug 12
+        paper(
+            "b", "B", sources=(Source("records/b.yaml", 1),), meta=Metadata(published="2021-03-25")
+        ),
+        paper("c", "C", sources=(Source("records/c.json", 1),), meta=Metadata(listed="2024-12-03")),
+        paper("d", "D", sources=(Source("listings/undated.txt", 3),)),
+    ]
+    home = render_site(papers, [TOPIC], {}, ACCOUNT)["index.md"]
+    labels = re.findall(r'class="pkb-bar-label"[^>]*>([^<]*)<', home.split("chart-dates", 1)[1])
+    assert labels == ["Aug 12", "Dec 3, 2024"]  # the publication date is no listing date
+    assert "2 papers have no listing date and are not in this chart." in home
+    assert "Mar 25" not in home
+
+
 # --- what the Hub knows (issue 18) ------------------------------------------------------------
 
 #: Labels that only the Hub's fields bring to a page.

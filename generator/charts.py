@@ -1,12 +1,14 @@
-"""Charts as inline SVG, drawn at build time: no JavaScript, no network, no fonts to fetch.
+"""Charts drawn at build time: no JavaScript, no network, no fonts to fetch.
 
-Each function returns one ``<figure class="pkb-chart">`` block holding an ``<svg>`` and a
-``<figcaption>``, meant to be put into a generated Markdown page with a blank line before and
-after it. Python Markdown passes a raw HTML block through untouched when it starts at the
-beginning of a line and holds no blank line, so the block never contains one and no line of it
-is indented. MkDocs does not rewrite links inside raw HTML, so every ``href`` is given by the
-caller relative to the page the chart goes on (``topics/agents.html``).
+Each function returns one ``<figure class="pkb-chart">`` block, meant to be put into a
+generated Markdown page with a blank line before and after it. Python Markdown passes a raw
+HTML block through untouched when it starts at the beginning of a line and holds no blank
+line, so the block never contains one and no line of it is indented. MkDocs does not rewrite
+links inside raw HTML, so every ``href`` is given by the caller relative to the page the
+chart goes on (``topics/agents.html``).
 
+The bar chart is HTML (a list whose items the site's CSS lays out as bars: its text is the
+page's text, readable at any width); the topic map is inline SVG with a ``<figcaption>``.
 Colours come from Material for MkDocs' CSS custom properties in ``style`` attributes (which
 always resolve ``var()``), each with a fallback, and a plain presentation attribute beside it
 for renderers without CSS; text is ``currentColor``, so it follows the light and dark palettes.
@@ -36,7 +38,7 @@ MAX_NEIGHBOURS = 8
 
 WIDTH = 640
 FONT_SIZE = 13
-SMALL_FONT_SIZE = 11
+SMALL_FONT_SIZE = 12
 #: Average advance of a character as a fraction of the font size; wide (CJK) characters count
 #: twice. Generous for proportional sans-serif fonts (mixed-case English averages about 0.48),
 #: so estimated text rarely outgrows its box.
@@ -171,18 +173,33 @@ def _ident(ident: str | None, kind: str, content: object) -> str:
 def _figure(
     kind: str, ident: str, height: int, title: str, description: str, body: list[str]
 ) -> str:
+    # A picture whose parts are links is a group, not an image: role="img" hides its children
+    # from assistive technology, links included (axe: nested-interactive).
+    linked = any(line.startswith("<a ") for line in body)
+    role = "group" if linked else "img"
     svg_open = (
         f'<svg xmlns="{SVG_NS}" class="pkb-chart-svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" role="img" '
+        f'width="{WIDTH}" height="{height}" role="{role}" '
         f'aria-labelledby="{ident}-title {ident}-desc" style="max-width:100%;height:auto">'
+    )
+    # On a phone the chart keeps a width at which its labels stay readable (paperkb.css) and
+    # scrolls sideways in this box. The keyboard reaches it through its links, or, when it has
+    # none, as a focusable region of its own.
+    scroll = (
+        '<div class="pkb-chart__scroll">'
+        if linked
+        else f'<div class="pkb-chart__scroll" tabindex="0" role="region" '
+        f'aria-labelledby="{ident}-title">'
     )
     lines = [
         f'<figure class="pkb-chart pkb-{kind}" id="{ident}">',
+        scroll,
         svg_open,
         f'<title id="{ident}-title">{_esc(title)}</title>',
         f'<desc id="{ident}-desc">{_esc(description)}</desc>',
         *body,
         "</svg>",
+        "</div>",
         f"<figcaption>{_esc(title)}</figcaption>",
         "</figure>",
     ]
@@ -199,31 +216,16 @@ def _close_link(href: str | None) -> str:
     return "</g>" if href is None else "</a>"
 
 
-def _empty(message: str, height: int) -> str:
-    return (
-        f'<text class="pkb-chart-empty" x="{WIDTH // 2}" y="{_num(height / 2 + FONT_SIZE * 0.35)}"'
-        f' text-anchor="middle" font-size="{FONT_SIZE}" fill="currentColor">{_esc(message)}</text>'
-    )
-
-
-# Bar chart layout: labels right-aligned before the bars, the value after each bar.
-_PAD = 8
-_ROW = 24
-_BAR_HEIGHT = 16
-_LABEL_RIGHT = 282
-_BAR_X = 290
-_VALUE_GAP = 6
-_LABEL_UNITS = int((_LABEL_RIGHT - _PAD) / (FONT_SIZE * CHAR_WIDTH))
-
-
 def bar_chart(
     bars: Sequence[Bar], *, title: str, description: str, ident: str | None = None
 ) -> str:
-    """Horizontal bars, one row each in the given order, longest for the largest value.
+    """Horizontal bars as HTML: a list, one item per bar in the given order.
 
-    The chart is :data:`WIDTH` wide (scaled down by CSS on narrow screens) and grows by one row
-    per bar; labels longer than the label column are cut with an ellipsis, the full text stays
-    in each bar's tooltip. A bar with ``href`` links its label, bar and value.
+    Each item is a label, a bar whose length is the value's share of the largest, and the
+    value, in a grid the site's CSS lays out (``paperkb.css``): label, bar and value on one
+    row on a wide screen, the label above its bar on a phone, so the text keeps the page's
+    size at any width. A bar with ``href`` is a link. ``description`` is given to assistive
+    technology only (the list itself reads as "label value" per item).
 
     ``ident`` makes the element ids unique on a page (default: a hash of the content).
     Raises :class:`ValueError` for a negative value or an href with a scheme.
@@ -233,34 +235,33 @@ def bar_chart(
     prefix = _ident(
         ident, "bar-chart", [title, description, [[b.label, b.value, b.href] for b in bars]]
     )
+    lines = [
+        f'<figure class="pkb-chart pkb-bar-chart" id="{prefix}">',
+        f'<p class="pkb-visually-hidden" id="{prefix}-desc">{_esc(description)}</p>',
+    ]
     if not bars:
-        height = 2 * _PAD + _ROW
-        return _figure("bar-chart", prefix, height, title, description, [_empty("No data", height)])
-
-    largest = max(bar.value for bar in bars)
-    value_room = _text_width(str(largest), FONT_SIZE) + _VALUE_GAP
-    span = WIDTH - _PAD - _BAR_X - value_room
-    height = 2 * _PAD + _ROW * len(bars)
-    body: list[str] = []
-    for row, bar in enumerate(bars):
-        top = _PAD + row * _ROW
-        bar_top = top + (_ROW - _BAR_HEIGHT) / 2
-        baseline = _num(top + _ROW / 2 + FONT_SIZE * 0.35)
-        length = span * bar.value / largest if largest else 0.0
-        label = xml_line(bar.label)
-        body += [
-            _open_link(bar.href, "pkb-bar"),
-            f"<title>{_esc(label)}: {bar.value}</title>",
-            f'<text class="pkb-bar-label" x="{_LABEL_RIGHT}" y="{baseline}" text-anchor="end" '
-            f'font-size="{FONT_SIZE}" fill="currentColor">{_esc(_clip(label, _LABEL_UNITS))}'
-            "</text>",
-            f'<rect class="pkb-bar-rect" x="{_BAR_X}" y="{_num(bar_top)}" width="{_num(length)}" '
-            f'height="{_BAR_HEIGHT}" rx="2" fill="{PRIMARY_FALLBACK}" style="fill:{BAR}"/>',
-            f'<text class="pkb-bar-value" x="{_num(_BAR_X + length + _VALUE_GAP)}" '
-            f'y="{baseline}" font-size="{FONT_SIZE}" fill="currentColor">{bar.value}</text>',
-            _close_link(bar.href),
-        ]
-    return _figure("bar-chart", prefix, height, title, description, body)
+        lines.append('<p class="pkb-chart-empty">No data</p>')
+    else:
+        largest = max(bar.value for bar in bars)
+        lines.append(
+            f'<ol class="pkb-bars" aria-labelledby="{prefix}-title" '
+            f'aria-describedby="{prefix}-desc">'
+        )
+        for bar in bars:
+            share = _num(100 * bar.value / largest) if largest else "0"
+            tag, attributes = (
+                ("a", f' href="{_href(bar.href)}"') if bar.href is not None else ("span", "")
+            )
+            lines.append(
+                f'<li><{tag} class="pkb-bar"{attributes}>'
+                f'<span class="pkb-bar-label">{_esc(xml_line(bar.label))}</span>'
+                f'<span class="pkb-bar-track" aria-hidden="true">'
+                f'<span class="pkb-bar-rect" style="width:{share}%"></span></span>'
+                f'<span class="pkb-bar-value">{bar.value:,}</span></{tag}></li>'
+            )
+        lines.append("</ol>")
+    lines += [f'<figcaption id="{prefix}-title">{_esc(title)}</figcaption>', "</figure>"]
+    return "\n".join(lines)
 
 
 # Topic map layout: the topic in the middle, related topics on an ellipse (wider than tall,

@@ -29,10 +29,7 @@ import datetime
 import re
 from urllib.parse import quote, quote_plus
 
-from slugify import slugify
-
 from generator.model import Paper
-from generator.words import ENGLISH_STOP_WORDS
 
 ARXIV_ABS = "https://arxiv.org/abs/"
 ARXIV_PDF = "https://arxiv.org/pdf/"
@@ -73,9 +70,6 @@ _LATEX = str.maketrans(
 )
 
 _AND_RE = re.compile(r"\band\b", re.IGNORECASE)
-#: Words of a title worth naming a citation key after: not a stop word, not a lone letter.
-_KEY_STOP_WORDS = ENGLISH_STOP_WORDS | {"a", "an", "of", "on", "in", "to", "the", "for", "via"}
-_KEY_PART_LENGTH = 30
 
 
 def _one_line(value: str) -> str:
@@ -154,36 +148,17 @@ def _bibtex_name(name: str) -> str:
     return value
 
 
-def _ascii_word(value: str) -> str:
-    """Lower-case ASCII letters and digits of a word (transliterated), bounded."""
-    return slugify(value, separator="")[:_KEY_PART_LENGTH]
-
-
-def _surname(name: str) -> str:
-    """The part of a name a citation key uses: before a comma (``Last, First``), else the last
-    word. Only a key: a wrong guess costs nothing, the ``author`` field keeps the name whole."""
-    clean = _one_line(name)
-    if "," in clean:
-        before = clean.split(",", 1)[0].strip()
-        if _ascii_word(before):
-            return _ascii_word(before)
-    words = [w for w in (_ascii_word(w) for w in clean.split()) if w]
-    return words[-1] if words else ""
-
-
-def _title_word(title: str) -> str:
-    words = [w for w in (_ascii_word(w) for w in re.split(r"[\s\-–—/:]+", title)) if w]
-    return next((w for w in words if w not in _KEY_STOP_WORDS and len(w) > 1), "")
-
-
 def cite_key(paper: Paper) -> str:
-    """A deterministic ASCII key like ``smith2024attention``: first author's surname, year and
-    first significant title word. Without authors, the paper id (already a slug)."""
-    surname = next((s for s in map(_surname, paper.meta.authors) if s), "")
-    if not surname:
-        return re.sub(r"[^a-z0-9-]", "", paper.id.lower()) or "paper"
-    year = _date(paper)[:1]
-    return surname + "".join(year) + _title_word(paper.title)
+    """The paper's citation key: its permanent id (``attention-is-all-you-need``).
+
+    Ids come from the append-only registry (:mod:`generator.permalinks`): unique across the
+    knowledge base, redirects included, and never changed by papers or records added later,
+    so a document citing ``@attention-is-all-you-need`` keeps working after every update. A key
+    made of author, year and title word (``vaswani2017attention``) is neither: two papers can
+    make the same one, and a record that adds the authors would change it. Ids are lower-case
+    ASCII letters, digits and single hyphens, which BibTeX, biber and Pandoc all take.
+    """
+    return re.sub(r"[^a-z0-9-]", "", paper.id.lower()) or "paper"
 
 
 def bibtex(paper: Paper, primary_class: str | None = None) -> str:
@@ -223,3 +198,115 @@ def citation_meta(paper: Paper) -> tuple[tuple[str, str], ...]:
     if arxiv is not None:
         tags.append(("citation_arxiv_id", arxiv))
     return tuple(tags)
+
+
+# -- CSL-JSON and RIS --------------------------------------------------------------------------
+
+
+def name_parts(name: str) -> dict[str, str]:
+    """One author as CSL-JSON name parts, read the way BibTeX reads the ``author`` field.
+
+    ``Last, First`` and ``Last, Jr, First`` by their commas; otherwise ``First von Last``: the
+    last word is the family name, lower-case words before it a particle (``van``, ``de``),
+    the rest given names. A single word is a family name. A name with more than two commas
+    (which :func:`bibtex` writes with its commas braced) is kept whole as a ``literal``. The
+    three formats therefore agree; it is BibTeX's guess, and the name as written is kept in
+    the order of its parts. Empty for a name with no visible character.
+    """
+    clean = _one_line(name)
+    if not clean:
+        return {}
+    parts = [p.strip() for p in clean.split(",")]
+    if len(parts) > 3 or not all(parts):
+        return {"literal": clean}
+    if len(parts) == 3:
+        return _named(given=parts[2], suffix=parts[1], family=parts[0])
+    if len(parts) == 2:
+        return _named(given=parts[1], family=parts[0])
+    words = clean.split(" ")
+    if len(words) == 1:
+        return {"family": clean}
+    lower = [i for i in range(1, len(words) - 1) if words[i][:1].islower()]
+    if not lower:
+        return _named(given=" ".join(words[:-1]), family=words[-1])
+    first, last = lower[0], lower[-1]
+    return _named(
+        given=" ".join(words[:first]),
+        particle=" ".join(words[first : last + 1]),
+        family=" ".join(words[last + 1 :]),
+    )
+
+
+def _named(*, family: str, given: str = "", particle: str = "", suffix: str = "") -> dict[str, str]:
+    parts = {
+        "family": family,
+        "given": given,
+        "non-dropping-particle": particle,
+        "suffix": suffix,
+    }
+    return {key: value for key, value in parts.items() if value}
+
+
+def csl_item(paper: Paper) -> dict[str, object]:
+    """The paper as a CSL-JSON item (for Zotero, Pandoc, citeproc), known fields only.
+
+    ``type`` is ``article``, CSL's type for a preprint; an arXiv paper has ``publisher``
+    ``arXiv``, ``number`` ``arXiv:<id>`` and its ``URL`` (what Zotero writes for an arXiv
+    preprint); ``issued`` holds the known parts of the publication date as numbers. Keys in a
+    fixed order; every string is one line of plain text.
+    """
+    key = cite_key(paper)
+    item: dict[str, object] = {
+        "id": key,
+        "citation-key": key,
+        "type": "article",
+        "title": _one_line(paper.title),
+    }
+    names = [parts for parts in map(name_parts, paper.meta.authors) if parts]
+    if names:
+        item["author"] = names
+    date = _date(paper)
+    if date:
+        item["issued"] = {"date-parts": [[int(part) for part in date]]}
+    arxiv = _arxiv_id(paper)
+    if arxiv is not None:
+        item["publisher"] = "arXiv"
+        item["number"] = f"arXiv:{arxiv}"
+        item["URL"] = arxiv_url(arxiv)
+    return item
+
+
+def _ris_name(parts: dict[str, str]) -> str:
+    """``Family, Given[, Suffix]`` as RIS writes authors (a particle leads the family name)."""
+    if "literal" in parts:
+        return parts["literal"]
+    family = " ".join(p for p in (parts.get("non-dropping-particle"), parts["family"]) if p)
+    return ", ".join(p for p in (family, parts.get("given"), parts.get("suffix")) if p)
+
+
+#: RIS has no type for a preprint: ``UNPB`` (unpublished work) is the one Zotero and EndNote
+#: read as a manuscript not yet published.
+RIS_TYPE = "UNPB"
+
+
+def ris(paper: Paper) -> str:
+    """The paper as one RIS record, ending with its ``ER`` line and a newline.
+
+    Each line is a tag, two spaces, a hyphen, a space and a value; values are plain text on one
+    line (control characters dropped, whitespace collapsed), so no title or name can start a
+    line of its own: none can end the record early (``ER  -``) or add a tag. ``ID`` is the
+    citation key; ``PY`` the year and ``DA`` the known date parts (``YYYY/MM/DD/``); an arXiv
+    paper has ``UR`` (its abstract page), ``PB`` ``arXiv`` and ``M1`` ``arXiv:<id>``.
+    """
+    lines = [f"TY  - {RIS_TYPE}", f"ID  - {cite_key(paper)}", f"TI  - {_one_line(paper.title)}"]
+    names = [_ris_name(parts) for parts in map(name_parts, paper.meta.authors) if parts]
+    lines += [f"AU  - {name}" for name in names]
+    date = _date(paper)
+    if date:
+        lines.append(f"PY  - {date[0]}")
+        lines.append("DA  - " + "/".join([*date, *[""] * (3 - len(date))]) + "/")
+    arxiv = _arxiv_id(paper)
+    if arxiv is not None:
+        lines += [f"UR  - {arxiv_url(arxiv)}", "PB  - arXiv", f"M1  - arXiv:{arxiv}"]
+    lines.append("ER  - ")
+    return "\n".join(lines) + "\n"

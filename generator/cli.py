@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -50,10 +52,14 @@ def print_account(result: Result, then: str = "nothing to do") -> None:
     print(f"  topics: {a.topics}, papers in no topic (Unsorted): {a.unsorted}")
     rate = a.shared_topic_rate
     with_related = result.summary.with_related
+    similar = a.related_similar_shared / a.related_similar if a.related_similar else None
     print(
-        f"  related papers: {a.related_links} links on {with_related} paper pages, "
+        f"  related papers: {a.related_links} links on {with_related} paper pages "
+        f"({a.related_three} with at least 3; {a.related_similar} for a similar abstract, "
+        f"{a.related_links - a.related_similar} weaker: same topics or shared terms), "
         + ("none" if rate is None else f"{rate:.1%}")
         + " of them between papers that share a topic"
+        + ("" if similar is None else f" ({similar:.1%} of the similar-abstract links)")
     )
     print(f"  authors: {a.authors} (from structured records)")
     print(
@@ -79,7 +85,24 @@ def print_account(result: Result, then: str = "nothing to do") -> None:
 _FAILING_LEVELS = ("WARNING", "ERROR", "CRITICAL")
 
 
-def mkdocs_build(config: Path, site: Path) -> None:
+def site_config(config: Path, site_url: str) -> str:
+    """A configuration that is ``config`` plus ``site_url`` (MkDocs' ``INHERIT``).
+
+    It lives beside ``config``, so every relative path in it (docs, hooks, theme overrides)
+    means the same; the URL is written as a JSON string, which YAML reads as it is.
+    """
+    parts = urllib.parse.urlsplit(site_url)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or any(ch.isspace() or ord(ch) < 0x20 for ch in site_url)
+    ):
+        raise PaperkbError(f"--site-url / SITE_URL must be an absolute http(s) URL: {site_url!r}")
+    url = site_url if site_url.endswith("/") else site_url + "/"
+    return f"INHERIT: {json.dumps(config.name)}\nsite_url: {json.dumps(url)}\n"
+
+
+def mkdocs_build(config: Path, site: Path, site_url: str | None = None) -> None:
     """Run the real ``mkdocs build --strict`` into ``site``; any warning fails the build.
 
     MkDocs counts warnings for ``--strict`` with a log handler, so its log level must let them
@@ -96,6 +119,16 @@ def mkdocs_build(config: Path, site: Path) -> None:
     site.parent.mkdir(parents=True, exist_ok=True)
     remove_build_leftovers(site)
     staging = site.with_name(f".{site.name}.new-{os.getpid()}")
+    if site_url:
+        for stale in config.parent.glob(f".{config.stem}.site-url-*.yml"):
+            stale.unlink(missing_ok=True)  # left by a killed build (runs hold the run lock)
+        derived = config.with_name(f".{config.stem}.site-url-{os.getpid()}.yml")
+        derived.write_text(site_config(config, site_url), encoding="utf-8")
+        try:
+            mkdocs_build(derived, site)
+        finally:
+            derived.unlink(missing_ok=True)
+        return
     command = [
         sys.executable,
         "-m",
@@ -162,7 +195,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     with run_lock(data):
         result = generate(data, docs, strict=args.strict, parallel=not args.one_process)
         print_account(result, then="docs/ is up to date, building the site from it")
-        mkdocs_build(config, site)
+        mkdocs_build(config, site, args.site_url or os.environ.get("SITE_URL") or None)
     print(f"  site: {site.as_posix()}/ (open {site.as_posix()}/index.html)")
     return EXIT_OK
 
@@ -303,9 +336,15 @@ def parser() -> argparse.ArgumentParser:
     command("generate", "Write the generated pages into docs/ (no site build).").set_defaults(
         run=cmd_generate
     )
-    command("build", "Generate, then build the site strictly with MkDocs into site/.").set_defaults(
-        run=cmd_build
+    build = command("build", "Generate, then build the site strictly with MkDocs into site/.")
+    build.add_argument(
+        "--site-url",
+        metavar="URL",
+        help="the URL the site is published at (default: $SITE_URL; none: a site for file:// "
+        "and any server root). Gives the 404 page, canonical links and the sitemap their "
+        "addresses, e.g. https://user.github.io/repo/ for GitHub project Pages",
     )
+    build.set_defaults(run=cmd_build)
     command(
         "check",
         "For CI: validate data/, require an up-to-date permalink registry, build strictly.",

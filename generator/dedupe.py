@@ -12,7 +12,15 @@ Two entries are one paper when
 * **fuzzy**: their title keys differ by at most :data:`TITLE_MAX_EDITS` letters dropped, added,
   or changed (a swap is two), each inside a word of at least :data:`LONG_WORD_MIN` letters,
   no guard below objects, *and* their abstracts agree (identical, revised by one sentence, or
-  at least :data:`ABSTRACT_MIN_RATIO` similar);
+  at least :data:`ABSTRACT_MIN_RATIO` similar). When the abstracts are closer still (they
+  agree *and* score at least :data:`CLOSE_ABSTRACT_MIN_RATIO`, both at least
+  :data:`RETITLE_MIN_ABSTRACT_CHARS` long), the edits may fall anywhere, in a short acronym
+  or name too (``UI-JEPA`` -> ``UI-JPA``, ``KMM`` -> ``KM``): two different papers do not share
+  nine tenths of an abstract. The version and ``Towards`` guards apply either way. Titles are
+  compared with HTML entities decoded (``&amp;``, ``&#39;``, ``&nbsp;``) and in American
+  spelling (``optimisation``, ``modelling``, ``behaviour`` count as ``optimization``,
+  ``modeling``, ``behavior``), so neither costs an edit. This rule only judges the pairs
+  blocking proposes (below), so it costs one abstract comparison per such pair;
 * **retitled**: their titles differ but their (normalized) abstracts are identical and at least
   :data:`RETITLE_MIN_ABSTRACT_CHARS` long. No title guard applies: two different papers never
   share a whole abstract, and a retitle may well drop a number (``ERNIE 3.0: ...`` ->
@@ -27,9 +35,11 @@ key read with two ids, are problems: the permalink registry keys papers by title
 entries cannot be split automatically and the data must be fixed.
 
 Guards against hard negatives, checked before any title similarity counts: titles whose digit
-runs or version words (``v2``, ``X-2``, ``1.5``, ``II``, ``Pro``) differ, ``Towards X`` vs ``X``,
-and ``Name: A`` vs ``Name: B`` (same name before the colon, different rest) never merge on their
-titles; close titles with disagreeing abstracts never merge.
+runs or version words (``v2``, ``X-2``, ``1.5``, ``II``, ``Pro``; ``X v2`` is not ``X-2``
+either) differ, ``Towards X`` vs ``X``,
+and ``Name: A`` vs ``Name: B`` (same name before the colon, different rest, unless only a
+small edit apart with close abstracts) never merge on their titles; close titles with
+disagreeing abstracts never merge.
 
 Fuzzy matching never compares all pairs. Each title is blocked on its rarest tokens (document
 frequency over all papers, ties broken by the token): every pair of its
@@ -70,7 +80,9 @@ processed in sorted order.
 
 from __future__ import annotations
 
+import functools
 import gc
+import html
 import re
 import unicodedata
 from bisect import bisect_right
@@ -96,6 +108,7 @@ __all__ = [
     "BLOCK_PAIR_TOKENS",
     "BLOCK_SINGLE_MAX_DF",
     "BLOCK_SINGLE_TOKENS",
+    "CLOSE_ABSTRACT_MIN_RATIO",
     "HEDGE_WORDS",
     "LONG_WORD_MIN",
     "MAX_NEAR_MISSES",
@@ -147,6 +160,14 @@ ABSTRACT_MAX_CHANGED_SENTENCES = 1
 #: keys' ``fuzz.ratio`` is at least this. Unrelated English abstracts score 40-60 (different
 #: shipped papers: at most 47), so 90 leaves a wide margin.
 ABSTRACT_MIN_RATIO = 90.0
+
+#: A title edit outside long words (a letter lost in ``UI-JEPA``, ``KMM``, ``HPC``) still makes
+#: a typo when the abstracts are this close: they agree (above) and their keys'
+#: ``fuzz.ratio`` is at least this, both being at least :data:`RETITLE_MIN_ABSTRACT_CHARS`
+#: long. Different shipped papers score at most 47; an abstract revised by one sentence (one
+#: added, removed or replaced) scores 84-97 (the shortest shipped abstracts, 6 sentences,
+#: give the low end). The guards (numbers, version words, ``Towards``) still apply.
+CLOSE_ABSTRACT_MIN_RATIO = 80.0
 
 #: A retitled paper is recognised by an identical abstract only when the abstract is at least
 #: this long: placeholder abstracts ("Abstract.", "TBD") must not merge different titles. The
@@ -377,6 +398,14 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+def _unescape(title: str) -> str:
+    """``title`` with HTML entities decoded (the very same string when it has none)."""
+    if "&" not in title:
+        return title
+    plain = html.unescape(title)
+    return plain if plain != title else title
+
+
 def _key(title: str) -> str:
     """:func:`title_key`, with a fast path for ASCII titles that gives the same result."""
     if title.isascii():
@@ -387,16 +416,66 @@ def _key(title: str) -> str:
 
 
 def _tokens(title: str) -> tuple[str, ...]:
-    """The title's words as :func:`title_key` sees them; they concatenate to its key."""
+    """The title's words as :func:`title_key` sees them, each in American spelling
+    (:func:`_american`); without British spellings they concatenate to its key."""
     if title.isascii():
-        return tuple(_ASCII_TOKEN.findall(title.lower()))
+        return tuple(map(_american, _ASCII_TOKEN.findall(title.lower())))
     folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", title).casefold())
     chars = []
     for c in folded:
         if unicodedata.combining(c):
             continue
         chars.append(c if c.isalnum() else " ")
-    return tuple("".join(chars).split())
+    return tuple(map(_american, "".join(chars).split()))
+
+
+#: British spellings, as whole (lowercase) words, and their American replacement: ``-ise``,
+#: ``-isation``, ``-yse``, ``-our``, ``-tre``, ``-ll-`` of a few verbs, ``-ogue``,
+#: ``-ence``, ``programme``. Titles are compared in American spelling, so ``Quantisation
+#: Favours`` is no edit away from ``Quantization Favors``; a word spelt so on both sides
+#: (``noise``, ``precise``) becomes the same non-word on both, which changes nothing.
+_BRITISH = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"^([a-z]{3,})is(e|es|ed|ing|ation|ations|er|ers)$", r"\1iz\2"),
+        (r"^([a-z]{3,})ys(e|es|ed|ing|er|ers)$", r"\1yz\2"),
+        (
+            r"^(behavi|col|fav|neighb|hum|lab|harb|flav|rum|vap|hon|od|endeav|arm|sav|vig"
+            r"|rig|tum)our(s|al|ally|ed|ing|ite|ites|hood|hoods|less)?$",
+            r"\1or\2",
+        ),
+        (r"^(cent|met|lit|theat|fib|calib|spect|somb|lust|meag)re(s|d)?$", r"\1er\2"),
+        (
+            r"^(model|label|travel|signal|cancel|level|fuel|channel|tunnel|funnel|marshal"
+            r"|total|counsel|dial|enrol)l(ing|ed|er|ers)$",
+            r"\1\2",
+        ),
+        (r"^(catal|dial|anal|monol|prol|epil)ogue(s)?$", r"\1og\2"),
+        (r"^(defen|licen|offen|preten)ce(s)?$", r"\1se\2"),
+        (r"^programme(s)?$", r"program\1"),
+    )
+)
+#: Every British word above ends so: other words skip the patterns.
+_BRITISH_ENDS = (
+    *("ise", "ises", "ised", "ising", "isation", "isations", "iser", "isers"),
+    *("yse", "yses", "ysed", "ysing", "yser", "ysers"),
+    *("our", "ours", "oural", "ourally", "oured", "ouring", "ourite", "ourites"),
+    *("ourhood", "ourhoods", "ourless", "tre", "tres", "tred"),
+    *("lling", "lled", "ller", "llers", "ogue", "ogues", "nce", "nces", "programme"),
+    "programmes",
+)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _american(token: str) -> str:
+    """A (lowercase) word in American spelling: ``optimisation`` -> ``optimization``."""
+    if not token.endswith(_BRITISH_ENDS):
+        return token
+    for pattern, repl in _BRITISH:
+        token, changed = pattern.subn(repl, token)
+        if changed:
+            return token
+    return token
 
 
 def _sentences(abstract: str) -> Counter[str]:
@@ -437,14 +516,28 @@ class _Node:
     tokens: tuple[str, ...]
     token_set: frozenset[str]
     entries: list[Entry]
+    match: str = ""
+    """The key titles are compared by: the :attr:`tokens` of the title with HTML entities
+    decoded (``&amp;``, ``&#39;``, ``&nbsp;``), in American spelling, concatenated."""
+    plain: str = ""
+    """The title with HTML entities decoded."""
+
+    def __post_init__(self) -> None:
+        self.match = self.match or self.key
+        self.plain = self.plain or self.title
 
 
 def _digits(tokens: Sequence[str]) -> list[str]:
     return [run for token in tokens for run in _DIGITS.findall(token)]
 
 
+#: A version token: ``v2``, ``v10`` (``v1.5`` is ``v1`` and ``5``).
+_VERSION_TOKEN = re.compile(r"v\d+")
+
+
 def _version_words(tokens: Sequence[str]) -> list[str]:
-    return sorted(t for t in tokens if t in VERSION_WORDS)
+    """Version words and ``v<digits>`` tokens: ``X v2`` is not ``X-2``, though both say 2."""
+    return sorted(t for t in tokens if t in VERSION_WORDS or _VERSION_TOKEN.fullmatch(t))
 
 
 def _head(title: str) -> str | None:
@@ -496,18 +589,37 @@ def _title_verdict(a: _Node, b: _Node, score: float) -> str | None:
     hedge_b = bool(b.tokens) and b.tokens[0] in HEDGE_WORDS
     if hedge_a != hedge_b:
         return "'Towards' differs"
-    distance = Levenshtein.distance(a.key, b.key, score_cutoff=TITLE_MAX_EDITS + 1)
+    distance = Levenshtein.distance(a.match, b.match, score_cutoff=TITLE_MAX_EDITS + 1)
     typo = (
         distance <= TITLE_MAX_EDITS
         and score >= TITLE_MIN_RATIO
-        and _long_word_edits(a, b, Levenshtein.editops(a.key, b.key))
+        and _long_word_edits(a, b, Levenshtein.editops(a.match, b.match))
     )
     if typo:
         return None
-    head_a, head_b = _head(a.title), _head(b.title)
+    head_a, head_b = _head(a.plain), _head(b.plain)
     if head_a is not None and head_a == head_b:
         return "same name before the colon, different title"
     return "titles differ by more than a typo"
+
+
+#: Reasons of :func:`_title_verdict` that no abstract overrules: the guards.
+_GUARDS = frozenset({"version/number differs", "'Towards' differs"})
+
+
+def _close_abstracts(a: _Node, b: _Node) -> tuple[bool, float]:
+    """Whether the abstracts are close enough for a small title edit anywhere (and their
+    score): both substantial, agreeing as for the fuzzy rule, and scoring at least
+    :data:`CLOSE_ABSTRACT_MIN_RATIO`."""
+    agree, score = _abstracts(a.abstract, b.abstract)
+    long_enough = min(len(a.abstract), len(b.abstract)) >= RETITLE_MIN_ABSTRACT_CHARS
+    return agree and long_enough and score >= CLOSE_ABSTRACT_MIN_RATIO, score
+
+
+def _small_edit(a: _Node, b: _Node) -> bool:
+    """At most :data:`TITLE_MAX_EDITS` letters apart, in words of any length."""
+    limit = TITLE_MAX_EDITS + 1
+    return Levenshtein.distance(a.match, b.match, score_cutoff=limit) <= TITLE_MAX_EDITS
 
 
 # --- union-find with keep-apart constraints -------------------------------------------------
@@ -592,18 +704,41 @@ def _nodes(entries: Sequence[Entry]) -> list[_Node]:
         members = groups[key]
         if len(members) == 1:
             (only,) = members
-            tokens = _tokens(only.title)
+            plain = _unescape(only.title)
+            tokens = _tokens(plain)
             nodes.append(
-                _Node(index, key, only.title, only.abstract, tokens, frozenset(tokens), members)
+                _Node(
+                    index,
+                    key,
+                    only.title,
+                    only.abstract,
+                    tokens,
+                    frozenset(tokens),
+                    members,
+                    "".join(tokens) or key,
+                    plain,
+                )
             )
             continue
         members.sort(key=lambda e: e.source)
         title, abstract = _title_and_abstract(members)
         token_set: set[str] = set()
         for spelling in dict.fromkeys(e.title for e in members):
-            token_set.update(_tokens(spelling))
+            token_set.update(_tokens(_unescape(spelling)))
+        plain = _unescape(title)
+        tokens = _tokens(plain)
         nodes.append(
-            _Node(index, key, title, abstract, _tokens(title), frozenset(token_set), members)
+            _Node(
+                index,
+                key,
+                title,
+                abstract,
+                tokens,
+                frozenset(token_set),
+                members,
+                "".join(tokens) or key,
+                plain,
+            )
         )
     return nodes
 
@@ -635,7 +770,7 @@ def _candidates(nodes: Sequence[_Node]) -> dict[tuple[int, int], float]:
     """Node pairs in a common block whose title keys score at least NEAR_MISS_MIN_RATIO."""
     found: dict[tuple[int, int], float] = {}
     for members in _blocks(nodes):
-        keys = [nodes[i].key for i in members]
+        keys = [nodes[i].match for i in members]
         size = len(members)
         for x in range(size - 1):
             if size - x > _BLOCK_C_LOOP:
@@ -811,6 +946,11 @@ def _dedupe(entries: Sequence[Entry], overrides: Overrides, ids: Mapping[str, st
     for (i, j), score in sorted(_candidates(nodes).items()):
         node_a, node_b = nodes[i], nodes[j]
         reason = _title_verdict(node_a, node_b, score)
+        if reason is not None and reason not in _GUARDS and _small_edit(node_a, node_b):
+            close, abstract_score = _close_abstracts(node_a, node_b)
+            if close:  # a small title edit anywhere, and nine tenths of the abstract
+                proposals[(i, j)] = _Edge("fuzzy", i, j, score, abstract_score)
+                continue
         if reason is not None:
             misses[(i, j)] = (score, reason)
             continue

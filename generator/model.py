@@ -93,6 +93,9 @@ class Paper:
     related: tuple[str, ...] = ()
     meta: Metadata = NO_METADATA
     """Combined from the paper's entries by :data:`PRECEDENCE` (see :mod:`generator.dedupe`)."""
+    related_reasons: tuple[str, ...] = ()
+    """Why each of ``related`` is listed, in the same order (:data:`generator.link.REASONS`:
+    ``similar abstract``, ``same topics``, ``shared terms``); filled in with ``related``."""
 
     @property
     def dates(self) -> tuple[str, ...]:

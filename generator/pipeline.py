@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import subprocess
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,11 +20,18 @@ from generator.background import background
 from generator.classify import classify
 from generator.dedupe import DedupeResult, dedupe
 from generator.errors import InputError, Problem
-from generator.feed import FEED_FILE, render_feed
+from generator.feed import FEED_FILE, feed_order, render_feed
 from generator.files import Files
-from generator.link import related_ids, related_topics, shared_topic_rate, with_related
+from generator.link import (
+    MIN_RELATED,
+    SIMILAR_ABSTRACT,
+    related_ids,
+    related_topics,
+    shared_topic_rate,
+    with_related,
+)
 from generator.manifest import Summary
-from generator.model import Entry, Paper, Topic
+from generator.model import Paper, Topic
 from generator.normalize import invisible_entries, normalize
 from generator.overrides import OVERRIDES_FILE, load_overrides
 from generator.parse import listing_paths, read_listings
@@ -43,6 +50,7 @@ from generator.render import (
     MARKER_TEXT,
     MERGE_REPORT,
     PAPERS_DIR,
+    RECENT_PAPERS,
     Account,
     front_matter,
     render_merge_report,
@@ -176,24 +184,6 @@ def unpublished(assignment: Assignment, data_dir: Path) -> tuple[Assignment, tup
     return dataclasses.replace(assignment, retired=kept), dropped
 
 
-def pin_problems(records: Sequence[Entry], topics: Sequence[Topic]) -> list[Problem]:
-    """A record pinning a paper to a topic the taxonomy does not define is an error."""
-    known = {topic.slug for topic in topics}
-    problems = []
-    for entry in records:
-        for slug in entry.meta.topics:
-            if slug not in known:
-                problems.append(
-                    Problem(
-                        entry.source.file,
-                        entry.source.line,
-                        f"topics: {slug!r} is not a topic of data/{TAXONOMY_FILE} "
-                        f"(known: {', '.join(sorted(known)) or 'none'})",
-                    )
-                )
-    return problems
-
-
 def make_plan(
     data_dir: Path, *, strict: bool = False, stage: StageHook = no_hook, parallel: bool = True
 ) -> Plan:
@@ -208,8 +198,9 @@ def make_plan(
         raise InputError([Problem(data_dir.as_posix(), None, "data directory does not exist")])
     with stage("parse"):
         entries, problems = read_listings(data_dir)
-        records, record_problems = read_records(data_dir)
         topics, taxonomy_problems = load_taxonomy(data_dir / TAXONOMY_FILE, TAXONOMY_FILE)
+        known = None if taxonomy_problems else {topic.slug for topic in topics}
+        records, record_problems = read_records(data_dir, known)
         rows, registry_problems = read_registry(data_dir)
         overrides, override_problems = load_overrides(data_dir / OVERRIDES_FILE, OVERRIDES_FILE)
     problems += record_problems + taxonomy_problems + registry_problems + override_problems
@@ -217,8 +208,6 @@ def make_plan(
         problems.append(
             Problem(data_dir.as_posix(), None, "no listings (*.txt) and no records found")
         )
-    if not taxonomy_problems:
-        problems += pin_problems(records, topics)
     entries += records
     with stage("normalize"):
         normalized, blank = invisible_entries(normalize(entries))
@@ -251,6 +240,7 @@ def make_plan(
             papers = with_related(papers, linking.result())
             topic_links = related_topics(papers)
             shared, links = shared_topic_rate(papers)
+            similar_shared, similar = shared_topic_rate(papers, SIMILAR_ABSTRACT)
     with stage("render"):
         authors = collect_authors(papers)
         account = Account(
@@ -265,10 +255,16 @@ def make_plan(
             authors=len(authors),
             related_links=links,
             related_shared_topic=shared,
+            related_three=sum(1 for p in papers if len(p.related) >= MIN_RELATED),
+            related_similar=similar,
+            related_similar_shared=similar_shared,
         )
-        files = render_site(papers, topics, topic_links, account, rejected, redirects, authors)
-        report = render_merge_report(merged, {p.key: p.id for p in papers}, f"{PAPERS_DIR}/")
         order = {row.id: index for index, row in enumerate([*rows, *new_rows])}
+        recent = [p.id for p in feed_order(papers, order)[:RECENT_PAPERS]]
+        files = render_site(
+            papers, topics, topic_links, account, rejected, redirects, authors, recent
+        )
+        report = render_merge_report(merged, {p.key: p.id for p in papers}, f"{PAPERS_DIR}/")
         feed = render_feed(
             papers,
             order,

@@ -52,7 +52,7 @@ import datetime
 import json
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias, cast
@@ -564,6 +564,11 @@ def parse_api_json(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
 
 
 class _YamlChecker(Checker):
+    def __init__(self, file: str, known: Collection[str] | None = None) -> None:
+        super().__init__(file)
+        self.known = known
+        """The taxonomy's topic slugs a record may pin (``None``: not checked here)."""
+
     def text(self, keys: Mapping[str, Node], key: str, where: str) -> str | None:
         """A non-empty string value, or ``None`` (reported when present but malformed)."""
         node = keys.get(key)
@@ -660,6 +665,12 @@ class _YamlChecker(Checker):
                     f"{where}topic {_shown(slug)} is not a topic slug (lowercase ASCII letters "
                     "and digits in words joined by single hyphens, like 'image-generation')",
                 )
+            elif self.known is not None and slug not in self.known:
+                self.problem(
+                    item,
+                    f"{where}topics: {slug!r} is not a topic of data/topics.yaml "
+                    f"(known: {', '.join(sorted(self.known)) or 'none'})",
+                )
             else:
                 slugs.add(slug)
         return tuple(sorted(slugs))
@@ -710,12 +721,18 @@ class _YamlChecker(Checker):
         return entries
 
 
-def parse_yaml_records(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
-    """The entries of one hand-written YAML records file, and every problem in it."""
+def parse_yaml_records(
+    text: str, file: str, topics: Collection[str] | None = None
+) -> tuple[list[Entry], list[Problem]]:
+    """The entries of one hand-written YAML records file, and every problem in it.
+
+    With ``topics`` (the taxonomy's slugs), a pinned topic that is not one of them is a problem
+    at its own line, reported with the record's other problems.
+    """
     root, problems = compose(text, file)
     if problems:
         return [], problems
-    checker = _YamlChecker(file)
+    checker = _YamlChecker(file, topics)
     entries = checker.document(root)
     return entries, checker.problems
 
@@ -735,10 +752,13 @@ def record_paths(data_dir: Path) -> list[Path]:
     )
 
 
-def read_records(data_dir: Path) -> tuple[list[Entry], list[Problem]]:
+def read_records(
+    data_dir: Path, topics: Collection[str] | None = None
+) -> tuple[list[Entry], list[Problem]]:
     """Read and parse every record file; no ``records`` folder means no records, not a problem.
 
     Decoding is :func:`generator.parse.decode`'s (strict UTF-8, BOM allowed, CRLF accepted).
+    ``topics``: the taxonomy's slugs, which pinned topics must be (unchecked when ``None``).
     """
     entries: list[Entry] = []
     problems: list[Problem] = []
@@ -747,8 +767,10 @@ def read_records(data_dir: Path) -> tuple[list[Entry], list[Problem]]:
         problems += read_problems
         if text is None:
             continue
-        parse = parse_api_json if path.suffix.lower() in API_SUFFIXES else parse_yaml_records
-        found, parse_problems = parse(text, name)
+        if path.suffix.lower() in API_SUFFIXES:
+            found, parse_problems = parse_api_json(text, name)
+        else:
+            found, parse_problems = parse_yaml_records(text, name, topics)
         entries += found
         problems += parse_problems
     return entries, problems

@@ -26,11 +26,13 @@ from urllib.parse import quote, urlsplit
 
 from generator import charts, cite
 from generator.authors import Author, author_key, collect_authors
+from generator.citations import ALL_NAME, citation_files, cite_links
 from generator.dates import listing_date_key
 from generator.dedupe import DedupeResult
 from generator.errors import Problem
 from generator.feed import FEED_FILE
 from generator.files import Content, Deferred, Files, deferred
+from generator.link import REASON_LABELS, related_groups
 from generator.model import UNSORTED, Paper, Topic
 from generator.records import web_url
 
@@ -104,8 +106,16 @@ def text(value: str) -> str:
     return head + _SYNTAX.sub(_reference, value)
 
 
+#: A page's description (its ``<meta name="description">``) is cut to this many characters.
+DESCRIPTION_CHARS = 160
+
+
 def front_matter(
-    title: str, citation: Sequence[tuple[str, str]] = (), *, hide_toc: bool = False
+    title: str,
+    citation: Sequence[tuple[str, str]] = (),
+    *,
+    hide_toc: bool = False,
+    description: str | None = None,
 ) -> str:
     """YAML front matter naming the page, then the generated-file marker.
 
@@ -120,6 +130,12 @@ def front_matter(
     """
     escaped = html.escape(" ".join(title.split()), quote=True)
     lines = ["---", f"title: {json.dumps(escaped, ensure_ascii=False)}"]
+    if description:  # search engines and link previews: this page's own words, not the site's
+        shown = _plain(description)
+        if len(shown) > DESCRIPTION_CHARS:
+            shown = shown[: DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0] + "…"
+        quoted = json.dumps(html.escape(shown, quote=True), ensure_ascii=False)
+        lines.append(f"description: {quoted}")
     if citation:
         pairs = [[name, _plain(content)] for name, content in citation]
         lines.append(f"citation: {json.dumps(pairs, ensure_ascii=False)}")
@@ -160,6 +176,12 @@ class Account:
     related_links: int = 0
     """Related-paper links shown, and how many of them join papers that share a topic."""
     related_shared_topic: int = 0
+    related_three: int = 0
+    """Papers with at least three related papers (:data:`generator.link.MIN_RELATED`)."""
+    related_similar: int = 0
+    """Links for a similar abstract (the rest are weaker), and how many of them share a topic:
+    the independent check on content similarity."""
+    related_similar_shared: int = 0
 
     @property
     def shared_topic_rate(self) -> float | None:
@@ -206,6 +228,52 @@ def _href(url: str | None) -> str | None:
     """
     checked = web_url(url)
     return None if checked is None else quote(checked, safe=_URL_SAFE).replace("&", "&amp;")
+
+
+#: A web address in running text, glued to what precedes it or not ("...webpage.https://x"):
+#: the scheme, then everything up to a space, a quote or an angle bracket.
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+#: Punctuation that ends a sentence rather than the address it follows.
+_URL_TRAILER = ".,;:!?)]}*_"
+
+
+def text_with_links(value: str) -> str:
+    """:func:`text`, with every http(s) address in it a link to itself.
+
+    Only what :func:`_href` accepts (absolute http(s) with a host, percent-encoded so that it
+    cannot end the link) becomes a link; the visible text is the address as written, escaped
+    like all text, so nothing of the input becomes markup. Trailing sentence punctuation stays
+    outside the link, and so does a closing parenthesis that the address did not open.
+    """
+    plain = _plain(value)
+    parts: list[str] = []
+    at = 0
+    for match in _URL_IN_TEXT.finditer(plain):
+        url = _trimmed(match.group())
+        target = _href(url)
+        if target is None:
+            continue
+        parts += [_escaped(plain[at : match.start()], leading=at == 0), _link(url, target)]
+        at = match.start() + len(url)
+    if not parts:
+        return text(plain)
+    return "".join(parts) + _escaped(plain[at:], leading=False)
+
+
+def _trimmed(url: str) -> str:
+    """``url`` without the sentence punctuation after it (a balanced ``)`` is its own)."""
+    while url and url[-1] in _URL_TRAILER:
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        url = url[:-1]
+    return url
+
+
+def _escaped(segment: str, *, leading: bool) -> str:
+    """A piece of :func:`text` (already on one line): markup characters as references."""
+    if leading:
+        return text(segment) + (" " if segment.endswith(" ") else "")
+    return _SYNTAX.sub(_reference, segment)
 
 
 def _url_label(url: str) -> str:
@@ -294,7 +362,9 @@ def render_paper(
 ) -> str:
     """A paper's page. ``author_ids`` maps :func:`author_key` of a name to its page id."""
     lines = [
-        front_matter(paper.title, cite.citation_meta(paper), hide_toc=True),
+        front_matter(
+            paper.title, cite.citation_meta(paper), hide_toc=True, description=gist(paper.abstract)
+        ),
         f"# {text(paper.title)}",
         "",
     ]
@@ -314,12 +384,13 @@ def render_paper(
     ]
     if paper.meta.note:
         lines += [f"> **Curator's note:** {text(paper.meta.note)}", ""]
-    lines += ["## Abstract", "", text(paper.abstract), ""]
+    lines += ["## Abstract", "", text_with_links(paper.abstract), ""]
     lines += _ai_summary(paper)
     if paper.related:
         lines += ["## Related papers", ""]
-        lines += [f"- {_link(titles[rid], f'{rid}.md')}" for rid in paper.related]
-        lines.append("")
+        for reason, ids in related_groups(paper):  # strongest first; weaker ones introduced
+            lines += [REASON_LABELS[reason], ""] if REASON_LABELS[reason] else []
+            lines += [f"- {_link(titles[rid], f'{rid}.md')}" for rid in ids] + [""]
     lines += ["## Cite", "", "BibTeX:", ""]
     # An indented code block: Markdown escapes its content and no line can end it early.
     lines += [f"    {line}" for line in cite.bibtex(paper).translate(_CONTROLS).splitlines()]
@@ -405,9 +476,16 @@ def render_topic(
     topics: Mapping[str, Topic],
 ) -> str:
     """A topic page: related topics with counts and a map, then papers grouped by date."""
-    lines = [front_matter(topic.name), f"# {text(topic.name)}", "", text(topic.description), ""]
+    lines = [
+        front_matter(topic.name, description=topic.description),
+        f"# {text(topic.name)}",
+        "",
+        text(topic.description),
+        "",
+    ]
     noun = "paper" if len(members) == 1 else "papers"
     lines += [f"{len(members):,} {noun}, newest listing date first, A–Z within a date.", ""]
+    lines += [f"**Cite this topic** (its papers' citations): {cite_links(topic.slug, '../')}", ""]
     if related:
         lines += [
             "**Related topics** (papers in both): "
@@ -525,9 +603,17 @@ def _charts(papers: Sequence[Paper], topics: Sequence[Topic]) -> list[str]:
     return out
 
 
+#: The home page lists this many of the most recently added papers (the feed has more).
+RECENT_PAPERS = 10
+
+
 def render_home(
-    account: Account, papers: Sequence[Paper] = (), topics: Sequence[Topic] = ()
+    account: Account,
+    papers: Sequence[Paper] = (),
+    topics: Sequence[Topic] = (),
+    recent: Sequence[Paper] = (),
 ) -> str:
+    """The home page. ``recent``: the newest papers first, as the feed orders them."""
     rows = [
         ("Distinct papers", account.papers),
         ("Topics", account.topics),
@@ -550,14 +636,22 @@ def render_home(
         f"- Recently added papers as an Atom feed: [{FEED_FILE}]({FEED_FILE})",
         f"- The whole knowledge base as data: [papers.json]({PAPERS_JSON})",
         f"- How duplicate entries were merged: [merge report]({MERGE_REPORT})",
+        f"- Cite the whole knowledge base: {cite_links(ALL_NAME, '')}",
         "",
         "## In figures",
         "",
-        "| | |",
+        "| Figure | Count |",
         "| --- | --: |",
         *[f"| {label} | {value:,} |" for label, value in rows],
         "",
     ]
+    if recent:
+        lines += ["## Recently added", ""]
+        lines += [
+            f"- {_link(p.title, paper_path(p.id))}: {text(gist(p.abstract))}"
+            for p in recent[:RECENT_PAPERS]
+        ]
+        lines += ["", f"More in the [feed]({FEED_FILE}).", ""]
     if papers:
         lines += _charts(papers, topics)
     return "\n".join(lines)
@@ -587,7 +681,15 @@ def render_authors_index(authors: Sequence[Author]) -> str:
 def render_author(author: Author, by_id: Mapping[str, Paper]) -> str:
     papers = sorted((by_id[pid] for pid in author.papers), key=lambda p: sort_key(p.title))
     noun = "paper" if len(papers) == 1 else "papers"
-    lines = [front_matter(author.name, hide_toc=True), f"# {text(author.name)}", ""]
+    lines = [
+        front_matter(
+            author.name,
+            hide_toc=True,
+            description=f"Papers by {author.name} in the knowledge base.",
+        ),
+        f"# {text(author.name)}",
+        "",
+    ]
     lines += [f"{len(papers)} {noun} in this knowledge base.", ""]
     lines += [_gist_item(p, f"../{PAPERS_DIR}/") for p in papers]
     lines.append("")
@@ -723,6 +825,9 @@ def json_chunks(
             "related_links": account.related_links,
             "related_links_sharing_a_topic": account.related_shared_topic,
             "shared_topic_rate": None if rate is None else round(rate, 4),
+            "papers_with_three_related": account.related_three,
+            "related_links_similar_abstract": account.related_similar,
+            "related_links_similar_abstract_sharing_a_topic": account.related_similar_shared,
         },
     }
     yield "{\n" + "".join(f" {_dump(key)}:{_dump(value)},\n" for key, value in head.items())
@@ -762,6 +867,7 @@ def json_chunks(
                 "topics": list(p.topics),
                 "pinned_topics": list(p.meta.topics),
                 "related": list(p.related),
+                "related_reasons": list(p.related_reasons),
                 "sources": [{"file": s.file, "line": s.line, "date": s.date} for s in p.sources],
                 "aliases": list(p.aliases),
             }
@@ -790,8 +896,11 @@ def render_site(
     rejected: Sequence[Problem] = (),
     redirects: Mapping[str, str] = {},
     authors: Sequence[Author] | None = None,
+    recent: Sequence[str] = (),
 ) -> Files:
     """Every generated Markdown/JSON file, keyed by docs-relative path. Ids must be unique.
+
+    ``recent``: ids of the most recently added papers, newest first, for the home page.
 
     ``redirects`` maps ids that no longer have a page to the id of a paper that has one.
     ``authors`` default to :func:`collect_authors` of the papers. Pages are made when they are
@@ -822,7 +931,8 @@ def render_site(
     files[AUTHORS_INDEX] = deferred(render_authors_index, authors)
     files[TOPICS_INDEX] = deferred(render_topics_index, topics, members)
     files[ALL_PAPERS] = deferred(render_all_papers, papers)
-    files[HOME_PAGE] = render_home(account, papers, topics)
+    files[HOME_PAGE] = render_home(account, papers, topics, [by_id[i] for i in recent])
+    files.update(citation_files(papers, members, MARKER_TEXT))
     files[PAPERS_JSON] = Deferred(
         functools.partial(json_chunks, papers, account, rejected, redirects, author_ids)
     )

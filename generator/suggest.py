@@ -16,24 +16,35 @@ Two kinds of evidence, because they answer different questions:
   first 80% of the time by centroid (92% among the three listed), 79% by vote, and blends of
   the two did no better; the centroid is also defined when no close neighbour is in a topic,
   and its scale is the same for every paper, which makes :data:`FIT` meaningful.
-* **Proposed phrases** ("what rule would sort it?") are the terms most particular to the
-  unsorted papers: a term's weight in an unsorted paper times the share of the papers using it
-  that are unsorted, so a word that every topic uses ranks low however often it occurs. Each
-  candidate is written as a phrase that :func:`generator.classify.phrase_error` accepts and is
-  then *tried*: the topic it would be added to (the best candidate topic of the papers using it,
-  or a new topic when no existing topic fits) is classified again with the phrase added, by
-  :func:`generator.classify.classify` itself. The counts shown (unsorted papers it sorts,
-  already-sorted papers it would also pull into the topic) are therefore exactly what pasting
-  the rule does, exclude phrases and ``min_abstract_hits`` included, not an estimate. A term
-  that is also in a title is tried in the ``title`` list as well. Per unsorted paper the
-  :data:`PHRASES_PER_PAPER` phrases with the best precision (sorted / everything it takes)
-  are kept, and the phrases of one topic are tried together once more (:class:`Extension`).
+* **Proposed phrases** ("what rule would sort it?"). Extending an existing topic comes
+  first. A term of an unsorted paper is a candidate for a topic that fits the paper (centroid
+  score :data:`FIT` or more) only with evidence: at least :data:`MIN_SUPPORT` of the topic's
+  papers use it already, and they are a majority (:data:`EXTEND_SHARE`) of the sorted papers
+  using it. That rules out the overfit phrases of one paper ("beautybank", "bare", "magic
+  state") and the words every topic uses ("optimization"). Candidates are ranked by their
+  TF-IDF weight in the unsorted paper times the topic's smoothed share of their users, written
+  as phrases that :func:`generator.classify.phrase_error` accepts, and *tried*: the topic is
+  classified again with the phrase added, by :func:`generator.classify.classify` itself. The
+  counts shown (unsorted papers it sorts, already-sorted papers it would also pull into the
+  topic) are therefore exactly what pasting the rule does, exclude phrases and
+  ``min_abstract_hits`` included, not an estimate. A term that is also in a title is tried in
+  the ``title`` list as well. A phrase is kept when it sorts a paper and takes no more sorted
+  papers than unsorted ones; per unsorted paper the :data:`PHRASES_PER_PAPER` with the best
+  precision are kept. A paper no single phrase sorts may be sorted by its topic's phrases
+  together (abstract hits add up: :func:`_together`). A **new topic** is proposed only for a
+  group of at least :data:`MIN_NEW_TOPIC` unsorted papers, among those no extension sorts,
+  that share terms most of whose users are unsorted (:func:`_new_topics`). The phrases of one
+  topic are tried together once more (:class:`Extension`), and everything at once, to say
+  what pasting all of it does (:attr:`Suggestions.sorts`, :attr:`Suggestions.moves`). An
+  unsorted paper nothing sorts with that evidence is listed as such: better unsorted than
+  sorted by a rule made of its own words.
 
-Cost: vectorizing is linear in the text; similarities are a sparse product taken
+Cost: vectorizing is linear in the text (:func:`vectors`, NumPy; the same weights as
+scikit-learn's ``TfidfVectorizer``, which it replaced); similarities are a sparse product taken
 :data:`CHUNK` unsorted papers at a time (never a dense n x n matrix); one classify pass finds
 the papers holding any tried phrase, and each phrase is then tried on those papers only
-(adding a phrase to a rule can change no other paper). 10,000 papers of mixed real abstracts
-take 3 s with 3% of them unsorted and 34 s with 30% unsorted (:data:`TRIAL_BUDGET`).
+(adding a phrase to a rule can change no other paper); one more classify pass over every paper
+tells what pasting everything does. See ``benchmarks/results/suggest.md``.
 
 Deterministic: papers are processed sorted by id, ties are broken by id, slug or phrase, and
 nothing depends on hash order, so the same papers and topics give the same text in any order.
@@ -45,14 +56,13 @@ import itertools
 import json
 import re
 import string
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 import yaml
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 from slugify import slugify
 
 from generator.classify import classify, phrase_error
@@ -78,6 +88,20 @@ TERMS_PER_PAPER = (3, 8)
 TRIAL_BUDGET = 2000
 #: Phrases kept per unsorted paper in the proposal.
 PHRASES_PER_PAPER = 3
+#: A phrase extends a topic only when at least this many of the topic's papers hold it
+#: already, the evidence that it names the topic rather than one paper ("beautybank",
+#: "bare"), and they are more than this share of the sorted papers that hold it: a word
+#: that every topic uses ("optimization", "detailed") names none of them.
+MIN_SUPPORT = 3
+EXTEND_SHARE = 0.5
+#: A new topic is proposed only for a group of at least this many unsorted papers...
+MIN_NEW_TOPIC = 3
+#: ... sharing terms that at least this share of the papers using them are unsorted ...
+NEW_TOPIC_SHARE = 0.5
+#: ... of which at most this many become its phrases. At most this many groups are tried
+#: (each is a classify pass over the papers holding its phrases).
+NEW_TOPIC_PHRASES = 6
+NEW_TOPIC_TRIES = 200
 #: Unsorted papers compared with the corpus at a time (bounds memory: CHUNK x corpus).
 CHUNK = 256
 
@@ -219,6 +243,11 @@ class Proposal:
     """How particular the term is to the unsorted papers using it (ranking only)."""
     titled: bool
     """The term occurs in the title of one of those papers (new topics are named after one)."""
+    support: tuple[str, ...] = ()
+    """The evidence: papers already in the topic that hold the phrase (title or abstract);
+    none for a new topic's phrase."""
+    holders: int = 0
+    """How many sorted papers hold the phrase (``support`` are those of them in the topic)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +283,10 @@ class Suggestions:
     papers: int
     unsorted: tuple[UnsortedPaper, ...]
     extensions: tuple[Extension, ...]
+    sorts: tuple[str, ...] = ()
+    """Unsorted papers that pasting every proposal at once sorts (by classify, every paper)."""
+    moves: tuple[str, ...] = ()
+    """Sorted papers whose topics pasting every proposal at once changes (they gain one)."""
 
     @property
     def proposals(self) -> tuple[Proposal, ...]:
@@ -331,17 +364,62 @@ def suggest(papers: Sequence[Paper], topics: Sequence[Topic]) -> Suggestions:
     if not unsorted_rows:
         return Suggestions(len(ordered), (), ())
     analyzer = _Analyzer()
-
-    def terms(paper: Paper) -> list[str]:
-        return analyzer(paper.title) + analyzer(paper.abstract)  # no bigram spans the two
-
-    vectorizer = TfidfVectorizer(analyzer=terms, sublinear_tf=True, dtype=np.float64)
-    matrix = sparse.csr_matrix(vectorizer.fit_transform(ordered))
-    vocabulary = [str(term) for term in vectorizer.get_feature_names_out()]
+    # No bigram spans the title and the abstract.
+    matrix, vocabulary = vectors([analyzer(p.title) + analyzer(p.abstract) for p in ordered])
     unsorted = _candidates(ordered, topics, matrix, unsorted_rows)
     proposals, users = _proposals(ordered, topics, matrix, vocabulary, unsorted_rows, unsorted)
     extensions = _extensions(ordered, topics, proposals, users)
-    return Suggestions(len(ordered), unsorted, extensions)
+    done = {pid for e in extensions for pid in e.unsorted}
+    left = [r for r in unsorted_rows if ordered[r].id not in done]
+    extensions += _new_topics(ordered, topics, matrix, vocabulary, left)
+    sorts, moves = _pasted(ordered, topics, extensions)
+    return Suggestions(len(ordered), unsorted, tuple(extensions), sorts, moves)
+
+
+def vectors(documents: Sequence[Sequence[str]]) -> tuple[sparse.csr_matrix, list[str]]:
+    """TF-IDF rows of documents given as their terms, and the terms of the columns (sorted).
+
+    What scikit-learn's ``TfidfVectorizer(analyzer=..., sublinear_tf=True)`` computes, in
+    NumPy (``tests/test_suggest.py`` compares the two): ``1 + log(count)`` times the smoothed
+    ``1 + log((n + 1) / (df + 1))``, each row scaled to unit length (an empty row stays 0).
+    The link stage's :mod:`generator.tfidf` cannot be used: it tokenizes with a pattern, and
+    suggestions need the matcher's own cuts (:class:`_Analyzer`); counting terms that are
+    already strings needs only a dict.
+    """
+    codes: dict[str, int] = {}
+    indptr = [0]
+    indices: list[int] = []
+    counts: list[int] = []
+    for terms in documents:
+        seen = Counter(codes.setdefault(term, len(codes)) for term in terms)
+        indices += seen.keys()
+        counts += seen.values()
+        indptr.append(len(indices))
+    vocabulary = sorted(codes)
+    column = np.empty(len(codes), dtype=np.int64)
+    column[[codes[term] for term in vocabulary]] = np.arange(len(codes), dtype=np.int64)
+    n = len(documents)
+    matrix = sparse.csr_matrix(
+        (
+            np.asarray(counts, dtype=np.float64),
+            column[np.asarray(indices, dtype=np.int64)],
+            np.asarray(indptr, dtype=np.int64),
+        ),
+        shape=(n, len(codes)),
+    )
+    matrix.sort_indices()
+    df = np.bincount(matrix.indices, minlength=len(codes)).astype(np.float64)
+    idf = np.log((n + 1) / (df + 1)) + 1.0
+    data = matrix.data
+    np.log(data, out=data)
+    data += 1.0
+    data *= idf[matrix.indices]
+    lengths = np.diff(matrix.indptr)
+    squares = np.zeros(n, dtype=np.float64)
+    np.add.at(squares, np.repeat(np.arange(n), lengths), data * data)
+    norms = np.sqrt(squares)
+    data /= np.repeat(np.where(norms > 0, norms, 1.0), lengths)
+    return matrix, vocabulary
 
 
 def _candidates(
@@ -417,6 +495,12 @@ class _Trial:
     titled: bool
 
 
+def _presence(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    present = matrix.copy()
+    present.data[:] = 1.0
+    return present
+
+
 def _proposals(
     papers: Sequence[Paper],
     topics: Sequence[Topic],
@@ -425,55 +509,127 @@ def _proposals(
     unsorted_rows: Sequence[int],
     unsorted: Sequence[UnsortedPaper],
 ) -> tuple[list[Proposal], dict[str, list[int]]]:
-    """Distinctive terms of the unsorted papers, tried as rules; the best few per paper.
+    """Phrases that extend an existing topic, tried as rules; the best few per unsorted paper.
+
+    A term of an unsorted paper is a candidate for a topic that fits the paper (its centroid
+    scores :data:`FIT` or more) only when at least :data:`MIN_SUPPORT` of the topic's papers
+    use it too: a word of one paper alone ("beautybank", "bare") names nothing a rule should
+    sort by. It is ranked by its weight in the unsorted paper times the topic's smoothed share
+    of the sorted papers using it (:func:`_share`), so a word every topic uses ranks low.
 
     Also returns, for every phrase tried, the papers that hold it (see :func:`_users`).
     """
     rows = list(unsorted_rows)
-    present = matrix.copy()
-    present.data[:] = 1.0
-    df = np.asarray(present.sum(axis=0)).ravel()
-    share = np.asarray(present[rows].sum(axis=0)).ravel() / np.maximum(df, 1.0)
+    slugs = [t.slug for t in topics]
+    column = {slug: j for j, slug in enumerate(slugs)}
+    sorted_rows = [i for i, p in enumerate(papers) if p.topics]
     unsorted_matrix = matrix[rows]
-    # Per unsorted paper: its top terms by weight x share of their users that are unsorted.
+    cols = np.unique(unsorted_matrix.indices)
+    if not sorted_rows or not slugs or not cols.size:
+        return [], {}
+    member = np.zeros((len(sorted_rows), len(slugs)), dtype=np.float64)
+    for r, i in enumerate(sorted_rows):
+        for slug in papers[i].topics:
+            if slug in column:
+                member[r, column[slug]] = 1.0
+    # Per term of an unsorted paper: sorted papers using it, and how many of them per topic.
+    used = sparse.csc_matrix(_presence(matrix)[sorted_rows])[:, cols]
+    in_topic = np.asarray(sparse.csr_matrix(used.T) @ member)
+    by_sorted = np.asarray(used.sum(axis=0)).ravel()
+    position = {int(c): k for k, c in enumerate(cols)}
     low, high = TERMS_PER_PAPER
     per_paper = max(low, min(high, TRIAL_BUDGET // len(rows)))
-    picked: dict[int, float] = {}
-    using: dict[int, list[int]] = defaultdict(list)  # term -> unsorted rows using it
-    titled: dict[int, bool] = defaultdict(bool)  # term -> in the title of one of them
-    for offset, row in enumerate(rows):
+    picked: dict[tuple[int, int], float] = {}  # (term, topic) -> best score
+    titled: dict[int, bool] = defaultdict(bool)  # term -> in the title of an unsorted paper
+    for offset, (row, u) in enumerate(zip(rows, unsorted, strict=True)):
+        fitting = [column[c.slug] for c in u.candidates if c.score >= FIT]
         lo, hi = unsorted_matrix.indptr[offset], unsorted_matrix.indptr[offset + 1]
-        cols = [int(c) for c in unsorted_matrix.indices[lo:hi]]
         title_terms = set(analyze(papers[row].title))
         both = title_terms.intersection(analyze(papers[row].abstract))
-        scores = [
-            _term_weight(vocabulary[c], float(w * share[c]), vocabulary[c] in both)
-            for c, w in zip(cols, unsorted_matrix.data[lo:hi], strict=True)
-        ]
-        order = sorted(range(len(cols)), key=lambda k: (-_round(scores[k]), vocabulary[cols[k]]))
-        for k in [k for k in order if phrase_error(vocabulary[cols[k]]) is None][:per_paper]:
-            picked[cols[k]] = max(picked.get(cols[k], 0.0), scores[k])
-        for col in cols:
-            using[col].append(row)
-            titled[col] |= vocabulary[col] in title_terms
-    best = {u.id: u.candidates[0] for u in unsorted if u.fits}
+        scored: list[tuple[float, str, int, int]] = []
+        terms = zip(unsorted_matrix.indices[lo:hi], unsorted_matrix.data[lo:hi], strict=True)
+        for col, weight in terms:
+            term = vocabulary[col]
+            titled[int(col)] |= term in title_terms
+            k = position[int(col)]
+            for j in fitting:
+                support = int(in_topic[k, j])
+                if not _distinctive(support, int(by_sorted[k])) or phrase_error(term) is not None:
+                    continue
+                share = _share(support, int(by_sorted[k]))
+                score = _term_weight(term, float(weight) * share, term in both)
+                scored.append((-_round(score), term, int(col), j))
+        scored.sort()
+        for negative, _term, col, j in scored[:per_paper]:
+            picked[(col, j)] = max(picked.get((col, j), 0.0), -negative)
     rules = {t.slug: t.rule for t in topics}
     trials: list[_Trial] = []
-    for col, weight in sorted(picked.items(), key=lambda item: vocabulary[item[0]]):
-        term = vocabulary[col]
-        target = _target([papers[r].id for r in using[col]], best)
-        rule = rules[target] if target is not None else _NEW_RULE
+    for (col, j), weight in sorted(
+        picked.items(), key=lambda item: (vocabulary[item[0][0]], item[0][1])
+    ):
+        term, target = vocabulary[col], slugs[j]
         variants = (False, True) if titled[col] else (False,)
         for in_title in variants:
-            if not _adds(rule, term, in_title):
-                continue  # already in those lists: pasting it would change nothing
-            trials.append(_Trial(term, in_title, target, weight, titled[col]))
-    # Keep the best variant per phrase, then the best few phrases per unsorted paper.
-    by_phrase: dict[str, Proposal] = {}
+            if _adds(rules[target], term, in_title):  # else pasting it would change nothing
+                trials.append(_Trial(term, in_title, target, weight, titled[col]))
     users = _users(papers, [t.phrase for t in trials])
-    for proposal in _try(papers, topics, trials, users):
+    tried = [
+        p for p in _try(papers, topics, trials, users) if _distinctive(len(p.support), p.holders)
+    ]
+    alone = _best_per_paper(p for p in tried if p.unsorted and len(p.caught) <= len(p.unsorted))
+    covered = {pid for p in alone for pid in p.unsorted}
+    together = _together(papers, topics, tried, users, unsorted, covered)
+    taken = {p.phrase for p in alone}
+    return alone + [p for p in together if p.phrase not in taken], users
+
+
+def _together(
+    papers: Sequence[Paper],
+    topics: Sequence[Topic],
+    tried: Sequence[Proposal],
+    users: dict[str, list[int]],
+    unsorted: Sequence[UnsortedPaper],
+    covered: set[str],
+) -> list[Proposal]:
+    """Phrases that sort a paper only together: the abstract phrases of a topic add up to its
+    ``min_abstract_hits``. For each unsorted paper no single phrase sorts, its distinctive
+    phrases for each fitting topic (best first, at most :data:`PHRASES_PER_PAPER`) are tried
+    together, the topics in candidate order; the first set that sorts it, taking no more
+    sorted papers than unsorted ones, is kept."""
+    index = {p.id: i for i, p in enumerate(papers)}
+    rules = {t.slug: t.rule for t in topics}
+    by_topic: dict[str, list[Proposal]] = defaultdict(list)
+    for p in sorted(tried, key=lambda p: (-_round(p.weight), p.in_title, p.phrase)):
+        if not p.in_title and len(p.caught) <= 1:  # the narrower variant; no stray catches
+            by_topic[p.topic].append(p)
+    kept: list[Proposal] = []
+    for u in unsorted:
+        if u.id in covered:
+            continue
+        row = index[u.id]
+        for c in u.candidates:
+            if c.score < FIT:
+                continue
+            mine = [p for p in by_topic[c.slug] if row in users[p.phrase]][:PHRASES_PER_PAPER]
+            if len(mine) < 2:
+                continue
+            rule = _rule_with(rules[c.slug], (), [p.phrase for p in mine])
+            rows = sorted({r for p in mine for r in users[p.phrase]})
+            sorts, caught = _split(papers, _matching(papers, rows, rule), c.slug)
+            if u.id in sorts and len(caught) <= len(sorts):
+                kept += mine
+                covered.update(sorts)
+                break
+    return kept
+
+
+def _best_per_paper(proposals: Iterable[Proposal]) -> list[Proposal]:
+    """The best variant (and topic) of each phrase, then the best few phrases per unsorted
+    paper (:data:`PHRASES_PER_PAPER`), best first."""
+    by_phrase: dict[str, Proposal] = {}
+    for proposal in proposals:
         known = by_phrase.get(proposal.phrase)
-        if proposal.unsorted and (known is None or _rank(proposal) < _rank(known)):
+        if known is None or _rank(proposal) < _rank(known):
             by_phrase[proposal.phrase] = proposal
     sorting: dict[str, list[Proposal]] = defaultdict(list)  # unsorted id -> its proposals
     for proposal in by_phrase.values():
@@ -482,11 +638,24 @@ def _proposals(
     kept: set[str] = set()
     for mine in sorting.values():
         kept.update(p.phrase for p in sorted(mine, key=_rank)[:PHRASES_PER_PAPER])
-    return sorted((by_phrase[p] for p in kept), key=_rank), users
+    return sorted((by_phrase[p] for p in kept), key=_rank)
+
+
+def _distinctive(support: int, users: int) -> bool:
+    """Whether a term used by ``users`` sorted papers, ``support`` of them in a topic, names
+    that topic: :data:`MIN_SUPPORT` of its papers use it, and they are more than
+    :data:`EXTEND_SHARE` of the sorted papers that do (a majority)."""
+    return support >= MIN_SUPPORT and support > EXTEND_SHARE * users
+
+
+def _share(support: int, users: int) -> float:
+    """The topic's share of the sorted papers using a term, smoothed towards zero: 2 of 4
+    (0.33) ranks below 10 of 15 (0.59), and one paper is never evidence of much."""
+    return support / (users + 2)
 
 
 def _term_weight(term: str, weight: float, in_both: bool) -> float:
-    """A term's TF-IDF weight x unsorted share, adjusted for what makes a good rule.
+    """A term's TF-IDF weight x share, adjusted for what makes a good rule.
 
     Terms in both the title and the abstract count double: that is how a paper names its
     subject (``makeup``, ``magic state``), while a word of the title alone is as often an
@@ -500,17 +669,6 @@ def _term_weight(term: str, weight: float, in_both: bool) -> float:
     return weight
 
 
-def _target(ids: Iterable[str], best: dict[str, Candidate]) -> str | None:
-    """The existing topic the unsorted papers using a term fit best, or ``None`` (new topic)."""
-    votes: dict[str, float] = defaultdict(float)
-    for pid in ids:
-        if pid in best:
-            votes[best[pid].slug] += best[pid].score
-    if not votes:
-        return None
-    return min(votes, key=lambda slug: (-_round(votes[slug]), slug))
-
-
 def _adds(rule: Rule, phrase: str, in_title: bool) -> bool:
     """Whether adding ``phrase`` to the abstract (and title) lists of ``rule`` adds anything."""
     same = _same(phrase)
@@ -519,12 +677,20 @@ def _adds(rule: Rule, phrase: str, in_title: bool) -> bool:
     return missing_abstract or (in_title and missing_title)
 
 
-def _rank(p: Proposal) -> tuple[float, int, float, bool, str]:
+def _rank(p: Proposal) -> tuple[float, int, int, float, bool, str]:
     """Sort key, best first: precision (smoothed, so one clean hit does not beat three hits
-    and a stray), then coverage, then the term's weight; abstract-only before title+abstract
-    (the narrower rule, when it does as well)."""
+    and a stray), then coverage, then the evidence (the topic's papers that use the phrase),
+    then the term's weight; abstract-only before title+abstract (the narrower rule, when it
+    does as well)."""
     precision = len(p.unsorted) / (len(p.unsorted) + len(p.caught) + 1)
-    return (-_round(precision), -len(p.unsorted), -_round(p.weight), p.in_title, p.phrase)
+    return (
+        -_round(precision),
+        -len(p.unsorted),
+        -len(p.support),
+        -_round(p.weight),
+        p.in_title,
+        p.phrase,
+    )
 
 
 def _rule_with(rule: Rule, title: Sequence[str], abstract: Sequence[str]) -> Rule:
@@ -556,18 +722,22 @@ def _try(
     """Each trial's topic, classified with its phrase added, on the papers that can change.
 
     Those are the papers holding the phrase and not in the topic yet. The variants of one
-    phrase (abstract, title and abstract) share one classify call, so its papers are read once.
+    phrase in one topic (abstract, title and abstract) share one classify call, so its papers
+    are read once.
     """
     rules = {t.slug: t.rule for t in topics}
-    by_phrase: dict[str, list[_Trial]] = defaultdict(list)
+    by_target: dict[tuple[str, str], list[_Trial]] = defaultdict(list)
     for trial in trials:
-        by_phrase[trial.phrase].append(trial)
+        by_target[(trial.phrase, trial.target or "")].append(trial)
     proposals = []
-    for phrase in sorted(by_phrase):
-        variants = by_phrase[phrase]
+    for phrase, slug in sorted(by_target):
+        variants = by_target[(phrase, slug)]
         target = variants[0].target
         base = rules[target] if target is not None else _NEW_RULE
-        rows = [r for r in users[phrase] if target not in papers[r].topics]
+        holders = users[phrase]
+        rows = [r for r in holders if target not in papers[r].topics]
+        support = tuple(papers[r].id for r in holders if target in papers[r].topics)
+        held = sum(1 for r in holders if papers[r].topics)
         probes = [
             Topic(
                 slug=f"~v{n}",
@@ -590,6 +760,8 @@ def _try(
                     caught=caught,
                     weight=_round(trial.weight),
                     titled=trial.titled,
+                    support=tuple(sorted(support)),
+                    holders=held,
                 )
             )
     return proposals
@@ -650,73 +822,133 @@ def _extensions(
     topics: Sequence[Topic],
     proposals: Sequence[Proposal],
     users: dict[str, list[int]],
-) -> tuple[Extension, ...]:
-    """Group proposals by the topic they extend, new-topic phrases that share an unsorted
-    paper into one new topic; then try each group as a whole."""
+) -> list[Extension]:
+    """Group proposals by the topic they extend; then try each group as a whole."""
     existing = {t.slug: t for t in topics}
     groups: dict[str, list[Proposal]] = defaultdict(list)
     for p in proposals:
-        if not p.new_topic:
-            groups[p.topic].append(p)
-    planned: list[tuple[Topic, bool, list[Proposal]]] = []
+        groups[p.topic].append(p)
+    result = []
     for slug in sorted(groups):
         group = groups[slug]
-        topic = existing[slug]
         title = [p.phrase for p in group if p.in_title]
-        rule = _rule_with(topic.rule, title, [p.phrase for p in group])
-        planned.append((_with_rule(topic, rule), False, group))
-    taken = set(existing) | {UNSORTED.slug}
+        rule = _rule_with(existing[slug].rule, title, [p.phrase for p in group])
+        rows = sorted({r for p in group for r in users[p.phrase]})
+        unsorted, caught = _split(papers, _matching(papers, rows, rule), slug)
+        result.append(
+            Extension(_with_rule(existing[slug], rule), False, tuple(group), unsorted, caught)
+        )
+    return result
+
+
+def _new_topics(
+    papers: Sequence[Paper],
+    topics: Sequence[Topic],
+    matrix: sparse.csr_matrix,
+    vocabulary: Sequence[str],
+    left: Sequence[int],
+) -> list[Extension]:
+    """New topics for groups of at least :data:`MIN_NEW_TOPIC` unsorted papers (rows ``left``,
+    those no extension sorts) that share distinctive terms.
+
+    A term qualifies when that many of those papers use it and most papers using it are
+    unsorted (at least :data:`NEW_TOPIC_SHARE`). The term used by the most of them (then the
+    heaviest) seeds a group; the other qualifying terms used by at least two of the seed's
+    papers join it (up to :data:`NEW_TOPIC_PHRASES`). The group's rule is then tried with
+    :func:`generator.classify.classify` on every paper holding one of its phrases, and kept
+    only when it sorts at least :data:`MIN_NEW_TOPIC` papers and takes no more sorted papers
+    than unsorted ones. Its papers leave the pool, and the next group is sought.
+    """
+    if len(left) < MIN_NEW_TOPIC:
+        return []
+    present = _presence(matrix)
+    df = np.asarray(present.sum(axis=0)).ravel()
+    pool = sorted(left)
+    sub = sparse.csc_matrix(present[pool])
+    counts = np.asarray(sub.sum(axis=0)).ravel()
+    summed = np.asarray(matrix[pool].sum(axis=0)).ravel()
+    eligible = [
+        c
+        for c in map(int, np.flatnonzero(counts >= MIN_NEW_TOPIC))
+        if counts[c] / df[c] >= NEW_TOPIC_SHARE and phrase_error(vocabulary[c]) is None
+    ]
+    weights = {c: _round(float(summed[c])) for c in eligible}
+    if not eligible:
+        return []
+    holders = {c: {pool[int(i)] for i in sub[:, c].indices} for c in eligible}
+    titled = {
+        c: any(vocabulary[c] in analyze(papers[r].title) for r in holders[c]) for c in eligible
+    }
+    users = _users(papers, [vocabulary[c] for c in eligible])
+    index = {p.id: i for i, p in enumerate(papers)}
+    taken = {t.slug for t in topics} | {UNSORTED.slug}
     names = {t.name.casefold() for t in topics}
-    for group in _connected([p for p in proposals if p.new_topic]):
-        namer = min(group, key=lambda p: (not p.titled, " " not in p.phrase, _rank(p)))
-        slug, name = _new_name(namer.phrase, taken, names)
+    remaining = set(pool)
+    result: list[Extension] = []
+    tried: set[int] = set()
+    while len(tried) < NEW_TOPIC_TRIES:
+        seeds = [
+            c for c in eligible if c not in tried and len(holders[c] & remaining) >= MIN_NEW_TOPIC
+        ]
+        if not seeds:
+            break
+        seed = min(seeds, key=lambda c: (-len(holders[c] & remaining), -weights[c], vocabulary[c]))
+        tried.add(seed)
+        group = holders[seed] & remaining
+        chosen = sorted(
+            (c for c in eligible if len(holders[c] & group) >= 2),
+            key=lambda c: (c != seed, -len(holders[c] & group), -weights[c], vocabulary[c]),
+        )[:NEW_TOPIC_PHRASES]
+        phrases = [vocabulary[c] for c in chosen]
+        rule = _rule_with(_NEW_RULE, [vocabulary[c] for c in chosen if titled[c]], phrases)
+        rows = sorted({r for p in phrases for r in users[p]})
+        unsorted, caught = _split(papers, _matching(papers, rows, rule), None)
+        fresh = {index[pid] for pid in unsorted} & remaining
+        if len(fresh) < MIN_NEW_TOPIC or len(caught) > len(unsorted):
+            continue
+        namer = min(
+            chosen, key=lambda c: (not titled[c], " " not in vocabulary[c], chosen.index(c))
+        )
+        slug, name = _new_name(vocabulary[namer], taken, names)
         taken.add(slug)
         names.add(name.casefold())
-        group = [replace(p, topic=slug) for p in group]
-        title = [p.phrase for p in group if p.in_title]
+        trials = [_Trial(vocabulary[c], titled[c], None, weights[c], titled[c]) for c in chosen]
+        parts = tuple(
+            replace(p, topic=slug, support=tuple(sorted(papers[r].id for r in holders[c] & group)))
+            for p, c in zip(_try(papers, (), trials, users), chosen, strict=True)
+        )
         topic = Topic(
             slug=slug,
             name=name,
             description=f"TODO: one sentence on what {name!r} covers.",
-            rule=_rule_with(_NEW_RULE, title, [p.phrase for p in group]),
+            rule=rule,
         )
-        planned.append((topic, True, group))
-    result = []
-    for topic, new, group in planned:
-        rows = sorted({r for p in group for r in users[p.phrase]})
-        unsorted, caught = _split(
-            papers, _matching(papers, rows, topic.rule), None if new else topic.slug
-        )
-        result.append(Extension(topic, new, tuple(group), unsorted, caught))
-    return tuple(result)
+        result.append(Extension(topic, True, parts, unsorted, caught))
+        remaining -= fresh
+    return result
 
 
 def _with_rule(topic: Topic, rule: Rule) -> Topic:
     return Topic(slug=topic.slug, name=topic.name, description=topic.description, rule=rule)
 
 
-def _connected(proposals: Sequence[Proposal]) -> list[list[Proposal]]:
-    """Proposals grouped so that two sharing an unsorted paper are in one group, in order."""
-    parent = list(range(len(proposals)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    first: dict[str, int] = {}
-    for i, p in enumerate(proposals):
-        for pid in p.unsorted:
-            if pid in first:
-                a, b = root(first[pid]), root(i)
-                parent[max(a, b)] = min(a, b)
-            else:
-                first[pid] = i
-    groups: dict[int, list[Proposal]] = defaultdict(list)
-    for i, p in enumerate(proposals):
-        groups[root(i)].append(p)
-    return [groups[k] for k in sorted(groups)]
+def _pasted(
+    papers: Sequence[Paper], topics: Sequence[Topic], extensions: Sequence[Extension]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What pasting every proposal at once does, by :func:`classify` on every paper: the
+    unsorted papers it sorts, and the sorted papers whose topics change (they gain one)."""
+    if not extensions:
+        return (), ()
+    changed = {e.topic.slug: e.topic for e in extensions if not e.new_topic}
+    taxonomy = [changed.get(t.slug, t) for t in topics] + [
+        e.topic for e in extensions if e.new_topic
+    ]
+    after = classify(papers, taxonomy)
+    sorts = tuple(a.id for a, b in zip(after, papers, strict=True) if a.topics and not b.topics)
+    moves = tuple(
+        a.id for a, b in zip(after, papers, strict=True) if b.topics and a.topics != b.topics
+    )
+    return sorts, moves
 
 
 def _new_name(phrase: str, taken: set[str], names: set[str]) -> tuple[str, str]:
@@ -823,23 +1055,51 @@ def format_suggestions(s: Suggestions) -> str:
             out += [f"      {n.similarity:.2f}  {_shown(n.title)}" for n in c.neighbours]
     out += [
         "",
-        "Proposed phrases, per topic. sorts: unsorted papers it would sort; also: sorted papers",
-        "it would add to the topic (what pasting it does, tried on every paper).",
+        "Proposed phrases, per topic: extending a topic comes first; a new topic only for a",
+        f"group of {MIN_NEW_TOPIC} or more unsorted papers sharing distinctive terms. sorts: "
+        "unsorted papers",
+        "it would sort; also: sorted papers it would add to the topic (what pasting it does,",
+        "tried on every paper); used by: the evidence, papers of the topic (or of the new",
+        "topic's group) that hold the phrase already.",
     ]
     if not s.extensions:
-        out.append("  none: no distinctive term of the unsorted papers sorts one of them")
+        out.append("  none: no term that a fitting topic's papers use would sort an unsorted paper")
     for e in s.extensions:
         name = _shown(e.topic.name)
         label = f"new topic {e.topic.slug} ({name})" if e.new_topic else f"{e.topic.slug} ({name})"
         out += ["", f"  {label}: together sort {len(e.unsorted)}, also {len(e.caught)}"]
+        out.append(
+            f"    {'its papers' if e.new_topic else 'sorts'}: {_shown(_some(e.unsorted, 6))}"
+        )
         width = max(len(p.phrase) for p in e.proposals)
         for p in e.proposals:
             where = "title+abstract" if p.in_title else "abstract"
-            out.append(
-                f"    {_shown(p.phrase):{width}}  {where:14}  sorts {len(p.unsorted)}, "
-                f"also {len(p.caught)}: {_shown(_some(p.unsorted))}"
+            used = (
+                f"used by {len(p.support)} of the group"
+                if e.new_topic
+                else f"in the topic: {len(p.support)} of the {p.holders} sorted papers holding it"
             )
+            sorts = f"sorts {len(p.unsorted)}" if p.unsorted else "sorts 0 alone"
+            out.append(
+                f"    {_shown(p.phrase):{width}}  {where:14}  {sorts}, also {len(p.caught)}; {used}"
+            )
+            if p.unsorted:
+                out.append(f"    {'':{width}}  {'':14}  sorts: {_shown(_some(p.unsorted))}")
             if p.caught:
                 out.append(f"    {'':{width}}  {'':14}  also: {_shown(_some(p.caught))}")
+            if p.support:
+                out.append(f"    {'':{width}}  {'':14}  used by: {_shown(_some(p.support))}")
+    left = sorted({u.id for u in s.unsorted} - set(s.sorts))
+    out += [
+        "",
+        f"Pasting all of it sorts {len(s.sorts)} of the {len(s.unsorted)} unsorted papers and "
+        f"adds a topic to {len(s.moves)} sorted {'paper' if len(s.moves) == 1 else 'papers'}.",
+    ]
+    if left:
+        out += [
+            f"{len(left)} stay unsorted: no phrase with that evidence sorts them (pin them with",
+            "a record's topics: list, or leave them unsorted):",
+            *[f"  {_shown(pid)}" for pid in left],
+        ]
     out += ["", "YAML for data/topics.yaml:", "", yaml_snippet(s).rstrip("\n")]
     return "\n".join(out) + "\n"

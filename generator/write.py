@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.background import background
+from generator.citations import CITE_DIR, bib_marker
 from generator.errors import WriteError
 from generator.feed import FEED_FILE
 from generator.files import encoded
@@ -46,7 +47,7 @@ from generator.render import (
 from generator.search import header as search_header
 
 #: Folders of ``docs/`` that hold generated files (hand-written files there are still kept).
-GENERATED_DIRS = (PAPERS_DIR, TOPICS_DIR, SEARCH_DIR, AUTHORS_DIR)
+GENERATED_DIRS = (PAPERS_DIR, TOPICS_DIR, SEARCH_DIR, AUTHORS_DIR, CITE_DIR)
 #: Generated files outside those folders.
 GENERATED_FILES = (HOME_PAGE, MERGE_REPORT, PAPERS_JSON, FEED_FILE)
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
@@ -79,6 +80,7 @@ def _marker_lines() -> frozenset[bytes]:
         f"<!-- {MARKER_TEXT} -->",
         search_header(),
         f" {json.dumps('generator')}:{json.dumps(MARKER_TEXT)},",
+        bib_marker(MARKER_TEXT),
     )
     return frozenset(line.rstrip("\n").encode() for line in lines)
 
@@ -96,13 +98,24 @@ def is_generated(path: Path) -> bool:
     declaration, a doctype, the brace of papers.json); for Markdown, the line right after the
     front matter. The line must be one of :data:`MARKER_LINES` exactly: a hand-written page
     that merely mentions the marker, anywhere, is not paperkb's and is never touched.
+
+    A CSL-JSON or RIS file in ``cite/``, formats with no place for a marker, is paperkb's when
+    the ``.bib`` file of the same name beside it is (:data:`TWIN_SUFFIXES`).
     """
     try:
         with path.open("rb") as handle:
             head = handle.read(MARKER_WINDOW)
     except OSError:
         return False
-    return marker_line(head.split(b"\n")) in MARKER_LINES
+    if marker_line(head.split(b"\n")) in MARKER_LINES:
+        return True
+    twin = path.with_suffix(".bib")
+    return path.suffix in TWIN_SUFFIXES and path.parent.name == CITE_DIR and is_generated(twin)
+
+
+#: Formats with no place for a marker (CSL-JSON, RIS): in the citation folder, such a file is
+#: paperkb's when its ``.bib`` twin (same name, beside it) is (:mod:`generator.citations`).
+TWIN_SUFFIXES = frozenset({".json", ".ris"})
 
 
 def marker_line(lines: list[bytes]) -> bytes | None:

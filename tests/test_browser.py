@@ -315,9 +315,9 @@ def test_topic_filter_hides_papers_without_every_typed_word(
 def test_home_chart_bars_link_to_topic_pages(session: Session) -> None:
     page = session.page
     session.open("index.html")
-    assert page.locator("figure.pkb-chart svg[role='img']").count() == 2
-    label = page.get_attribute("figure.pkb-chart svg", "aria-labelledby")
-    assert label and page.locator(f"[id='{label.split()[0]}']").count() == 1
+    assert page.locator("figure.pkb-bar-chart ol.pkb-bars").count() == 2
+    label = page.get_attribute("figure.pkb-bar-chart ol", "aria-labelledby")
+    assert label and page.locator(f"figcaption[id='{label}']").count() == 1
     session.follow("figure.pkb-chart a[href='topics/graphs.html']")
     assert page.url == session.root + "topics/graphs.html"
     assert page.locator("figure.pkb-chart a").count() >= 1  # the topic's neighbourhood map
@@ -341,7 +341,8 @@ def test_chart_text_and_bars_are_readable_in_light_and_dark_palettes(
         const bg = lum(rgb(getComputedStyle(document.body).backgroundColor));
         const out = {};
         for (const cls of ["pkb-bar-label", "pkb-bar-value", "pkb-bar-rect"]) {
-            const fg = lum(rgb(getComputedStyle(document.querySelector("." + cls)).fill));
+            const style = getComputedStyle(document.querySelector("." + cls));
+            const fg = lum(rgb(cls === "pkb-bar-rect" ? style.backgroundColor : style.color));
             const [a, b] = [fg, bg].sort((x, y) => y - x);
             out[cls] = (a + 0.05) / (b + 0.05);
         }

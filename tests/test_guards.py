@@ -124,12 +124,14 @@ def test_a_second_run_says_another_run_holds_the_lock_and_waits_for_it(tmp_path:
     root = make_project(tmp_path / "project", FIXTURES / "small")
     with run_lock(root / "data", say=lambda _: None):
         process = _generate_process(root)
-        time.sleep(1.5)
+        assert process.stderr is not None
+        said = process.stderr.readline()  # blocks until it says it waits (or dies: "")
+        assert "another run (process " in said and "holds" in said and "waiting" in said
+        time.sleep(0.5)
         assert process.poll() is None  # waiting, not failing
         assert not (root / "docs" / "papers").exists()
     out, err = process.communicate(timeout=120)
     assert process.returncode == 0, err
-    assert "another run (process " in err and "holds" in err and "waiting" in err
     assert "generated files:" in out
     assert not (root / "data" / LOCK_FILE).exists()
 
@@ -520,3 +522,73 @@ def test_an_id_never_committed_is_dropped_when_its_paper_goes(
     code, err = _generate(root, capsys)
     assert code == 1
     assert "'fast-diffusion-sampling' was published but no paper in data/ has it" in err
+
+
+# --- the site URL (issue 17) ----------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_a_site_url_gives_the_404_page_sitemap_and_canonical_links_their_addresses(
+    small_project: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    how: str,
+) -> None:
+    url = "https://someone.github.io/kb/"
+    if how == "env":
+        monkeypatch.setenv("SITE_URL", url)
+        assert main(_args(small_project, "build")) == 0
+    else:
+        assert main([*_args(small_project, "build"), "--site-url", url]) == 0
+    site = small_project / "site"
+    assert '<link rel="stylesheet" href="/kb/assets/' in (site / "404.html").read_text()
+    sitemap = (site / "sitemap.xml").read_text()
+    assert f"<loc>{url}papers/index.html</loc>" in sitemap
+    paper = next((site / "papers").glob("fast-diffusion*.html")).read_text()
+    assert f'<link rel="canonical" href="{url}papers/fast-diffusion' in paper
+    assert [p.name for p in small_project.iterdir() if "site-url" in p.name] == []
+
+
+@pytest.mark.slow
+def test_without_a_site_url_the_site_is_for_any_root_and_file(small_project: Path) -> None:
+    assert main(_args(small_project, "build")) == 0
+    site = small_project / "site"
+    assert "<loc>" not in (site / "sitemap.xml").read_text()
+    assert 'href="assets/' in (site / "index.html").read_text()
+
+
+def test_a_site_url_that_is_no_http_url_is_an_error(
+    small_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    code = main([*_args(small_project, "build"), "--site-url", "javascript:alert(1)"])
+    assert code == 1
+    assert "must be an absolute http(s) URL" in capsys.readouterr().err
+
+
+def test_an_unknown_pinned_topic_is_reported_at_its_line_with_the_other_problems(
+    make_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = (
+        "title: Pinned Paper\n"
+        f"abstract: {abstract('pins')}\n"
+        "date: 2024-13-45\n"
+        "topics:\n"
+        "  - diffusion\n"
+        "  - no-such-topic\n"
+    )
+    root = make_tree(
+        {
+            "data/listings/a.txt": listing(PAPER),
+            "data/topics.yaml": MINIMAL_TAXONOMY,
+            "data/records/pinned.yaml": record,
+        }
+    )
+    code, err = _generate(root, capsys)
+    assert code == 1
+    assert "records/pinned.yaml:3: 'date' must be a date YYYY-MM-DD" in err
+    assert (
+        "records/pinned.yaml:6: topics: 'no-such-topic' is not a topic of data/topics.yaml "
+        "(known: diffusion)" in err
+    )

@@ -18,6 +18,7 @@ from generator import parse
 from generator.cli import main
 from generator.manifest import MANIFEST_FILE
 from generator.pipeline import make_plan
+from generator.render import RECENT_PAPERS
 
 pytestmark = pytest.mark.slow
 
@@ -100,7 +101,10 @@ def test_paper_page_links_to_its_topics_and_related_papers(built: Path) -> None:
 
 def test_paper_pages_are_not_in_the_nav(built: Path) -> None:
     home = (built / "site" / "index.html").read_text(encoding="utf-8")
-    assert len(re.findall(r'href="papers/(?!index)[^"]+\.html"', home)) == 0
+    navs = "".join(re.findall(r"<nav\b.*?</nav>", home, re.S))
+    assert navs and len(re.findall(r'href="papers/(?!index)[^"]+\.html"', navs)) == 0
+    # Only the home page's "Recently added" list links papers.
+    assert len(re.findall(r'href="papers/(?!index)[^"]+\.html"', home)) == RECENT_PAPERS
     size = sum(p.stat().st_size for p in (built / "site" / "papers").glob("*.html"))
     assert size / 313 < 60_000
 
@@ -193,16 +197,37 @@ def _svg_links(page: Path) -> list[tuple[Path, str]]:
     return found
 
 
-def test_home_charts_and_topic_maps_are_svg_whose_links_resolve(built: Path) -> None:
+BAR_CHART_RE = re.compile(r'<figure class="pkb-chart pkb-bar-chart".*?</figure>', re.S)
+
+
+def _bar_links(page: Path) -> list[tuple[Path, str]]:
+    """Every HTML bar chart of a built page, parsed as XML, with the targets of its links."""
+    from xml.etree import ElementTree as ET
+
+    found = []
+    for block in BAR_CHART_RE.findall(page.read_text(encoding="utf-8")):
+        root = ET.fromstring(block)  # raises on anything that is not well-formed XML
+        assert root.find("figcaption") is not None and root.find("ol") is not None
+        for anchor in root.iter("a"):
+            href = anchor.get("href") or ""
+            found.append(((page.parent / href).resolve(), href))
+    return found
+
+
+def test_home_bar_charts_and_topic_maps_are_well_formed_and_their_links_resolve(
+    built: Path,
+) -> None:
     site = built / "site"
     home = site / "index.html"
-    assert len(SVG_RE.findall(home.read_text(encoding="utf-8"))) == 2
-    home_links = _svg_links(home)
+    assert len(BAR_CHART_RE.findall(home.read_text(encoding="utf-8"))) == 2
+    home_links = _bar_links(home)
     assert {href for _, href in home_links} >= {"topics/unsorted.html"}
+    for target, href in home_links:
+        assert target.is_file(), href
     maps = 0
-    for page in [home, *sorted((site / "topics").glob("*.html"))]:
+    for page in sorted((site / "topics").glob("*.html")):
         links = _svg_links(page)
-        maps += page.parent.name == "topics" and bool(links)
+        maps += bool(links)
         for target, href in links:
             assert target.is_file(), (page, href)
     assert maps >= 20  # nearly every topic shares papers with another

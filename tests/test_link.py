@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -11,10 +12,19 @@ from scipy import sparse
 
 import generator.link as link
 from generator.link import (
+    FALLBACK_FLOOR,
+    MIN_RELATED,
+    REASON_LABELS,
     RELATED_COUNT,
     RELATED_FLOOR,
+    SAME_TOPICS,
+    SHARED_TERMS,
+    SIMILAR_ABSTRACT,
     df_ceiling,
     nearest,
+    neighbours,
+    related_counts,
+    related_groups,
     related_papers,
     related_topics,
     shared_topic_rate,
@@ -69,7 +79,11 @@ def test_a_paper_never_lists_itself_but_lists_a_twin_with_the_same_text_first() 
     assert all(p.id not in p.related for p in result.values())
 
 
-def test_nothing_under_the_floor_is_listed() -> None:
+def reasons(p: Paper) -> list[tuple[str, str]]:
+    return list(zip(p.related, p.related_reasons, strict=True))
+
+
+def test_nothing_under_the_floor_is_listed_for_a_similar_abstract() -> None:
     chemistry = "chemistry ribosome enzyme kinetics solvent catalyst polymer"
     papers = [
         paper("a", MAMBA + " " + PROTEINS),
@@ -78,10 +92,112 @@ def test_nothing_under_the_floor_is_listed() -> None:
         paper("strong", MAMBA),
         *FILLER,
     ]
-    assert 0 < score(papers, "a", "weak") < RELATED_FLOOR <= score(papers, "a", "strong")
+    assert (
+        FALLBACK_FLOOR < score(papers, "a", "weak") < RELATED_FLOOR <= score(papers, "a", "strong")
+    )
     result = by_id(related_papers(papers))
-    assert result["a"].related == ("strong",)
-    assert result["weak"].related == ("chemistry",)
+    # Under the floor a paper is only a weaker link, said so, to fill a short list.
+    assert reasons(result["a"]) == [("strong", SIMILAR_ABSTRACT), ("weak", SHARED_TERMS)]
+    assert reasons(result["weak"])[0] == ("chemistry", SIMILAR_ABSTRACT)
+    assert [o for o, why in reasons(result["weak"]) if why == SIMILAR_ABSTRACT] == ["chemistry"]
+
+
+def words(tag: str, count: int) -> str:
+    return " ".join(f"{tag}{i}" for i in range(count))
+
+
+def test_a_short_list_is_topped_up_to_three_same_topics_first() -> None:
+    # "a" has one similar paper; "t1" and "t2" share a word or two with it (and many with a
+    # paper of their own), and its topic; "x" shares a word, more strongly than "t2", but no
+    # topic: it comes after the topic's papers, so here not at all.
+    papers = [
+        paper("a", f"{MAMBA} quokka wombat", ("ssm",)),
+        paper("strong", MAMBA, ("ssm",)),
+        paper("t1", "quokka wombat " + words("lat", 20), ("ssm", "other")),
+        paper("d1", words("lat", 20), ("other",)),
+        paper("t2", "quokka " + words("fjo", 12), ("ssm",)),
+        paper("d2", words("fjo", 12), ("other",)),
+        paper("x", "wombat " + words("gla", 6), ("proteins",)),
+        paper("d3", words("gla", 6), ("proteins",)),
+        *FILLER,
+    ]
+    t1, t2, x = (score(papers, "a", other) for other in ("t1", "t2", "x"))
+    assert FALLBACK_FLOOR < t2 < x < t1 < RELATED_FLOOR <= score(papers, "a", "strong")
+    result = by_id(related_papers(papers))
+    assert MIN_RELATED == 3
+    assert reasons(result["a"]) == [
+        ("strong", SIMILAR_ABSTRACT),
+        ("t1", SAME_TOPICS),
+        ("t2", SAME_TOPICS),
+    ]
+    # Without its topic, "a" is topped up by score, whatever the topics.
+    untopical = [replace(p, topics=()) if p.id == "a" else p for p in papers]
+    assert reasons(by_id(related_papers(untopical))["a"]) == [
+        ("strong", SIMILAR_ABSTRACT),
+        ("t1", SHARED_TERMS),
+        ("x", SHARED_TERMS),
+    ]
+    # A paper that has enough similar ones gets no weaker link at all.
+    full = [paper(f"s{i}", f"{MAMBA} extra{i // 2}", ("ssm",)) for i in range(6)]
+    assert all(
+        why == SIMILAR_ABSTRACT
+        for p in related_papers([*full, *FILLER])
+        for why in p.related_reasons
+    )
+
+
+def test_weaker_candidates_never_score_under_the_fallback_floor() -> None:
+    papers = [
+        paper("a", MAMBA, ("ssm",)),
+        paper("s", MAMBA, ("ssm",)),
+        paper("b", "mamba " + words("gla", 120), ("ssm",)),
+        paper("c", words("gla", 120)),
+        *FILLER,
+    ]
+    assert 0 < score(papers, "a", "b") < FALLBACK_FLOOR
+    assert reasons(by_id(related_papers(papers))["a"]) == [("s", SIMILAR_ABSTRACT)]
+
+
+def test_related_groups_put_the_strong_links_first_and_count_by_reason() -> None:
+    p = Paper(
+        "a", "a", "A", "x", (), (), ("t",), ("b", "c", "d"),
+        related_reasons=(SIMILAR_ABSTRACT, SHARED_TERMS, SAME_TOPICS),
+    )  # fmt: skip
+    assert related_groups(p) == [
+        (SIMILAR_ABSTRACT, ("b",)),
+        (SAME_TOPICS, ("d",)),
+        (SHARED_TERMS, ("c",)),
+    ]
+    assert related_counts([p]) == {SIMILAR_ABSTRACT: 1, SAME_TOPICS: 1, SHARED_TERMS: 1}
+    old = Paper("a", "a", "A", "x", (), (), (), ("b",))  # no reasons: similar abstracts
+    assert related_groups(old) == [(SIMILAR_ABSTRACT, ("b",))]
+
+
+def test_neighbours_weaker_lists_match_a_brute_force_ranking() -> None:
+    rng = np.random.default_rng(5)
+    dense = rng.random((80, 40)) * (rng.random((80, 40)) < 0.12)
+    dense = np.round(dense, 1)
+    norms = np.linalg.norm(dense, axis=1)
+    dense[norms > 0] /= norms[norms > 0, None]
+    rank = rng.permutation(80).astype(np.int64)
+    scores = np.round(dense @ dense.T, 9)
+    strong, weak = [], []
+    for i in range(80):
+        order = sorted(range(80), key=lambda j: (-scores[i, j], rank[j]))
+        above = [j for j in order if j != i and scores[i, j] >= 0.5][:3]
+        strong.append(above)
+        below = [j for j in order if j != i and 0.1 <= scores[i, j] < 0.5][:4]
+        weak.append(below if len(above) < 2 else [])
+    assert sum(map(len, weak)) > 40 and sum(map(len, strong)) > 40
+    for chunk in (1, 50, link.CHUNK_SCORES):
+        link.CHUNK_SCORES, saved = chunk, link.CHUNK_SCORES
+        try:
+            got = neighbours(
+                sparse.csr_matrix(dense), rank, 3, 0.5, pool=4, pool_floor=0.1, wanted=2
+            )
+        finally:
+            link.CHUNK_SCORES = saved
+        assert got == (strong, weak)
 
 
 def test_at_most_five_best_first() -> None:
@@ -236,5 +352,31 @@ def test_on_the_shipped_corpus_most_links_join_papers_that_share_a_topic() -> No
     papers = make_plan(DATA).papers
     shared, links = shared_topic_rate(papers)
     assert links >= 2 * len(papers)  # most papers get related papers
-    assert sum(1 for p in papers if p.related) >= 0.8 * len(papers)
     assert shared / links >= 0.8
+    # Issue 16: at least 97% of the papers have three related papers or more (313 of 313 on
+    # 2026-11-23; 167 before the weaker links), and the similar-abstract links alone, the
+    # independent check, still join papers sharing a topic (755 of 895, 84.4%).
+    assert sum(1 for p in papers if len(p.related) >= MIN_RELATED) >= 0.97 * len(papers)
+    similar_shared, similar = shared_topic_rate(papers, SIMILAR_ABSTRACT)
+    assert similar_shared / similar >= 0.8
+    assert shared_topic_rate(papers, SAME_TOPICS)[0] == shared_topic_rate(papers, SAME_TOPICS)[1]
+    counts = related_counts(papers)
+    assert sum(counts.values()) == links
+    assert counts[SHARED_TERMS] < 0.05 * links  # the weakest kind stays rare
+
+
+def test_a_page_lists_weaker_links_after_the_similar_ones_under_their_own_line() -> None:
+    from generator.render import render_paper
+
+    p = Paper(
+        "a", "a", "A", "x", (), (), (), ("b", "c", "d"),
+        related_reasons=(SIMILAR_ABSTRACT, SAME_TOPICS, SHARED_TERMS),
+    )  # fmt: skip
+    page = render_paper(p, {}, {"a": "A", "b": "Bee", "c": "Sea", "d": "Dee"})
+    related = page.split("## Related papers\n\n", 1)[1].split("\n## ", 1)[0]
+    assert related == (
+        "- [Bee](b.md)\n\n"
+        f"{REASON_LABELS[SAME_TOPICS]}\n\n- [Sea](c.md)\n\n"
+        f"{REASON_LABELS[SHARED_TERMS]}\n\n- [Dee](d.md)\n"
+    )
+    assert "less similar" in REASON_LABELS[SAME_TOPICS]

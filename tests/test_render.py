@@ -9,6 +9,8 @@ from html.parser import HTMLParser
 
 import markdown
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.authors import author_key
 from generator.model import Metadata, Paper, Rule, Source, Topic
@@ -25,6 +27,7 @@ from generator.render import (
     render_topic,
     sort_key,
     text,
+    text_with_links,
 )
 
 TOPIC = Topic("diffusion", "Diffusion", "Diffusion models.", Rule(title=("diffusion",)))
@@ -100,8 +103,8 @@ def test_paper_page_has_title_topics_abstract_related_sources_and_aliases() -> N
     )
     page = render_paper(p, {"diffusion": TOPIC}, {"a": "Diffusion A", "b": "B"})
     assert page.startswith(
-        '---\ntitle: "Diffusion A"\ncitation: [["citation_title", "Diffusion A"]]\n'
-        "hide: [toc]\n---\n" + MARKER
+        '---\ntitle: "Diffusion A"\ndescription: "Abstract of Diffusion A."\n'
+        'citation: [["citation_title", "Diffusion A"]]\nhide: [toc]\n---\n' + MARKER
     )
     assert "# Diffusion A" in page
     assert "[Diffusion](../topics/diffusion.md)" in page
@@ -123,6 +126,11 @@ def test_site_files_and_json() -> None:
     files = render_site(papers, [TOPIC], {}, ACCOUNT)
     assert sorted(files) == [
         "authors/index.md",
+        *[
+            f"cite/{name}.{ext}"
+            for name in ("diffusion", "index", "unsorted")
+            for ext in ("bib", "json", "ris")
+        ],
         "index.md",
         "papers.json",
         "papers/a.md",
@@ -163,6 +171,7 @@ def test_site_files_and_json() -> None:
         "topics": ["diffusion"],
         "pinned_topics": [],
         "related": [],
+        "related_reasons": [],
         "sources": [{"file": "listings/a.txt", "line": 3, "date": "Aug 12"}],
         "aliases": [],
     }
@@ -529,8 +538,8 @@ def test_papers_json_carries_every_hub_field() -> None:
         "id", "title", "abstract", "url", "arxiv", "arxiv_url", "pdf_url", "hub_url",
         "authors", "published", "listed", "upvotes", "comments", "comments_url",
         "organization", "github_repo", "github_stars", "project_page", "ai_summary",
-        "ai_keywords", "withdrawn", "note", "topics", "pinned_topics", "related", "sources",
-        "aliases",
+        "ai_keywords", "withdrawn", "note", "topics", "pinned_topics", "related",
+        "related_reasons", "sources", "aliases",
     ]  # fmt: skip
     assert {k: p[k] for k in list(p)[4:8]} == {
         "arxiv": "2412.01234",
@@ -554,3 +563,87 @@ def test_papers_json_carries_every_hub_field() -> None:
     assert list(q) == list(p)
     assert [q[k] for k in list(q)[4:21] if k not in ("authors", "ai_keywords")] == [None] * 15
     assert q["ai_keywords"] == [] and q["authors"] == []
+
+
+# --- addresses in abstracts become links (issue 17) ---------------------------------------
+
+
+def _anchors(page_markdown: str) -> list[tuple[str, str]]:
+    html = markdown.markdown(page_markdown)
+    return [
+        (html_module.unescape(href), html_module.unescape(label))
+        for href, label in re.findall(r'<a href="([^"]*)">(.*?)</a>', html)
+    ]
+
+
+def test_addresses_in_an_abstract_are_links_to_themselves() -> None:
+    abstract = (
+        "Code and data are on our webpage.https://github.com/org/repo. A demo "
+        "(https://example.org/demo_(v2)) and http://example.com/x?a=1&b=2, too."
+    )
+    assert _anchors(text_with_links(abstract)) == [
+        ("https://github.com/org/repo", "https://github.com/org/repo"),
+        ("https://example.org/demo_%28v2%29", "https://example.org/demo_(v2)"),
+        ("http://example.com/x?a=1&b=2", "http://example.com/x?a=1&b=2"),
+    ]
+    page = render_paper(paper("p", "P", abstract=abstract), {}, {"p": "P"})
+    assert "[https&#58;//github.com/org/repo](https://github.com/org/repo)" in page
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        "javascript:alert(1) and data:text/html,x are no web addresses",
+        "ftp://example.org/file and //example.org/x stay text",
+        "<a href='https://evil.example'>x</a> stays text",
+        "[click](https://evil.example) stays literal brackets",
+        "https://example.org/[x](javascript:alert(1))",
+        'https://example.org/"onmouseover=alert(1)',
+        "{{ config }} https://example.org/{{x}} {% raw %}",
+    ],
+)
+def test_only_http_addresses_become_links_and_nothing_else_becomes_markup(abstract: str) -> None:
+    linked = text_with_links(abstract)
+    html = markdown.markdown(linked)
+    tags = set(re.findall(r"</?([a-zA-Z]+)", html))
+    assert tags <= {"p", "a"}
+    for href, label in _anchors(linked):
+        assert href.startswith(("https://", "http://"))
+        assert '"' not in href and "<" not in href and " " not in href
+        assert label.startswith(("https://", "http://"))
+    assert "{{" not in linked and "{%" not in linked
+
+
+@given(st.text(max_size=80))
+def test_any_abstract_with_an_address_renders_as_text_and_http_links(value: str) -> None:
+    linked = text_with_links(value + " https://example.org/a " + value)
+    html = markdown.markdown(linked)
+    assert set(re.findall(r"<([a-zA-Z]+)", html)) <= {"p", "a"}
+    assert all(href.startswith(("https://", "http://")) for href, _ in _anchors(linked))
+
+
+def test_the_home_page_lists_the_most_recently_added_papers() -> None:
+    from generator.render import RECENT_PAPERS, render_home
+
+    papers = [paper(f"p{n:02d}", f"Paper {n}") for n in range(RECENT_PAPERS + 3)]
+    home = render_home(ACCOUNT, papers, [TOPIC], list(reversed(papers)))
+    section = home.split("## Recently added", 1)[1].split("##", 1)[0]
+    listed = re.findall(r"\]\(papers/(p\d+)\.md\)", section)
+    assert listed == [p.id for p in reversed(papers)][:RECENT_PAPERS]
+    assert "Abstract of Paper 12" in section  # each with its first sentence
+    assert "## Recently added" not in render_home(ACCOUNT, papers, [TOPIC])
+
+
+def test_each_page_has_its_own_description_escaped_and_cut() -> None:
+    hostile = 'A "quoted" <b>bold</b> & {{ x }} sentence that ends here. Then another one.'
+    page = render_paper(paper("p", "P", abstract=hostile), {}, {"p": "P"})
+    head = page.split("---", 2)[1]
+    (line,) = [x for x in head.splitlines() if x.startswith("description: ")]
+    value = json.loads(line.removeprefix("description: "))
+    assert value == html_module.escape('A "quoted" <b>bold</b> & {{ x }} sentence that ends here.')
+    assert "<b>" not in line and '\\"quoted' not in line
+    long = paper("q", "Q", abstract="word " * 100 + ".")
+    (line,) = [x for x in render_paper(long, {}, {"q": "Q"}).splitlines() if "description:" in x]
+    assert len(json.loads(line.removeprefix("description: "))) <= 160
+    topic = render_topic(TOPIC, [paper("a", "A", topics=("diffusion",))], [], {"diffusion": TOPIC})
+    assert 'description: "Diffusion models."' in topic

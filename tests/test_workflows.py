@@ -72,6 +72,13 @@ def test_deploy_publishes_main_with_the_official_pages_actions() -> None:
     setup = next(s for s in steps(workflow) if s.get("uses", "").startswith("actions/setup-python"))
     assert setup["with"]["cache"] == "pip"
     assert "paperkb build" in runs(workflow)
+    # The site is built for its Pages URL, which configure-pages reports before the build.
+    build = steps(workflow)
+    pages = next(i for i, s in enumerate(build) if s.get("uses", "").startswith("actions/conf"))
+    site = next(i for i, s in enumerate(build) if "paperkb build" in s.get("run", ""))
+    assert pages < site
+    assert build[pages]["id"] == "pages"
+    assert build[site]["env"]["SITE_URL"] == "${{ steps.pages.outputs.base_url }}"
 
 
 def test_pull_requests_run_every_check_and_summarize_the_content_change() -> None:

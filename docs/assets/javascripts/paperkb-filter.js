@@ -1,5 +1,6 @@
 /*
- * Hand-written: the in-page filter of large topic pages (no library, no network).
+ * Hand-written: the in-page filter of large topic pages (no library, no network), and
+ * keyboard access to tables that scroll sideways on a phone.
  *
  * A topic page with many papers carries a placeholder <div class="pkb-filter"> before its
  * grouped list. This script turns it into a text box: typing hides every paper whose list item
@@ -67,8 +68,19 @@
     });
   }
 
+  /* A table wider than a phone scrolls sideways in Material's wrapper: make the wrapper a
+     named region the keyboard can focus and scroll (WCAG 2.1.1; axe: scrollable-region-
+     focusable). Only wrappers that do scroll become tab stops. */
+  function scrollable(wrap) {
+    if (wrap.hasAttribute("tabindex") || wrap.scrollWidth <= wrap.clientWidth) return;
+    wrap.setAttribute("tabindex", "0");
+    wrap.setAttribute("role", "region");
+    wrap.setAttribute("aria-label", "Table, scrolls sideways");
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll(".pkb-filter"), setup);
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap"), scrollable);
   }
 
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {

@@ -334,7 +334,7 @@ def index_files() -> frozenset[str]:
             render.TOPICS_INDEX,
             render.PAPERS_JSON,
             render.MERGE_REPORT,
-            search.INDEX_FILE,
+            search.META_FILE,
         }
     )
 
@@ -371,7 +371,7 @@ def sort_rewrites(
     for rel in sorted(written):
         if rel not in before:
             kind = "new page"
-        elif rel in indexes:
+        elif rel in indexes or rel.startswith("search/"):  # every search shard is an index
             kind = "index"
         elif ids.intersection(_TOKEN.findall(after.get(rel, ""))):
             kind = "links to a new paper"
@@ -437,10 +437,9 @@ def measure(child: Child, extra: Path, mkdocs_timeout: float | None) -> Record:
         record["mkdocs"] = mkdocs_build(project, site, mkdocs_timeout, child.progress, child.label)
         if "error" not in record["mkdocs"]:
             site_bytes, site_files = tree_bytes(site)
-            search = site / "search" / "index.js"
             record["site_bytes"] = site_bytes
             record["site_files"] = site_files
-            record["search_bytes"] = search.stat().st_size if search.is_file() else 0
+            record["search_bytes"] = tree_bytes(site / "search")[0]  # every shard of the index
             record["site_breakdown"] = site_breakdown(site)
 
     shutil.copy2(extra, project / "data" / "listings" / extra.name)

@@ -21,7 +21,6 @@ import pytest
 from conftest import load_hook
 
 from generator.search import STOP_WORDS, tokens
-from generator.taxonomy import load_taxonomy
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -193,44 +192,6 @@ def _sample(papers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return ordered[::step][:SAMPLE]
 
 
-def test_exact_title_finds_the_paper_first(session: Session, papers: list[dict[str, Any]]) -> None:
-    session.open("index.html")
-    for paper in _sample(papers):
-        hrefs = session.search(paper["title"])
-        assert hrefs, paper["title"]
-        assert hrefs[0] == session.root + paper["url"], paper["title"]
-
-
-def test_two_abstract_words_find_the_paper_in_the_top_5(
-    session: Session, papers: list[dict[str, Any]]
-) -> None:
-    session.open("papers/index.html")
-    words = distinctive_words(papers)
-    for paper in _sample(papers):
-        query = " ".join(words[paper["id"]])
-        hrefs = session.search(query)
-        assert session.root + paper["url"] in hrefs[:5], (query, paper["title"])
-
-
-def test_topic_pages_never_outrank_the_paper(
-    session: Session, papers: list[dict[str, Any]], site: Path
-) -> None:
-    session.open("index.html")
-    topics, _ = load_taxonomy(site.parent / "data" / "topics.yaml", "topics.yaml")
-    topic = next(t.name for t in topics if "diffusion" in tokens(t.name))
-    # a topic's exact name finds the topic first
-    assert "/topics/" in session.search(topic)[0]
-    # a title that shares words with a topic name finds the paper first
-    paper = next(
-        p for p in sorted(papers, key=lambda p: p["id"]) if "diffusion" in tokens(p["title"])
-    )
-    assert session.search(paper["title"])[0] == session.root + paper["url"]
-    # a topic word finds papers before topics
-    hrefs = session.search("diffusion")
-    assert len(hrefs) >= 5
-    assert all("/papers/" in h for h in hrefs)
-
-
 def test_topic_to_paper_to_related_paper(session: Session, papers: list[dict[str, Any]]) -> None:
     page = session.page
     by_url = {p["url"]: p for p in papers}
@@ -251,46 +212,6 @@ def test_topic_to_paper_to_related_paper(session: Session, papers: list[dict[str
     assert page.inner_text("article h1") == related["title"]
     # and search still works on a paper page, two folders deep
     assert session.search(related["title"])[0] == session.root + related["url"]
-
-
-def test_keyboard_opens_search_and_enter_follows_the_first_result(
-    session: Session, papers: list[dict[str, Any]]
-) -> None:
-    page = session.page
-    paper = _sample(papers)[0]
-    session.open("about.html")
-    page.keyboard.press("/")
-    assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
-    page.keyboard.type(paper["title"])
-    page.wait_for_selector("[data-paperkb-query]")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    assert page.url == session.root + paper["url"]
-
-
-def test_hostile_query_is_shown_as_text(session: Session) -> None:
-    session.open("index.html")
-    hrefs = session.search("<img src=x onerror=alert(1)> diffusion")
-    assert hrefs
-    assert session.page.locator(".md-search-result img").count() == 0
-
-
-def test_search_from_the_header_button_on_a_phone(
-    session: Session, papers: list[dict[str, Any]]
-) -> None:
-    page = session.page
-    page.set_viewport_size({"width": 375, "height": 700})
-    paper = _sample(papers)[-1]
-    session.open(paper["url"])
-    page.click("label.md-header__button[for='__search']")
-    page.wait_for_function(
-        "document.activeElement && document.activeElement.classList.contains('md-search__input')"
-    )
-    page.keyboard.type(paper["title"])
-    page.wait_for_selector("[data-paperkb-query]")
-    with page.expect_navigation():
-        page.click(".md-search-result__link >> nth=0")
-    assert page.url == session.root + paper["url"]
 
 
 def test_topic_filter_hides_papers_without_every_typed_word(
@@ -363,26 +284,6 @@ def test_feed_is_discoverable_from_the_head(session: Session) -> None:
         "l => l.relList.contains('alternate') ? l.href : null",
     )
     assert href == session.root + "feed.xml"
-
-
-def test_the_search_box_is_built_in_the_placeholder_with_materials_markup(
-    session: Session,
-) -> None:
-    """The page carries only a placeholder (overrides/partials/search.html); the script builds
-    Material's search box in it, words from the theme's language, icons included."""
-    page = session.page
-    session.open("about.html")
-    box = "[data-paperkb-search]"
-    assert page.get_attribute(box, "data-placeholder") == "Search"
-    assert page.locator(f"{box} > label.md-search__overlay[for='__search']").count() == 1
-    form = f"{box} > .md-search__inner[role='search'] > form.md-search__form"
-    assert page.get_attribute(f"{form} > input.md-search__input", "placeholder") == "Search"
-    assert page.locator(f"{form} > label.md-search__icon svg path").count() == 2
-    assert page.get_attribute(f"{form} button[type='reset']", "title") == "Clear"
-    assert page.locator(f"{form} button[type='reset'] svg path").count() == 1
-    meta = f"{box} .md-search__scrollwrap [data-paperkb-search-result] .md-search-result__meta"
-    assert page.inner_text(meta) == "Type to start searching"
-    assert page.locator(f"{box} ol.md-search-result__list").count() == 1
 
 
 _LAYOUT = """() => {

@@ -1,11 +1,9 @@
-"""The prebuilt search index: format, determinism, size and escaping."""
+"""The sharded search index: files, format, ranking data, determinism, size and escaping."""
 
 from __future__ import annotations
 
 import json
 import random
-from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,97 +13,173 @@ from conftest import DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.model import Paper, Topic
+from generator.authors import Author
+from generator.model import Metadata, Paper, Source, Topic
 from generator.render import MARKER_TOKEN, SEARCH_DIR
 from generator.search import (
-    INDEX_FILE,
+    ABSTRACT_LIST_CHARS,
+    DOCS_PER_SHARD,
+    FORMAT_VERSION,
     MAX_ABSTRACT_TERMS,
+    META_FILE,
+    SHARD_CHARS,
     STOP_WORDS,
-    build_index,
+    decode_numbers,
+    encode,
+    encode_number,
+    header,
     render_search,
+    snippet,
     tokens,
 )
-from generator.write import MARKER_WINDOW
+from generator.write import MARKER_LINES
 
 TOPICS = (
     Topic("diffusion", "Diffusion & friends", "Diffusion models."),
     Topic("agents", "Agents", "LLM agents."),
 )
-PREFIX = "window.paperkbSearch = "
 
 
-def paper(pid: str, title: str, abstract: str, topics: tuple[str, ...] = ()) -> Paper:
-    return Paper(pid, pid, title, abstract, (), (), topics)
+def paper(
+    pid: str,
+    title: str,
+    abstract: str,
+    topics: tuple[str, ...] = (),
+    date: str | None = None,
+    authors: tuple[str, ...] = (),
+) -> Paper:
+    sources = (Source("listings/a.txt", 1, date),) if date else ()
+    return Paper(pid, pid, title, abstract, (), sources, topics, (), Metadata(authors=authors))
 
 
 PAPERS = (
     paper("b", "Fast Diffusion Samplers", "We sample quickly with fewer steps.", ("diffusion",)),
-    paper("a", "Agents that Plan", "Planning agents use tools and memory.", ("agents",)),
-    paper("c", "Zebra Café", "Naïve zebras crossing roads, unsorted.", ()),
+    paper(
+        "a",
+        "Mamba: Agents that Plan",
+        "Planning agents use tools and memory.",
+        ("agents",),
+        "Aug 12, 2024",
+        ("Albert Gu", "Tri Dao", "Zoë Smith", "Ann Lee"),
+    ),
+    paper("c", "Zebra Café", "Naïve zebras crossing roads, unsorted.", (), "Aug 13"),
 )
 
 
-def load(content: str) -> dict[str, Any]:
-    body = content.split("\n", 1)[1]
-    assert body.startswith(PREFIX)
-    assert body.endswith(";\n")
-    data: dict[str, Any] = json.loads(body[len(PREFIX) : -2])
-    return data
+def load(files: dict[str, str]) -> dict[str, Any]:
+    """Every file's data by its name ("meta", "t/0", ...), checking the script around it."""
+    out = {}
+    for path, content in files.items():
+        first, body = content.split("\n", 1)
+        assert first + "\n" == header()
+        prefix = 'paperkbSearch.add("'
+        assert body.startswith(prefix) and body.endswith(");\n"), path
+        name, data = body[len(prefix) : -3].split('",', 1)
+        assert path == f"{SEARCH_DIR}/{name}.js"
+        out[name] = json.loads(data)
+    return out
 
 
-def decode(data: dict[str, Any]) -> dict[str, list[tuple[int, bool]]]:
-    """Postings per term, as (paper number, in title)."""
-    result = {}
-    for term, encoded in zip(data["terms"].split(" "), data["postings"].split(";"), strict=True):
-        number = 0
-        entries = []
-        for part in encoded.split(","):
-            value = int(part, 36)
-            number += value >> 1
-            entries.append((number, bool(value & 1)))
-        result[term] = entries
-    return result
+def terms(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per term: its postings, decoded: title [(paper, length, head)], names and abstract
+    [paper] (or the abstract's document frequency when left out), people [(author, length)]."""
+    out = {}
+    shards = sorted((k for k in data if k.startswith("t/")), key=lambda k: int(k[2:]))
+    for key in shards:
+        shard = data[key]
+        for k, word in enumerate(shard["w"]):
+
+            def gaps(values: list[int], step: int) -> list[int]:
+                numbers, at = [], 0
+                for i in range(0, len(values), step):
+                    at += values[i]
+                    numbers.append(at)
+                return numbers
+
+            title = decode_numbers(shard["t"][k])
+            docs = gaps(title, 2)
+            people = decode_numbers(shard["e"][k])
+            abstract = shard["b"][k]
+            out[word] = {
+                "title": [(d, c % 32, c // 32) for d, c in zip(docs, title[1::2], strict=True)],
+                "names": gaps(decode_numbers(shard["u"][k]), 1),
+                "abstract": abstract
+                if isinstance(abstract, int)
+                else gaps(decode_numbers(abstract), 1),
+                "people": list(zip(gaps(people, 2), people[1::2], strict=True)),
+            }
+    return out
 
 
-def test_one_file_under_search_with_the_marker_first() -> None:
+def test_every_file_is_under_search_with_the_marker_line_first() -> None:
     files = render_search(PAPERS, TOPICS)
-    assert list(files) == [INDEX_FILE]
-    assert INDEX_FILE.startswith(f"{SEARCH_DIR}/")
-    content = files[INDEX_FILE]
-    assert content.startswith("/*")
-    assert MARKER_TOKEN.encode() in content.encode()[:MARKER_WINDOW]
-    assert content.index("*/") < content.index(PREFIX)
+    assert META_FILE in files
+    for path, content in files.items():
+        assert path.startswith(f"{SEARCH_DIR}/") and path.endswith(".js")
+        assert content.split("\n", 1)[0].encode() in MARKER_LINES
+        assert MARKER_TOKEN in content.split("\n", 1)[0]
+        assert content.count("\n") == 2  # the marker line and one statement
+    data = load(files)
+    assert sorted(k.split("/")[0] for k in data) == ["a", "d", "f", "meta", "r", "t"]
 
 
-def test_the_index_lists_papers_a_to_z_with_their_topics() -> None:
-    data = load(render_search(PAPERS, TOPICS)[INDEX_FILE])
-    assert data["version"] == 1
-    assert data["topics"] == [
-        ["diffusion", "Diffusion & friends"],
-        ["agents", "Agents"],
-        ["unsorted", "Unsorted"],
+def test_meta_tells_counts_shards_and_topics() -> None:
+    meta = load(render_search(PAPERS, TOPICS))["meta"]
+    assert meta["version"] == FORMAT_VERSION
+    assert meta["docs"] == 3
+    assert meta["perDoc"] == DOCS_PER_SHARD
+    assert meta["authors"] == 4
+    assert meta["t"] == []  # one term shard
+    assert meta["topics"] == [
+        ["diffusion", "Diffusion & friends", 1],
+        ["agents", "Agents", 1],
+        ["unsorted", "Unsorted", 1],
     ]
-    assert data["docs"] == [
-        ["a", "Agents that Plan", [1]],
-        ["b", "Fast Diffusion Samplers", [0]],
-        ["c", "Zebra Café", [2]],
+    assert set(meta["stop"].split()) == STOP_WORDS
+    assert meta["titleLength"] == pytest.approx((3 + 3 + 2) / 3, abs=0.001)
+
+
+def test_rows_are_numbered_newest_first_with_date_authors_and_snippet() -> None:
+    rows = load(render_search(PAPERS, TOPICS))["d/0"]
+    assert [r[0] for r in rows] == ["a", "c", "b"]  # dated, then year-less, then undated
+    assert rows[0] == [
+        "a",
+        "Mamba: Agents that Plan",
+        "Aug 12, 2024",
+        "Albert Gu, Tri Dao, Zoë Smith et al.",
+        "Planning agents use tools and memory.",
+        [1],
     ]
-    postings = decode(data)
-    assert data["terms"].split(" ") == sorted(postings)
-    assert postings["diffusion"] == [(1, True)]
-    assert postings["planning"] == [(0, False)]
-    assert postings["zebra"] == [(2, True)]
-    assert postings["naive"] == [(2, False)]  # accents folded
-    assert postings["cafe"] == [(2, True)]
+    assert rows[1][2:4] == ["Aug 13", ""]
+    assert rows[2][2] == "" and rows[2][5] == [0]
+    assert rows[1][5] == [2]  # unsorted
+
+
+def test_postings_carry_title_length_head_names_and_authors() -> None:
+    data = load(render_search(PAPERS, TOPICS))
+    postings = terms(data)
+    assert data["t/0"]["w"] == sorted(postings)
+    # "Mamba: Agents that Plan": three indexed words, "Mamba" a head of one word
+    assert postings["mamba"]["title"] == [(0, 3, 1)]
+    assert postings["agents"]["title"] == [(0, 3, 0)]
+    assert postings["diffusion"]["title"] == [(2, 3, 0)]
+    assert postings["planning"]["abstract"] == [0]
+    assert postings["naive"]["abstract"] == [1]  # accents folded
+    assert postings["cafe"]["title"] == [(1, 2, 0)]
+    assert postings["gu"]["names"] == [0]
+    assert postings["zoe"]["names"] == [0]
+    # author pages by key: albert gu, ann lee, tri dao, zoe smith; two words each
+    assert postings["gu"]["people"] == [(0, 2)]
+    assert postings["smith"]["people"] == [(3, 2)]
     assert not set(postings) & STOP_WORDS
+    assert "agents" not in [w for w, p in postings.items() if 0 in p["abstract"]]  # in title
 
 
-def test_title_words_are_flagged_and_not_repeated_from_the_abstract() -> None:
-    papers = [paper("x", "Memory Agents", "Agents with memory remember.")]
-    postings = decode(load(render_search(papers, ())[INDEX_FILE]))
-    assert postings["memory"] == [(0, True)]
-    assert postings["agents"] == [(0, True)]
-    assert postings["remember"] == [(0, False)]
+def test_author_rows_follow_the_given_authors() -> None:
+    people = (Author("x-y", "X Y", "x y", ("a", "b")),)
+    data = load(render_search(PAPERS, TOPICS, people))
+    assert data["a/0"] == [["x-y", "X Y", 2]]
+    assert terms(data)["y"]["people"] == [(0, 2)]
 
 
 def test_output_is_deterministic_whatever_the_input_order() -> None:
@@ -113,7 +187,7 @@ def test_output_is_deterministic_whatever_the_input_order() -> None:
     shuffled = list(PAPERS)
     random.Random(7).shuffle(shuffled)
     assert render_search(shuffled, TOPICS) == reference
-    assert render_search(PAPERS, TOPICS) == reference
+    assert list(reference) == sorted(reference)
 
 
 @pytest.mark.parametrize(
@@ -126,25 +200,76 @@ def test_output_is_deterministic_whatever_the_input_order() -> None:
     ],
 )
 def test_hostile_titles_stay_inside_the_string(title: str) -> None:
-    papers = [paper("evil", title, f"{title} abstract words here")]
-    content = render_search(papers, ())[INDEX_FILE]
-    body = content.split("\n", 1)[1]
-    for unsafe in ("<", ">", "&", "\u2028", "\u2029"):
-        assert unsafe not in body
-    assert body.count("\n") == 1  # one line: nothing can end the statement early
-    assert load(content)["docs"][0][1] == title
+    papers = [paper("evil", title, f"{title} abstract words here", authors=(title,))]
+    files = render_search(papers, ())
+    for content in files.values():
+        body = content.split("\n", 1)[1]
+        for unsafe in ("<", ">", "&", "\u2028", "\u2029"):
+            assert unsafe not in body
+        assert body.count("\n") == 1  # one line: nothing can end the statement early
+    data = load(files)
+    assert data["d/0"][0][1] == title
+    assert data["a/0"][0][1] == " ".join(title.split())
 
 
 def test_abstract_terms_are_capped_keeping_the_rarest() -> None:
     common = " ".join(f"common{i}" for i in range(MAX_ABSTRACT_TERMS))
-    papers = [
-        paper("p1", "One", f"{common} rareword"),
-        paper("p2", "Two", common),
-    ]
-    postings = decode(load(render_search(papers, ())[INDEX_FILE]))
-    assert postings["rareword"] == [(0, False)]
-    indexed_p1 = [t for t, entries in postings.items() if (0, False) in entries]
+    papers = [paper("p1", "One", f"{common} rareword"), paper("p2", "Two", common)]
+    postings = terms(load(render_search(papers, ())))
+    assert postings["rareword"]["abstract"] == [0]
+    indexed_p1 = [t for t, p in postings.items() if 0 in p["abstract"]]
     assert len(indexed_p1) == MAX_ABSTRACT_TERMS
+
+
+def test_long_abstract_lists_are_left_out_with_their_frequency() -> None:
+    many = [paper(f"p{i:05d}", f"Paper {i:05d}", "everywhere somewhere") for i in range(12_000)]
+    many[5] = paper("p00005", "Paper everywhere", "somewhere")
+    postings = terms(load(render_search(many, ())))
+    assert postings["everywhere"]["abstract"] == 11_999  # only the frequency is kept
+    assert len(postings["everywhere"]["title"]) == 1  # the title still counts
+    assert isinstance(postings["somewhere"]["abstract"], int)
+    assert ABSTRACT_LIST_CHARS < 12_000
+
+
+def test_term_shards_are_ranges_of_about_the_target_size() -> None:
+    rng = random.Random(5)
+    vocabulary = [f"w{i:04d}" for i in range(3000)]
+    papers = [
+        paper(
+            f"p{i:04d}", " ".join(rng.sample(vocabulary, 5)), " ".join(rng.sample(vocabulary, 40))
+        )
+        for i in range(1500)
+    ]
+    files = render_search(papers, ())
+    data = load(files)
+    shards = [data[f"t/{n}"] for n in range(len(data["meta"]["t"]) + 1)]
+    assert len(shards) > 5
+    assert [s["w"][0] for s in shards[1:]] == data["meta"]["t"]
+    words = [w for s in shards for w in s["w"]]
+    assert words == sorted(words) and len(words) == len(set(words))
+    for n in range(len(shards)):
+        assert len(files[f"{SEARCH_DIR}/t/{n}.js"]) < SHARD_CHARS * 2.5
+    assert len(data) - len(shards) < 200
+
+
+def test_lexicon_lists_longer_terms_forwards_and_reversed() -> None:
+    data = load(render_search(PAPERS, TOPICS))
+    forward = data["f/0"]["w"].split(" ")
+    backward = data["r/0"]["w"].split(" ")
+    assert forward == sorted(forward)
+    assert backward == sorted(backward)
+    assert sorted(w[::-1] for w in backward) == forward
+    assert all(len(w) >= 4 for w in forward)
+    assert "zebra" in forward and "zebras" in forward and "gu" not in forward
+    counts = dict(zip(forward, decode_numbers(data["f/0"]["n"]), strict=True))
+    assert counts["diffusion"] == 1 and counts["zebras"] == 1
+
+
+def test_snippet_is_the_first_sentence_cut_at_a_word() -> None:
+    assert snippet("One sentence.  Two sentences.") == "One sentence."
+    long = "word " * 100
+    cut = snippet(long)
+    assert cut.endswith("…") and len(cut) <= 141 and " " not in cut[-3:]
 
 
 def test_tokens_fold_case_and_accents_and_split_on_punctuation() -> None:
@@ -161,58 +286,6 @@ def test_tokens_fold_case_and_accents_and_split_on_punctuation() -> None:
     assert tokens("深度学习 模型") == ["深度学习", "模型"]
 
 
-@pytest.mark.slow
-def test_shipped_data_needs_less_than_1_kb_per_paper() -> None:
-    from generator.pipeline import make_plan
-
-    plan = make_plan(Path(DATA))
-    content = render_search(plan.papers, plan.topics)[INDEX_FILE]
-    assert len(content.encode()) / len(plan.papers) < 1000
-    data = build_index(plan.papers, plan.topics)
-    assert len(data["docs"]) == len(plan.papers)  # type: ignore[arg-type]
-
-
-def test_base36_round_trips_inside_and_past_the_lookup_table() -> None:
-    from generator.search import _BASE36, _base36
-
-    numbers = [*range(0, 2000), *range(len(_BASE36) - 50, len(_BASE36) + 50), 10**6, 2**40]
-    for number in numbers:
-        spelled = _base36(number)
-        assert int(spelled, 36) == number
-        assert spelled == "0" or not spelled.startswith("0")
-
-
-def test_postings_decode_to_every_paper_with_large_gaps() -> None:
-    """A term held by the first and the last of 3,000 papers: a gap past 36**2."""
-    many = [paper(f"p{i:05d}", f"Paper {i:05d}", "filler words") for i in range(3000)]
-    many[0] = paper("p00000", "Paper 00000", "filler words zyzzyva")
-    many[-1] = paper("p02999", "Paper 02999", "filler words zyzzyva")
-    postings = decode(load(render_search(many, ())[INDEX_FILE]))
-    assert postings["zyzzyva"] == [(0, False), (2999, False)]
-    assert len(postings["filler"]) == 3000
-
-
-def test_spelled_postings_equal_base36_numbers_joined() -> None:
-    """The byte-array speller against the one-number-at-a-time definition."""
-    from generator.search import _base36, _spell
-
-    rng = random.Random(8)
-    for _ in range(200):
-        groups = [
-            [
-                rng.choice(
-                    [0, 1, 35, 36, 1295, 1296, 46655, 46656, 36**5 + 7, rng.randrange(10**7)]
-                )
-                for _ in range(rng.randint(1, 4))
-            ]
-            for _ in range(rng.randint(1, 5))
-        ]
-        values = np.array([v for group in groups for v in group], dtype=np.int64)
-        starts = np.array([i == 0 for group in groups for i in range(len(group))])
-        expected = ";".join(",".join(_base36(v) for v in group) for group in groups)
-        assert _spell(values, starts) == expected
-
-
 @given(st.text(max_size=60))
 def test_ascii_fast_path_splits_like_the_unicode_pattern(value: str) -> None:
     from generator.search import _WORD, fold
@@ -220,63 +293,60 @@ def test_ascii_fast_path_splits_like_the_unicode_pattern(value: str) -> None:
     assert tokens(value) == _WORD.findall(fold(value))
 
 
-def reference_index(papers: Sequence[Paper]) -> tuple[str, str]:
-    """(terms, postings) as the first version made them, one Python step at a time."""
-    from generator.render import sort_key
-    from generator.search import _base36
-
-    def terms_of(value: str) -> list[str]:
-        return [t for t in dict.fromkeys(tokens(value)) if t not in STOP_WORDS]
-
-    ordered = sorted(papers, key=lambda p: (*sort_key(p.title), p.id))
-    titles = [terms_of(p.title) for p in ordered]
-    abstracts = [terms_of(p.abstract) for p in ordered]
-    df = Counter(t for terms in abstracts for t in terms)
-    postings: dict[str, list[int]] = {}
-    for number, (in_title, in_abstract) in enumerate(zip(titles, abstracts, strict=True)):
-        extra = [t for t in in_abstract if t not in set(in_title)]
-        if len(extra) > MAX_ABSTRACT_TERMS:
-            extra = sorted(extra, key=df.__getitem__)[:MAX_ABSTRACT_TERMS]
-        for term in in_title:
-            postings.setdefault(term, []).append(number << 1 | 1)
-        for term in extra:
-            postings.setdefault(term, []).append(number << 1)
-    encoded = []
-    for term in sorted(postings):
-        previous, parts = 0, []
-        for code in postings[term]:
-            parts.append(_base36(code - previous))
-            previous = code & ~1
-        encoded.append(",".join(parts))
-    return " ".join(sorted(postings)), ";".join(encoded)
+@given(st.lists(st.integers(min_value=0, max_value=2**40), max_size=50))
+def test_numbers_round_trip_and_match_the_definition(numbers: list[int]) -> None:
+    text, ends = encode(np.array(numbers, dtype=np.int64))
+    assert text == "".join(encode_number(n) for n in numbers)
+    assert decode_numbers(text) == numbers
+    assert ends.tolist() == np.cumsum([len(encode_number(n)) for n in numbers]).tolist()
 
 
-WORDS = st.sampled_from(
-    ["model", "Modèle", "the", "of", "a", "GPT-4o", "zebra", "x²", "深度", "3d"]
+def test_number_digits_need_no_escaping() -> None:
+    for number in (0, 31, 32, 1023, 1024, 2**35):
+        assert json.dumps(encode_number(number))[1:-1] == encode_number(number)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(
+                st.sampled_from(["model", "Modèle", "the", "GPT-4o", "zebra", "x²"]), max_size=6
+            ),
+            st.lists(st.sampled_from(["model", "of", "深度", "3d", "zebra", "other"]), max_size=10),
+        ),
+        max_size=8,
+    )
 )
-TEXTS = st.lists(WORDS, max_size=12).map(" ".join)
+def test_postings_equal_a_plain_reading_of_the_papers(
+    texts: list[tuple[list[str], list[str]]],
+) -> None:
+    papers = [paper(f"p{i}", " ".join(t), " ".join(a)) for i, (t, a) in enumerate(texts)]
+    data = load(render_search(papers, TOPICS))
+    order = [r[0] for r in data["d/0"]] if "d/0" in data else []
+    postings = terms(data)
+    expected: dict[str, dict[str, list[Any]]] = {}
+    by_id = {p.id: p for p in papers}
+    for number, pid in enumerate(order):
+        title = [w for w in dict.fromkeys(tokens(by_id[pid].title)) if w not in STOP_WORDS]
+        for w in title:
+            expected.setdefault(w, {"title": [], "abstract": []})["title"].append(
+                (number, min(len(title), 31), 0)
+            )
+        for w in dict.fromkeys(tokens(by_id[pid].abstract)):
+            if w not in STOP_WORDS and w not in title:
+                expected.setdefault(w, {"title": [], "abstract": []})["abstract"].append(number)
+    assert {w: {"title": p["title"], "abstract": p["abstract"]} for w, p in postings.items()} == (
+        expected
+    )
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(TEXTS, TEXTS), max_size=8))
-def test_index_equals_the_reference_on_random_papers(texts: list[tuple[str, str]]) -> None:
-    papers = [paper(f"p{i}", title, abstract) for i, (title, abstract) in enumerate(texts)]
-    data = build_index(papers, TOPICS)
-    assert (data["terms"], data["postings"]) == reference_index(papers)
+@pytest.mark.slow
+def test_shipped_data_index_is_small_per_paper_and_per_shard() -> None:
+    from generator.pipeline import make_plan
 
-
-def test_index_equals_the_reference_with_capped_abstracts() -> None:
-    """Synthetic abstracts of up to 150 distinct words out of 400: the cap and its ties bind."""
-    rng = random.Random(3)
-    vocabulary = [f"w{i}" for i in range(400)]
-    papers = [
-        paper(
-            f"p{i:03d}",
-            " ".join(rng.sample(vocabulary, 4)),
-            " ".join(rng.choices(vocabulary, k=rng.randint(0, 300))),
-        )
-        for i in range(300)
-    ]
-    data = build_index(papers, TOPICS)
-    assert (data["terms"], data["postings"]) == reference_index(papers)
-    assert max(len(set(p.abstract.split())) for p in papers) > MAX_ABSTRACT_TERMS
+    plan = make_plan(Path(DATA))
+    files = render_search(plan.papers, plan.topics)
+    total = sum(len(content.encode()) for content in files.values())
+    assert total / len(plan.papers) < 1500
+    assert max(len(content.encode()) for content in files.values()) < 40_000

@@ -895,7 +895,7 @@ def report(records: Sequence[Record], command: str, started: str, about: str) ->
             "RSS of that process after it; generate again (no-op); `mkdocs build --strict` "
             "(peak RSS of the mkdocs process); add the next day's listing (100 new papers) "
             "and generate. Site bytes: every file under `site/`; search bytes: "
-            "`site/search/index.js`; KB = 1,000 bytes.",
+            "every file under `site/search/`; KB = 1,000 bytes.",
             "",
             table(records),
             "",

@@ -34,7 +34,8 @@ class Metadata:
     written; ``published`` is an ISO date (``YYYY-MM-DD``); ``topics`` are topic slugs a curator
     pinned the paper to; ``note`` is a curator's remark. Unknown fields are ``None`` / empty.
 
-    What only the Hub's daily papers API tells (:mod:`generator.records`), all untrusted text:
+    What only the Hub's daily papers API tells (:mod:`generator.inputs.records`), all untrusted
+    text:
     ``listed`` is the ISO date the paper was on Daily Papers; ``comments`` the number of
     comments in its Hub discussion; ``organization`` the name of the organization it was
     submitted for; ``github`` and ``stars`` its code repository (an http(s) URL) and that
@@ -92,9 +93,10 @@ class Paper:
     topics: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     meta: Metadata = NO_METADATA
-    """Combined from the paper's entries by :data:`PRECEDENCE` (see :mod:`generator.dedupe`)."""
+    """Combined from the paper's entries by :data:`PRECEDENCE` (see
+    :mod:`generator.stages.dedupe`)."""
     related_reasons: tuple[str, ...] = ()
-    """Why each of ``related`` is listed, in the same order (:data:`generator.link.REASONS`:
+    """Why each of ``related`` is listed, in the same order (:data:`generator.stages.link.REASONS`:
     ``similar abstract``, ``same topics``, ``shared terms``); filled in with ``related``."""
 
     @property

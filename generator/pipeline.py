@@ -14,39 +14,19 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import manifest
-from generator.authors import collect_authors
-from generator.background import background
-from generator.classify import classify
-from generator.dedupe import DedupeResult, dedupe
+from generator.build import manifest
+from generator.build.background import background
+from generator.build.files import Files
+from generator.build.manifest import Summary
+from generator.build.write import WriteReport, remove_leftovers, write_atomic, write_docs
 from generator.errors import InputError, Problem
-from generator.feed import FEED_FILE, feed_order, render_feed
-from generator.files import Files
-from generator.link import (
-    MIN_RELATED,
-    SIMILAR_ABSTRACT,
-    related_ids,
-    related_topics,
-    shared_topic_rate,
-    with_related,
-)
-from generator.manifest import Summary
+from generator.inputs.listings import listing_paths, read_listings
+from generator.inputs.overrides import OVERRIDES_FILE, load_overrides
+from generator.inputs.records import read_records, record_paths
+from generator.inputs.taxonomy import load_taxonomy
 from generator.model import Paper, Topic
-from generator.normalize import invisible_entries, normalize
-from generator.overrides import OVERRIDES_FILE, load_overrides
-from generator.parse import listing_paths, read_listings
-from generator.permalinks import (
-    REGISTRY_FILE,
-    Assignment,
-    Row,
-    append_rows,
-    assign_ids,
-    parse_registry,
-    redirects_for,
-    remove_rows,
-)
-from generator.records import read_records, record_paths
-from generator.render import (
+from generator.render.feed import FEED_FILE, feed_order, render_feed
+from generator.render.pages import (
     MARKER_TEXT,
     MERGE_REPORT,
     PAPERS_DIR,
@@ -56,15 +36,36 @@ from generator.render import (
     render_merge_report,
     render_site,
 )
-from generator.search import render_search
-from generator.taxonomy import load_taxonomy
-from generator.write import WriteReport, remove_leftovers, write_atomic, write_docs
+from generator.render.search import render_search
+from generator.stages.authors import collect_authors
+from generator.stages.classify import classify
+from generator.stages.dedupe import DedupeResult, dedupe
+from generator.stages.link import (
+    MIN_RELATED,
+    SIMILAR_ABSTRACT,
+    related_ids,
+    related_topics,
+    shared_topic_rate,
+    with_related,
+)
+from generator.stages.normalize import invisible_entries, normalize
+from generator.stages.permalinks import (
+    REGISTRY_FILE,
+    Assignment,
+    Row,
+    append_rows,
+    assign_ids,
+    parse_registry,
+    redirects_for,
+    remove_rows,
+)
 
 TAXONOMY_FILE = "topics.yaml"
 
 #: The stages of a run, in order, as reported to a :data:`StageHook`. The related papers are
 #: computed in a second process from the start of ``classify``
-#: (:func:`generator.link.related_ids`): ``link`` is the time this process waits for them after
+#: (:func:`generator.stages.link.related_ids`): ``link`` is the time this process waits for them
+#: after
 #: ``index`` (the search index), plus the rest of linking.
 STAGES = ("parse", "normalize", "dedupe", "classify", "index", "link", "render", "write")
 
@@ -111,7 +112,7 @@ class Plan:
     papers: tuple[Paper, ...]
     topics: tuple[Topic, ...]
     files: Files
-    """Every generated file; pages are made when read or written (:mod:`generator.files`)."""
+    """Every generated file; pages are made when read or written (:mod:`generator.build.files`)."""
     registry: tuple[Row, ...]
     new_rows: tuple[Row, ...]
     account: Account
@@ -128,7 +129,7 @@ class Plan:
 @dataclass(frozen=True, slots=True)
 class Result:
     """A run's outcome. ``plan`` is ``None`` when nothing had changed and the run was skipped
-    (see :mod:`generator.manifest`); ``summary`` is what it reports either way."""
+    (see :mod:`generator.build.manifest`); ``summary`` is what it reports either way."""
 
     plan: Plan | None
     report: WriteReport
@@ -191,7 +192,8 @@ def make_plan(
 
     Errors stop the run with every problem listed. Warnings reject single entries and are
     listed in the account; with ``strict`` they are errors too. With ``parallel`` the related
-    papers are computed in a second process (:mod:`generator.background`); the plan is the same
+    papers are computed in a second process (:mod:`generator.build.background`); the plan is the
+    same
     either way.
     """
     if not data_dir.is_dir():
@@ -300,7 +302,8 @@ def generate(
     """Plan, then write ``docs/`` and append new ids to the permalink registry.
 
     With ``reuse``, a run whose inputs and generated files are exactly as the last successful
-    run left them does nothing (:mod:`generator.manifest`): the output would be byte-identical.
+    run left them does nothing (:mod:`generator.build.manifest`): the output would be
+    byte-identical.
     """
     print_ = manifest.fingerprint(data_dir, strict=strict) if data_dir.is_dir() else ""
     if reuse and print_ and (summary := manifest.unchanged(docs_dir, print_)) is not None:

@@ -6,7 +6,8 @@ import itertools
 
 import pytest
 
-from generator.authors import (
+from generator.model import Metadata, Paper
+from generator.stages.authors import (
     MAX_ID_LENGTH,
     Author,
     author_key,
@@ -16,8 +17,7 @@ from generator.authors import (
     display_name,
     make_slug,
 )
-from generator.model import Metadata, Paper
-from generator.permalinks import ID_RE
+from generator.stages.permalinks import ID_RE
 
 
 def paper(paper_id: str, *authors: str) -> Paper:

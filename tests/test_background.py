@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import DATA
 
-from generator import pipeline, write
-from generator.background import FORK_AVAILABLE, BackgroundError, background
-from generator.manifest import MANIFEST_FILE
+from generator import pipeline
+from generator.build import write
+from generator.build.background import FORK_AVAILABLE, BackgroundError, background
+from generator.build.manifest import MANIFEST_FILE
 from generator.pipeline import generate
 
 needs_fork = pytest.mark.skipif(not FORK_AVAILABLE, reason="a second process needs Linux fork")
@@ -113,7 +114,7 @@ def test_a_worker_whose_result_is_not_wanted_is_stopped(tmp_path: Path) -> None:
 def test_buffered_output_is_not_written_twice(tmp_path: Path) -> None:
     script = (
         "import sys\n"
-        "from generator.background import background\n"
+        "from generator.build.background import background\n"
         "print('before', end='')\n"  # buffered: stdout is a pipe
         "with background('quiet', lambda: 1) as job:\n"
         "    assert job.result() == 1\n"

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from conftest import load_hook
 
-from generator.search import STOP_WORDS, tokens
-from generator.taxonomy import load_taxonomy
+from generator.inputs.taxonomy import load_taxonomy
+from generator.render.search import STOP_WORDS, tokens
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

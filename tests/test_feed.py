@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from generator import write
-from generator.feed import (
+from generator.build import write
+from generator.model import Metadata, Paper, Source
+from generator.render.feed import (
     ATOM_NS,
     FEED_ID,
     MARKER_WINDOW,
@@ -20,8 +21,7 @@ from generator.feed import (
     feed_order,
     render_feed,
 )
-from generator.model import Metadata, Paper, Source
-from generator.render import MARKER
+from generator.render.pages import MARKER
 
 SCHEMA = etree.RelaxNG(etree.parse(str(Path(__file__).parent / "schemas" / "atom.rng")))
 A = f"{{{ATOM_NS}}}"

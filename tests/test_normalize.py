@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.model import Entry, Source
-from generator.normalize import (
+from generator.stages.normalize import (
     KNOWN_COMMANDS,
     LATEX_RULES,
     LATEX_TRIGGERS,

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.dedupe import dedupe
 from generator.errors import Problem
+from generator.inputs.overrides import (
+    NO_OVERRIDES,
+    Name,
+    Overrides,
+    load_overrides,
+    parse_overrides,
+)
 from generator.model import Entry, Source
-from generator.normalize import title_key
-from generator.overrides import NO_OVERRIDES, Name, Overrides, load_overrides, parse_overrides
+from generator.stages.dedupe import dedupe
+from generator.stages.normalize import title_key
 
 FILE = "overrides.yaml"
 

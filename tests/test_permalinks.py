@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from generator.dedupe import Cluster
 from generator.layout import RESERVED_NAMES
 from generator.model import Paper, Source
-from generator.normalize import title_key
-from generator.permalinks import (
+from generator.stages.dedupe import Cluster
+from generator.stages.normalize import title_key
+from generator.stages.permalinks import (
     HEADER,
     ID_RE,
     MAX_ID_LENGTH,
@@ -154,7 +154,7 @@ def test_ids_of_many_titles_with_one_slug_are_assigned_in_linear_time() -> None:
             calls += 1
             return real_contains(self, item)
 
-    from generator import permalinks
+    from generator.stages import permalinks
 
     taken: set[str] = Counting()
     tried: dict[str, int] = {}

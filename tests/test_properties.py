@@ -15,13 +15,13 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.cite import arxiv_search_url, hub_search_url
+from generator.inputs.listings import decode, parse_listing
+from generator.inputs.records import web_url
 from generator.model import Metadata, Paper, Source
-from generator.normalize import clean_text, clean_title, title_key
-from generator.parse import decode, parse_listing
-from generator.permalinks import ID_RE, MAX_ID_LENGTH, make_slug
-from generator.records import web_url
-from generator.render import render_paper, text
+from generator.render.cite import arxiv_search_url, hub_search_url
+from generator.render.pages import render_paper, text
+from generator.stages.normalize import clean_text, clean_title, title_key
+from generator.stages.permalinks import ID_RE, MAX_ID_LENGTH, make_slug
 
 # Text heavy in markup characters, plus anything Unicode.
 MARKUP = st.sampled_from(

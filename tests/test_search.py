@@ -15,9 +15,10 @@ from conftest import DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.build.write import MARKER_WINDOW
 from generator.model import Paper, Topic
-from generator.render import MARKER_TOKEN, SEARCH_DIR
-from generator.search import (
+from generator.render.pages import MARKER_TOKEN, SEARCH_DIR
+from generator.render.search import (
     INDEX_FILE,
     MAX_ABSTRACT_TERMS,
     STOP_WORDS,
@@ -25,7 +26,6 @@ from generator.search import (
     render_search,
     tokens,
 )
-from generator.write import MARKER_WINDOW
 
 TOPICS = (
     Topic("diffusion", "Diffusion & friends", "Diffusion models."),
@@ -173,7 +173,7 @@ def test_shipped_data_needs_less_than_1_kb_per_paper() -> None:
 
 
 def test_base36_round_trips_inside_and_past_the_lookup_table() -> None:
-    from generator.search import _BASE36, _base36
+    from generator.render.search import _BASE36, _base36
 
     numbers = [*range(0, 2000), *range(len(_BASE36) - 50, len(_BASE36) + 50), 10**6, 2**40]
     for number in numbers:
@@ -194,7 +194,7 @@ def test_postings_decode_to_every_paper_with_large_gaps() -> None:
 
 def test_spelled_postings_equal_base36_numbers_joined() -> None:
     """The byte-array speller against the one-number-at-a-time definition."""
-    from generator.search import _base36, _spell
+    from generator.render.search import _base36, _spell
 
     rng = random.Random(8)
     for _ in range(200):
@@ -215,15 +215,15 @@ def test_spelled_postings_equal_base36_numbers_joined() -> None:
 
 @given(st.text(max_size=60))
 def test_ascii_fast_path_splits_like_the_unicode_pattern(value: str) -> None:
-    from generator.search import _WORD, fold
+    from generator.render.search import _WORD, fold
 
     assert tokens(value) == _WORD.findall(fold(value))
 
 
 def reference_index(papers: Sequence[Paper]) -> tuple[str, str]:
     """(terms, postings) as the first version made them, one Python step at a time."""
-    from generator.render import sort_key
-    from generator.search import _base36
+    from generator.render.pages import sort_key
+    from generator.render.search import _base36
 
     def terms_of(value: str) -> list[str]:
         return [t for t in dict.fromkeys(tokens(value)) if t not in STOP_WORDS]

@@ -14,11 +14,11 @@ from slugify import slugify
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.classify import phrase_error
 from generator.errors import Problem
+from generator.inputs.yamlcheck import TAG, Checker, compose, is_string, kind, line
 from generator.layout import reserved_reason
 from generator.model import UNSORTED, Rule, Topic
-from generator.yamlcheck import TAG, Checker, compose, is_string, kind, line
+from generator.stages.classify import phrase_error
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_SLUG = 60

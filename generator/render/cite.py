@@ -151,7 +151,7 @@ def _bibtex_name(name: str) -> str:
 def cite_key(paper: Paper) -> str:
     """The paper's citation key: its permanent id (``attention-is-all-you-need``).
 
-    Ids come from the append-only registry (:mod:`generator.permalinks`): unique across the
+    Ids come from the append-only registry (:mod:`generator.stages.permalinks`): unique across the
     knowledge base, redirects included, and never changed by papers or records added later,
     so a document citing ``@attention-is-all-you-need`` keeps working after every update. A key
     made of author, year and title word (``vaswani2017attention``) is neither: two papers can

@@ -1,9 +1,9 @@
 """Read structured records: the Hub's daily papers API JSON and hand-written YAML records.
 
-Listings (:mod:`generator.parse`) only know a title and an abstract. Records under
+Listings (:mod:`generator.inputs.listings`) only know a title and an abstract. Records under
 ``data/records/`` know more (:class:`generator.model.Metadata`): the arXiv id, authors, the
 publication date, upvotes, and a curator's topics and note. They become :class:`Entry` values
-like a listing's, so deduplication (:mod:`generator.dedupe`) merges them with listing entries
+like a listing's, so deduplication (:mod:`generator.stages.dedupe`) merges them with listing entries
 and picks each field by :data:`generator.model.PRECEDENCE`.
 
 ``records/**/*.json`` is what ``https://huggingface.co/api/daily_papers`` returns: a list of
@@ -61,10 +61,10 @@ from urllib.parse import urlsplit
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import Problem
+from generator.inputs.listings import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, read_input
+from generator.inputs.taxonomy import SLUG
+from generator.inputs.yamlcheck import TAG, Checker, compose, is_string, kind, line
 from generator.model import Entry, Metadata, Source
-from generator.parse import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, read_input
-from generator.taxonomy import SLUG
-from generator.yamlcheck import TAG, Checker, compose, is_string, kind, line
 
 __all__ = [
     "API_SUFFIXES",
@@ -392,7 +392,8 @@ class _JsonRecord:
         return Entry(title, summary, Source(self.file, self.line), "api", meta)
 
 
-#: The longest title and abstract a record may give (as a listing's, :mod:`generator.parse`).
+#: The longest title and abstract a record may give (as a listing's,
+#: :mod:`generator.inputs.listings`).
 _LIMITS = {"title": MAX_TITLE_CHARS, "summary": MAX_ABSTRACT_CHARS, "abstract": MAX_ABSTRACT_CHARS}
 
 
@@ -757,7 +758,8 @@ def read_records(
 ) -> tuple[list[Entry], list[Problem]]:
     """Read and parse every record file; no ``records`` folder means no records, not a problem.
 
-    Decoding is :func:`generator.parse.decode`'s (strict UTF-8, BOM allowed, CRLF accepted).
+    Decoding is :func:`generator.inputs.listings.decode`'s (strict UTF-8, BOM allowed, CRLF
+    accepted).
     ``topics``: the taxonomy's slugs, which pinned topics must be (unchecked when ``None``).
     """
     entries: list[Entry] = []

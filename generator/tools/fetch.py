@@ -18,12 +18,13 @@ the paper); :class:`Hub` and :func:`fetch_days` / :func:`resolve` do the I/O at 
   :data:`MAX_RETRY_AFTER` (longer: the run gives up rather than ask again early), every request
   has a timeout and every day a total time budget. A ``200`` answer that is not JSON, or JSON
   that is not a list, is an error at once (it is not retried: such an answer is not transient).
-* **Days.** A day's items are well formed when :func:`generator.records.parse_api_json` accepts
+* **Days.** A day's items are well formed when :func:`generator.inputs.records.parse_api_json`
+accepts
   them, so ``fetch`` never saves what ``generate`` would refuse; a malformed item is left out
   and named (day, 0-based position, id). A day with no items is not saved (an empty file says
   nothing); the default range therefore asks such days again on the next run, which is cheap.
 * **Idempotent.** Days already saved are skipped unless ``--refresh``; a refreshed day is
-  rewritten only when its bytes change (:func:`generator.write.write_if_changed`, atomic).
+  rewritten only when its bytes change (:func:`generator.build.write.write_if_changed`, atomic).
   Without dates the range starts *at* the newest saved day (re-asked, rewritten only if it
   changed: the Hub keeps adding papers to a day after it was first fetched) and ends today (UTC).
 """
@@ -47,12 +48,12 @@ from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_st
 from rapidfuzz import fuzz
 
 from generator import __version__
+from generator.build.write import write_if_changed
 from generator.errors import PaperkbError
+from generator.inputs.records import RECORDS_DIR, parse_api_json
 from generator.model import Paper
-from generator.normalize import clean_text, clean_title, title_key
 from generator.pipeline import make_plan
-from generator.records import RECORDS_DIR, parse_api_json
-from generator.write import write_if_changed
+from generator.stages.normalize import clean_text, clean_title, title_key
 
 __all__ = [
     "ABSTRACT_AGREEMENT",
@@ -255,7 +256,8 @@ def item_id(item: object) -> str | None:
 def item_problem(item: object) -> str | None:
     """Why ``item`` is not a well-formed daily papers record, or ``None`` when it is.
 
-    The check is :func:`generator.records.parse_api_json`'s on the item alone, so what is saved
+    The check is :func:`generator.inputs.records.parse_api_json`'s on the item alone, so what is
+    saved
     is what the rest of the pipeline accepts.
     """
     if not isinstance(item, dict):
@@ -355,7 +357,8 @@ def _as_item(hit: object) -> dict[str, object] | None:
 def match_hits(titles: Iterable[str], abstract: str, hits: Sequence[object]) -> Match:
     """Whether exactly one paper among ``hits`` is the paper with ``titles`` and ``abstract``.
 
-    A hit matches when its cleaned title has the same :func:`generator.normalize.title_key` as
+    A hit matches when its cleaned title has the same :func:`generator.stages.normalize.title_key`
+    as
     one of ``titles`` and its abstract agrees (:data:`ABSTRACT_AGREEMENT`). Malformed hits are
     ignored. Matches with more than one distinct arXiv id are ``ambiguous``: no link is made.
     """

@@ -28,7 +28,7 @@ computes the same matrix with the per-token work done in C:
 
 The one difference: scikit-learn leaves the terms of a row in the order they were first seen
 in the corpus (its matrix's ``has_sorted_indices`` is false); here each row is sorted by
-column, the order :func:`generator.link.tfidf_vectors` sorted it into anyway. Errors are
+column, the order :func:`generator.stages.link.tfidf_vectors` sorted it into anyway. Errors are
 scikit-learn's: a :class:`ValueError` when there is no text, no token that is not a stop word
 ("empty vocabulary"), no term left after pruning, or ``max_df < min_df``.
 ``tests/test_tfidf.py`` compares the two on the shipped corpus, a synthetic one and generated

@@ -35,9 +35,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.dates import UNKNOWN, listing_date_key
 from generator.errors import Problem
 from generator.model import Entry, Source
+from generator.text.dates import UNKNOWN, listing_date_key
 
 #: Boilerplate lines of a saved listing page, compared casefolded with spaces collapsed.
 HEADER_LINES = frozenset(

@@ -1,6 +1,6 @@
 """Render stage: papers and topics -> the Markdown (and JSON) of every generated file.
 
-Pure: returns a mapping of docs-relative POSIX paths to file contents; :mod:`generator.write`
+Pure: returns a mapping of docs-relative POSIX paths to file contents; :mod:`generator.build.write`
 puts them on disk. Every generated file starts with :data:`MARKER`, which is how the writer
 tells its own files from hand-written ones.
 
@@ -24,17 +24,17 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-from generator import charts, cite
-from generator.authors import Author, author_key, collect_authors
-from generator.citations import ALL_NAME, citation_files, cite_links
-from generator.dates import listing_date_key
-from generator.dedupe import DedupeResult
+from generator.build.files import Content, Deferred, Files, deferred
 from generator.errors import Problem
-from generator.feed import FEED_FILE
-from generator.files import Content, Deferred, Files, deferred
-from generator.link import REASON_LABELS, related_groups
+from generator.inputs.records import web_url
 from generator.model import UNSORTED, Paper, Topic
-from generator.records import web_url
+from generator.render import charts, cite
+from generator.render.citations import ALL_NAME, citation_files, cite_links
+from generator.render.feed import FEED_FILE
+from generator.stages.authors import Author, author_key, collect_authors
+from generator.stages.dedupe import DedupeResult
+from generator.stages.link import REASON_LABELS, related_groups
+from generator.text.dates import listing_date_key
 
 MARKER_TOKEN = "paperkb:generated"
 #: The marker's words in the formats that carry them in a comment or a field (feed, JSON).
@@ -177,7 +177,7 @@ class Account:
     """Related-paper links shown, and how many of them join papers that share a topic."""
     related_shared_topic: int = 0
     related_three: int = 0
-    """Papers with at least three related papers (:data:`generator.link.MIN_RELATED`)."""
+    """Papers with at least three related papers (:data:`generator.stages.link.MIN_RELATED`)."""
     related_similar: int = 0
     """Links for a similar abstract (the rest are weaker), and how many of them share a topic:
     the independent check on content similarity."""
@@ -221,7 +221,8 @@ def _href(url: str | None) -> str | None:
     """A record's URL as a Markdown link target (``()[]<>"'``, spaces, backslashes, braces and
     the like percent-encoded, ``&`` as ``&amp;``), or ``None`` unless it is an http(s) URL.
 
-    The records reader keeps only such URLs (:func:`generator.records.web_url`); checked again
+    The records reader keeps only such URLs (:func:`generator.inputs.records.web_url`); checked
+    again
     here, so that no other scheme can become a link whatever made the :class:`Metadata`. An
     ``&`` is written as a reference because Python Markdown keeps ``&copy;`` in an ``href`` as
     the entity it looks like; ``&amp;`` reaches the browser as the ``&`` the URL has.
@@ -904,7 +905,7 @@ def render_site(
 
     ``redirects`` maps ids that no longer have a page to the id of a paper that has one.
     ``authors`` default to :func:`collect_authors` of the papers. Pages are made when they are
-    read or written (:mod:`generator.files`), not held all at once.
+    read or written (:mod:`generator.build.files`), not held all at once.
     """
     by_slug = {t.slug: t for t in topics}
     by_id = {p.id: p for p in papers}

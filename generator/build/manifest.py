@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 import generator
+from generator.build.lock import LOCK_FILE
 from generator.errors import Problem
-from generator.lock import LOCK_FILE
-from generator.render import MARKER_TOKEN, Account
+from generator.render.pages import MARKER_TOKEN, Account
 
 MANIFEST_FILE = ".paperkb-manifest.json"
 #: Bump when the manifest's layout changes; a manifest of another version is ignored.
@@ -64,15 +64,15 @@ def fingerprint(data_dir: Path, *, strict: bool) -> str:
             version = "-"
         add(f"dist:{name}", version.encode())
     code = Path(generator.__file__).resolve().parent
-    for path in sorted(code.glob("*.py")):
-        add(f"code:{path.name}", path.read_bytes())
+    for path in sorted(code.rglob("*.py"), key=lambda p: p.relative_to(code).as_posix()):
+        add(f"code:{path.relative_to(code).as_posix()}", path.read_bytes())
     for path in _files(data_dir):
         add(f"data:{path.relative_to(data_dir).as_posix()}", path.read_bytes())
     return digest.hexdigest()
 
 
 def _files(root: Path) -> list[Path]:
-    """The data files, without the run lock (:mod:`generator.lock`): it is not an input."""
+    """The data files, without the run lock (:mod:`generator.build.lock`): it is not an input."""
     return sorted(
         (p for p in root.rglob("*") if p.is_file() and p.name != LOCK_FILE),
         key=lambda p: p.as_posix(),

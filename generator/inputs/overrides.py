@@ -1,6 +1,6 @@
 """Read and validate the reviewable dedupe overrides, ``data/overrides.yaml``.
 
-Automatic deduplication (:mod:`generator.dedupe`) can be corrected by a reviewer::
+Automatic deduplication (:mod:`generator.stages.dedupe`) can be corrected by a reviewer::
 
     # Force these spellings / ids to be one paper.
     merge:
@@ -14,7 +14,8 @@ Automatic deduplication (:mod:`generator.dedupe`) can be corrected by a reviewer
 
 Each name is a paper's exact title (any spelling that occurs in a listing, compared by title
 key) or its permanent id from ``data/permalinks.tsv``. Validation is strict like the taxonomy's
-(:mod:`generator.taxonomy`): every problem is collected with the 1-based line of the offending
+(:mod:`generator.inputs.taxonomy`): every problem is collected with the 1-based line of the
+offending
 YAML node. Whether a name matches a paper is checked by ``dedupe``, which knows the papers; a
 name that matches none is reported there at the name's line.
 """
@@ -27,7 +28,7 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import Problem
-from generator.yamlcheck import TAG, Checker, compose, is_string, kind, line
+from generator.inputs.yamlcheck import TAG, Checker, compose, is_string, kind, line
 
 __all__ = ["NO_OVERRIDES", "Name", "Overrides", "load_overrides", "parse_overrides"]
 

@@ -40,9 +40,9 @@ from itertools import count
 import numpy as np
 import numpy.typing as npt
 
-from generator import render
 from generator.model import UNSORTED, Paper, Topic
-from generator.words import ENGLISH_STOP_WORDS
+from generator.render import pages as render
+from generator.text.words import ENGLISH_STOP_WORDS
 
 #: The index file, docs-relative (in render.SEARCH_DIR, a generated folder).
 INDEX_FILE = "search/index.js"

@@ -1,7 +1,7 @@
 """Listing dates as sortable keys and ISO dates.
 
 A listing's date line is free text as the Daily Papers page shows it, matched by
-:data:`generator.parse.DATE_RE`: ``Aug 12``, ``August 12``, ``Sept 3``, ``Aug. 12``,
+:data:`generator.inputs.listings.DATE_RE`: ``Aug 12``, ``August 12``, ``Sept 3``, ``Aug. 12``,
 ``Aug 12, 2024``. Most saved pages carry no year, so a date is only partly known: the key keeps
 the year as ``0`` rather than guessing one (guessing "this year" would make a build depend on the
 day it ran). Structured records carry ISO dates (``2024-08-12``); both spellings are read here so
@@ -49,7 +49,7 @@ _LEAP_YEAR = 2000
 def _month(word: str) -> int:
     """1-12 for an English month name or an abbreviation of at least three letters, else 0.
 
-    ``Aug``, ``Sept`` and ``August`` all count; :data:`~generator.parse.DATE_RE` also lets
+    ``Aug``, ``Sept`` and ``August`` all count; :data:`~generator.inputs.listings.DATE_RE` also lets
     through words like ``Mayday``, which are no month and give 0.
     """
     lowered = word.lower()

@@ -1,7 +1,7 @@
 """One pure function computed in a second process while this one goes on.
 
 A run is CPU-bound Python, and Python runs one thread of Python at a time; the machines this
-project targets have two cores. The related-papers computation (:mod:`generator.link`) needs
+project targets have two cores. The related-papers computation (:mod:`generator.stages.link`) needs
 only the deduplicated papers' titles and abstracts, and nothing that comes after it needs its
 result until the pages are made: so it can run in a second process while this one classifies
 and builds the search index. At 100k papers that takes it off the critical path entirely.

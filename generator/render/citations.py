@@ -4,24 +4,24 @@ Researchers take papers into Zotero, BibTeX and Pandoc. For every topic (``Unsor
 included) and for the knowledge base as a whole, :func:`citation_files` makes three files in
 ``docs/cite/``, which MkDocs copies to the site unchanged:
 
-* ``<slug>.bib``: BibTeX, one :func:`generator.cite.bibtex` entry per paper;
-* ``<slug>.json``: CSL-JSON (a JSON array of :func:`generator.cite.csl_item`), which Zotero
+* ``<slug>.bib``: BibTeX, one :func:`generator.render.cite.bibtex` entry per paper;
+* ``<slug>.json``: CSL-JSON (a JSON array of :func:`generator.render.cite.csl_item`), which Zotero
   imports and Pandoc (``--bibliography``) and citeproc read;
-* ``<slug>.ris``: RIS, one :func:`generator.cite.ris` record per paper (Zotero, EndNote,
+* ``<slug>.ris``: RIS, one :func:`generator.render.cite.ris` record per paper (Zotero, EndNote,
   Mendeley).
 
 The whole knowledge base is ``index.bib``, ``index.json`` and ``index.ris``: ``index`` is a
 reserved name that no topic slug can take (:mod:`generator.layout`), so it never clashes with a
 topic's files. Topic pages link their files as ``../cite/<slug>.bib`` and the home page the
-knowledge base's as ``cite/index.bib`` (:mod:`generator.render`).
+knowledge base's as ``cite/index.bib`` (:mod:`generator.render.pages`).
 
-Keys are the papers' permanent ids (:func:`generator.cite.cite_key`): unique across the
+Keys are the papers' permanent ids (:func:`generator.render.cite.cite_key`): unique across the
 knowledge base and never changed by papers added later, so one key means one paper in every
 file and on the paper's page. Papers are in id order, so a file changes only where papers
 joined or left it, and the same inputs make the same bytes.
 
 **Which file is paperkb's.** The writer only overwrites or deletes files that carry an exact
-marker line in a fixed place (:func:`generator.write.is_generated`). A ``.bib`` file starts
+marker line in a fixed place (:func:`generator.build.write.is_generated`). A ``.bib`` file starts
 with :func:`bib_marker`, a BibTeX ``@comment`` that every BibTeX reader skips. CSL-JSON (a
 JSON array: no comment, and an item that is not a reference would be imported as one) and RIS
 (no comment syntax; a stray line before the first record upsets some readers) have no place
@@ -40,9 +40,9 @@ import functools
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
-from generator.cite import bibtex, csl_item, ris
-from generator.files import Content, Deferred
+from generator.build.files import Content, Deferred
 from generator.model import Paper
+from generator.render.cite import bibtex, csl_item, ris
 
 CITE_DIR = "cite"
 #: The name of the knowledge base's own files (a reserved name: never a topic slug).
@@ -58,7 +58,7 @@ def cite_path(name: str, suffix: str) -> str:
 
 def bib_marker(marker_text: str) -> str:
     """The first line of every generated ``.bib`` file: the marker text (the one
-    :mod:`generator.render` keeps, passed in) in a BibTeX comment.
+    :mod:`generator.render.pages` keeps, passed in) in a BibTeX comment.
 
     ``@comment{...}`` is BibTeX's own comment command; the marker text has balanced braces
     (none), so the comment ends where the line does.

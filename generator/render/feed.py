@@ -16,9 +16,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote, urlsplit
 
-from generator.charts import XML_INVALID_RE, xml_line
-from generator.dates import UNKNOWN, DateKey, iso_date, listing_date_key
 from generator.model import Paper
+from generator.render.charts import XML_INVALID_RE, xml_line
+from generator.text.dates import UNKNOWN, DateKey, iso_date, listing_date_key
 
 FEED_FILE = "feed.xml"
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -26,7 +26,7 @@ FEED_ID = "urn:paperkb:feed"
 AUTHOR = "paperkb"
 #: ``updated`` when not one paper in the feed has a date with a year.
 EPOCH = "1970-01-01"
-#: Readers look for the generated-file marker in a file's first KiB (:mod:`generator.write`).
+#: Readers look for the generated-file marker in a file's first KiB (:mod:`generator.build.write`).
 MARKER_WINDOW = 1024
 
 _DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
@@ -47,7 +47,7 @@ def paper_href(paper_id: str) -> str:
 def latest_date(paper: Paper) -> DateKey:
     """The newest date a paper is known by: its listing dates and its published date.
 
-    Keys come from :func:`generator.dates.listing_date_key`, so a year-less listing date
+    Keys come from :func:`generator.text.dates.listing_date_key`, so a year-less listing date
     (``Aug 12``) counts as older than any dated one.
     """
     keys = [listing_date_key(text) for text in (*paper.dates, paper.meta.published)]

@@ -21,7 +21,8 @@ and ``Zhang Wei`` both give ``zhang-wei``; keys longer than :data:`MAX_ID_LENGTH
 a collision is resolved in key order, the first key keeping the plain slug and later ones
 getting ``-2``, ``-3``, ...; so a newly added author whose key sorts first can take over a slug
 another author had, and that author's suffix can change. Authors have no permalink registry
-(unlike papers, see :mod:`generator.permalinks`) because collisions are rare and an author page
+(unlike papers, see :mod:`generator.stages.permalinks`) because collisions are rare and an author
+page
 is a listing, not a citation target.
 
 Pure and deterministic: the result does not depend on the order of the papers given.

@@ -3,9 +3,9 @@
 Two entries are one paper when
 
 * **arxiv**: they carry the same arXiv id (:attr:`generator.model.Metadata.arxiv`, read from
-  structured records by :mod:`generator.records`), whatever their titles: the other titles
+  structured records by :mod:`generator.inputs.records`), whatever their titles: the other titles
   become aliases. These unions come first;
-* **exact**: their titles have the same :func:`generator.normalize.title_key` (case, spacing,
+* **exact**: their titles have the same :func:`generator.stages.normalize.title_key` (case, spacing,
   punctuation, dashes, quotes, Unicode form and glued words such as ``Recipefor`` do not
   matter). The permalink registry identifies papers by title key, so entries with one key are
   always one paper, whatever their abstracts;
@@ -25,7 +25,7 @@ Two entries are one paper when
   :data:`RETITLE_MIN_ABSTRACT_CHARS` long. No title guard applies: two different papers never
   share a whole abstract, and a retitle may well drop a number (``ERNIE 3.0: ...`` ->
   ``Knowledge-Enhanced Pre-training ...``);
-* **override**: a reviewer said so in ``data/overrides.yaml`` (:mod:`generator.overrides`),
+* **override**: a reviewer said so in ``data/overrides.yaml`` (:mod:`generator.inputs.overrides`),
   which can also keep two papers apart.
 
 An arXiv id also keeps papers apart: each group of entries remembers the ids of its members, and
@@ -72,7 +72,7 @@ JSON (``api``) and listings (``listing``), in that order of trust
 
 Every title that is not the chosen one is an alias and the provenance of a paper is the union of
 its entries' sources. A paper's title keys include every spelling's, so a paper that gains a
-record with a new title keeps its permanent id (:mod:`generator.permalinks` matches on keys).
+record with a new title keeps its permanent id (:mod:`generator.stages.permalinks` matches on keys).
 
 Nothing depends on input order or the hash seed: nodes, blocks, candidates and edges are all
 processed in sorted order.
@@ -97,9 +97,9 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Editop, Levenshtein
 
 from generator.errors import Problem
+from generator.inputs.overrides import NO_OVERRIDES, Overrides
 from generator.model import NO_METADATA, PRECEDENCE, Entry, Metadata, Source
-from generator.normalize import title_key
-from generator.overrides import NO_OVERRIDES, Overrides
+from generator.stages.normalize import title_key
 
 __all__ = [
     "ABSTRACT_MAX_CHANGED_SENTENCES",

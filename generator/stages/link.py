@@ -2,7 +2,7 @@
 
 Related papers are the nearest neighbours by TF-IDF cosine similarity of title + abstract, as
 arxiv-sanity-lite ranks them: scikit-learn's ``TfidfVectorizer`` (computed bit for bit, three
-times faster, by :mod:`generator.tfidf`) with sublinear term frequency
+times faster, by :mod:`generator.text.tfidf`) with sublinear term frequency
 (a word said five times is not five times the evidence), words and bigrams, the project's stop
 words (:data:`STOP_WORDS`), document-frequency bounds and L2-normalized rows, so that the dot
 product of two rows is their cosine. Pure content: topics play no part in the ranking, which
@@ -63,8 +63,8 @@ from scipy.sparse import csr_matrix
 from sklearn.preprocessing import normalize
 
 from generator.model import Paper
-from generator.tfidf import tfidf
-from generator.words import ENGLISH_STOP_WORDS
+from generator.text.tfidf import tfidf
+from generator.text.words import ENGLISH_STOP_WORDS
 
 RELATED_COUNT = 5
 #: Below this cosine the shared words are generic; see the measured figures above.

@@ -11,7 +11,7 @@
   if they carry the marker and live in a generated folder or are a known generated file.
 * Making a page is Python work and writing it is the disk's: a few threads write while the
   next pages are made, and from :data:`PARALLEL_FROM` files a second process (a fork, see
-  :mod:`generator.background`) makes and writes every other file, so that both cores make
+  :mod:`generator.build.background`) makes and writes every other file, so that both cores make
   pages. Which process writes a file changes nothing in it or in the report.
 """
 
@@ -27,12 +27,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.background import background
-from generator.citations import CITE_DIR, bib_marker
+from generator.build.background import background
+from generator.build.files import encoded
 from generator.errors import WriteError
-from generator.feed import FEED_FILE
-from generator.files import encoded
-from generator.render import (
+from generator.render.citations import CITE_DIR, bib_marker
+from generator.render.feed import FEED_FILE
+from generator.render.pages import (
     AUTHORS_DIR,
     HOME_PAGE,
     MARKER,
@@ -44,7 +44,7 @@ from generator.render import (
     SEARCH_DIR,
     TOPICS_DIR,
 )
-from generator.search import header as search_header
+from generator.render.search import header as search_header
 
 #: Folders of ``docs/`` that hold generated files (hand-written files there are still kept).
 GENERATED_DIRS = (PAPERS_DIR, TOPICS_DIR, SEARCH_DIR, AUTHORS_DIR, CITE_DIR)
@@ -114,7 +114,7 @@ def is_generated(path: Path) -> bool:
 
 
 #: Formats with no place for a marker (CSL-JSON, RIS): in the citation folder, such a file is
-#: paperkb's when its ``.bib`` twin (same name, beside it) is (:mod:`generator.citations`).
+#: paperkb's when its ``.bib`` twin (same name, beside it) is (:mod:`generator.render.citations`).
 TWIN_SUFFIXES = frozenset({".json", ".ris"})
 
 
@@ -174,7 +174,7 @@ def _is_leftover(path: Path) -> bool:
     """Whether ``path`` is a temporary file of a writer that is gone (a killed run's).
 
     A live process's own temporary files are left alone: a run holds the run lock
-    (:mod:`generator.lock`), but a program calling the writer directly may not.
+    (:mod:`generator.build.lock`), but a program calling the writer directly may not.
     """
     match = _TEMPORARY.fullmatch(path.name)
     if match is None:
@@ -260,7 +260,8 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 def write_docs(docs: Path, files: Mapping[str, str], *, parallel: bool = True) -> WriteReport:
     """Make ``docs/`` hold exactly the planned generated files, beside the hand-written ones.
 
-    Each file's content is made (:class:`generator.files.Files` defers pages), encoded, written
+    Each file's content is made (:class:`generator.build.files.Files` defers pages), encoded,
+    written
     and dropped in turn, so only one page is held at a time; :attr:`WriteReport.make_seconds`
     is the time spent making them (in the slower process, when there are two: ``parallel``).
     """

@@ -8,7 +8,7 @@ Two kinds of evidence, because they answer different questions:
 
 * **Candidate topics** ("where does this paper belong?"). Every paper is a TF-IDF vector
   (sublinear term frequency, unigrams and bigrams of title and abstract, stop words from
-  :mod:`generator.words` plus words every abstract uses). Topics are ranked by the cosine
+  :mod:`generator.text.words` plus words every abstract uses). Topics are ranked by the cosine
   between the paper and the topic's centroid (the mean of its members' vectors); the summed
   similarity of the paper's :data:`NEIGHBOURS` nearest classified papers in the topic (their
   vote) and the topic's members closest to the paper are shown as the evidence a curator can
@@ -23,8 +23,8 @@ Two kinds of evidence, because they answer different questions:
   using it. That rules out the overfit phrases of one paper ("beautybank", "bare", "magic
   state") and the words every topic uses ("optimization"). Candidates are ranked by their
   TF-IDF weight in the unsorted paper times the topic's smoothed share of their users, written
-  as phrases that :func:`generator.classify.phrase_error` accepts, and *tried*: the topic is
-  classified again with the phrase added, by :func:`generator.classify.classify` itself. The
+  as phrases that :func:`generator.stages.classify.phrase_error` accepts, and *tried*: the topic is
+  classified again with the phrase added, by :func:`generator.stages.classify.classify` itself. The
   counts shown (unsorted papers it sorts, already-sorted papers it would also pull into the
   topic) are therefore exactly what pasting the rule does, exclude phrases and
   ``min_abstract_hits`` included, not an estimate. A term that is also in a title is tried in
@@ -65,10 +65,10 @@ import yaml
 from scipy import sparse
 from slugify import slugify
 
-from generator.classify import classify, phrase_error
+from generator.inputs.taxonomy import DEFAULT_MIN_ABSTRACT_HITS, MAX_SLUG, SLUG
 from generator.model import UNSORTED, Paper, Rule, Topic
-from generator.taxonomy import DEFAULT_MIN_ABSTRACT_HITS, MAX_SLUG, SLUG
-from generator.words import ENGLISH_STOP_WORDS
+from generator.stages.classify import classify, phrase_error
+from generator.text.words import ENGLISH_STOP_WORDS
 
 #: Classified papers that vote on an unsorted paper's topics.
 NEIGHBOURS = 10
@@ -175,7 +175,7 @@ STOP_WORDS = ENGLISH_STOP_WORDS | frozenset(
 )
 
 # A word, hyphenated words counting as one ("multi-task"), or a run of punctuation (a barrier):
-# generator.classify's tokens, except that it reads a hyphen as a space.
+# generator.stages.classify's tokens, except that it reads a hyphen as a space.
 _TOKEN = re.compile(r"\w+(?:-+\w+)*|[^\w\s-]+")
 # The same for ASCII text, faster: punctuation but hyphens and underscores becomes a barrier
 # (one character for one keeps str.translate on its fast path; "|" is spaced out after).
@@ -311,7 +311,7 @@ class _Analyzer:
 
     def __call__(self, text: str) -> list[str]:
         lower = text.lower()
-        # ASCII, the common case, is split in C as generator.classify does.
+        # ASCII, the common case, is split in C as generator.stages.classify does.
         ascii_ = lower.isascii()
         tokens = (
             lower.translate(_ASCII_SPLIT).replace("|", " | ").split()
@@ -382,7 +382,7 @@ def vectors(documents: Sequence[Sequence[str]]) -> tuple[sparse.csr_matrix, list
     What scikit-learn's ``TfidfVectorizer(analyzer=..., sublinear_tf=True)`` computes, in
     NumPy (``tests/test_suggest.py`` compares the two): ``1 + log(count)`` times the smoothed
     ``1 + log((n + 1) / (df + 1))``, each row scaled to unit length (an empty row stays 0).
-    The link stage's :mod:`generator.tfidf` cannot be used: it tokenizes with a pattern, and
+    The link stage's :mod:`generator.text.tfidf` cannot be used: it tokenizes with a pattern, and
     suggestions need the matcher's own cuts (:class:`_Analyzer`); counting terms that are
     already strings needs only a dict.
     """
@@ -855,7 +855,7 @@ def _new_topics(
     unsorted (at least :data:`NEW_TOPIC_SHARE`). The term used by the most of them (then the
     heaviest) seeds a group; the other qualifying terms used by at least two of the seed's
     papers join it (up to :data:`NEW_TOPIC_PHRASES`). The group's rule is then tried with
-    :func:`generator.classify.classify` on every paper holding one of its phrases, and kept
+    :func:`generator.stages.classify.classify` on every paper holding one of its phrases, and kept
     only when it sorts at least :data:`MIN_NEW_TOPIC` papers and takes no more sorted papers
     than unsorted ones. Its papers leave the pool, and the next group is sought.
     """

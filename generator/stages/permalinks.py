@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 
 from slugify import slugify
 
-from generator.dedupe import Cluster
 from generator.errors import Problem
 from generator.layout import RESERVED_NAMES, reserved_reason
 from generator.model import Paper
+from generator.stages.dedupe import Cluster
 
 REGISTRY_FILE = "permalinks.tsv"
 MAX_ID_LENGTH = 80

@@ -1,0 +1,4 @@
+"""Generated text: every page kind (:mod:`.pages`), the feed, the search index, charts, citations.
+
+Renderers return strings or :class:`generator.build.files.Content`; none touches the disk.
+"""

@@ -47,7 +47,8 @@ from benchmarks import dedupe_hard
 from generator.inputs.listings import read_listings
 from generator.model import Entry, Source
 from generator.stages.dedupe import VERSION_WORDS, dedupe
-from generator.stages.normalize import normalize, title_key
+from generator.stages.normalize import normalize
+from generator.text.folding import title_key
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "dedupe.md"

@@ -9,7 +9,7 @@ shipped ones, with planted duplicate spellings, the shipped taxonomy, an empty r
 out as a project in a temporary folder. A child process per size (so peak RSS is its own) then:
 
 1. runs ``generate`` with a stage hook that times each stage of :data:`generator.pipeline.STAGES`
-   (pages are rendered while they are written, :mod:`generator.build.files`: the writer's
+   (pages are rendered while they are written, :mod:`generator.render.files`: the writer's
    ``make_seconds`` is counted as render, not write; the related papers are computed in a
    second process during ``classify`` and ``index``, so ``link`` is only the wait for them);
    its peak memory is that of all its processes together (:class:`TreeMemory`: the sum of their
@@ -268,7 +268,7 @@ class Child:
             result = generate(self.project / "data", self.project / "docs", stage=clock)
             seconds = time.perf_counter() - start
         stages = {name: clock.times.get(name, 0.0) for name in STAGES}
-        # Pages are made while they are written (generator.build.files): that time is rendering.
+        # Pages are made while they are written (generator.render.files): that time is rendering.
         made = result.report.make_seconds
         stages["render"] += made
         stages["write"] = max(0.0, stages["write"] - made)

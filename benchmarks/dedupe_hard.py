@@ -39,9 +39,10 @@ from itertools import combinations
 from pathlib import Path
 
 from generator.inputs.listings import read_listings
-from generator.model import Entry, Source
-from generator.stages.dedupe import HEDGE_WORDS, VERSION_WORDS, Cluster, DedupeResult, dedupe
-from generator.stages.normalize import normalize, title_key
+from generator.model import Cluster, Entry, Source
+from generator.stages.dedupe import HEDGE_WORDS, VERSION_WORDS, DedupeResult, dedupe
+from generator.stages.normalize import normalize
+from generator.text.folding import title_key
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 16

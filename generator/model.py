@@ -135,3 +135,53 @@ UNSORTED = Topic(
     name="Unsorted",
     description="Papers that no topic rule matched yet. Extend data/topics.yaml to sort them.",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """The entries of one distinct paper, before it has a permanent id."""
+
+    key: str
+    title: str
+    abstract: str
+    aliases: tuple[str, ...]
+    sources: tuple[Source, ...]
+    meta: Metadata = field(default=NO_METADATA, kw_only=True)
+    """Combined from the entries by precedence (see the module docstring). Keyword-only, so the
+    positional fields keep their order."""
+    keys: frozenset[str]
+    """Title keys of every spelling, for matching the permalink registry."""
+
+    @property
+    def merged(self) -> int:
+        """How many entries were folded into this paper beyond the first."""
+        return len(self.sources) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """What a run read and made: entries read = papers + merged + rejected."""
+
+    listings: int
+    entries: int
+    papers: int
+    merged: int
+    rejected: int
+    topics: int
+    unsorted: int
+    records: int = 0
+    """Structured record files read (API JSON and hand-written YAML)."""
+    authors: int = 0
+    related_links: int = 0
+    """Related-paper links shown, and how many of them join papers that share a topic."""
+    related_shared_topic: int = 0
+    related_three: int = 0
+    """Papers with at least three related papers (:data:`generator.stages.link.MIN_RELATED`)."""
+    related_similar: int = 0
+    """Links for a similar abstract (the rest are weaker), and how many of them share a topic:
+    the independent check on content similarity."""
+    related_similar_shared: int = 0
+
+    @property
+    def shared_topic_rate(self) -> float | None:
+        return self.related_shared_topic / self.related_links if self.related_links else None

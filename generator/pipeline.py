@@ -16,7 +16,6 @@ from pathlib import Path
 
 from generator.build import manifest
 from generator.build.background import background
-from generator.build.files import Files
 from generator.build.manifest import Summary
 from generator.build.write import WriteReport, remove_leftovers, write_atomic, write_docs
 from generator.errors import InputError, Problem
@@ -24,18 +23,11 @@ from generator.inputs.listings import listing_paths, read_listings
 from generator.inputs.overrides import OVERRIDES_FILE, load_overrides
 from generator.inputs.records import read_records, record_paths
 from generator.inputs.taxonomy import load_taxonomy
-from generator.model import Paper, Topic
-from generator.render.feed import FEED_FILE, feed_order, render_feed
-from generator.render.pages import (
-    MARKER_TEXT,
-    MERGE_REPORT,
-    PAPERS_DIR,
-    RECENT_PAPERS,
-    Account,
-    front_matter,
-    render_merge_report,
-    render_site,
-)
+from generator.layout import FEED_FILE, MARKER_TEXT, MERGE_REPORT, PAPERS_DIR
+from generator.model import Account, Paper, Topic
+from generator.render.feed import feed_order, render_feed
+from generator.render.files import Files
+from generator.render.pages import RECENT_PAPERS, front_matter, render_merge_report, render_site
 from generator.render.search import render_search
 from generator.stages.authors import collect_authors
 from generator.stages.classify import classify
@@ -112,7 +104,7 @@ class Plan:
     papers: tuple[Paper, ...]
     topics: tuple[Topic, ...]
     files: Files
-    """Every generated file; pages are made when read or written (:mod:`generator.build.files`)."""
+    """Every generated file; pages are made when read or written (:mod:`generator.render.files`)."""
     registry: tuple[Row, ...]
     new_rows: tuple[Row, ...]
     account: Account

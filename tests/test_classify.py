@@ -10,7 +10,8 @@ import pytest
 
 from generator.inputs.taxonomy import load_taxonomy
 from generator.model import Paper, Rule, Source, Topic
-from generator.stages.classify import classify, phrase_error, topic_members
+from generator.stages.classify import classify, topic_members
+from generator.text.phrases import phrase_error
 
 ROOT = Path(__file__).resolve().parent.parent
 

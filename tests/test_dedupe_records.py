@@ -17,12 +17,13 @@ from generator.errors import Problem
 from generator.inputs.listings import parse_listing
 from generator.inputs.overrides import Name, Overrides
 from generator.inputs.records import read_records
-from generator.model import NO_METADATA, Entry, Metadata, Origin, Source
+from generator.model import NO_METADATA, Cluster, Entry, Metadata, Origin, Source
 from generator.pipeline import generate, make_plan
 from generator.render.pages import render_merge_report
-from generator.stages.dedupe import Cluster, DedupeResult, combine, dedupe
-from generator.stages.normalize import normalize, title_key
+from generator.stages.dedupe import DedupeResult, combine, dedupe
+from generator.stages.normalize import normalize
 from generator.stages.permalinks import REGISTRY_FILE, assign_ids
+from generator.text.folding import title_key
 
 ABSTRACT = abstract("state space models")
 OTHER_ABSTRACT = abstract("image generation", 2)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from generator.build import write
+from generator.layout import MARKER
 from generator.model import Metadata, Paper, Source
 from generator.render.feed import (
     ATOM_NS,
@@ -21,7 +22,6 @@ from generator.render.feed import (
     feed_order,
     render_feed,
 )
-from generator.render.pages import MARKER
 
 SCHEMA = etree.RelaxNG(etree.parse(str(Path(__file__).parent / "schemas" / "atom.rng")))
 A = f"{{{ATOM_NS}}}"

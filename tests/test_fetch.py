@@ -25,7 +25,7 @@ from huggingface_hub.utils import close_session
 
 from generator.cli import main
 from generator.pipeline import generate, make_plan
-from generator.stages.normalize import title_key
+from generator.text.folding import title_key
 from generator.tools import fetch
 from generator.tools.fetch import (
     PAGE_SIZE,

@@ -20,7 +20,7 @@ from conftest import FIXTURES, MINIMAL_TAXONOMY, ROOT, MakeTree, abstract, listi
 
 from generator.build.lock import LOCK_FILE, LockError, run_lock
 from generator.cli import main
-from generator.render.pages import MARKER
+from generator.layout import MARKER
 
 
 def _args(root: Path, command: str) -> list[str]:

@@ -21,8 +21,8 @@ from generator.stages.normalize import (
     clean_title,
     normalize,
     normalize_entry,
-    title_key,
 )
+from generator.text.folding import title_key
 
 LISTINGS = Path(__file__).resolve().parent.parent / "data" / "listings"
 

@@ -14,7 +14,7 @@ from generator.inputs.overrides import (
 )
 from generator.model import Entry, Source
 from generator.stages.dedupe import dedupe
-from generator.stages.normalize import title_key
+from generator.text.folding import title_key
 
 FILE = "overrides.yaml"
 

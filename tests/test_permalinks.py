@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from generator.layout import RESERVED_NAMES
-from generator.model import Paper, Source
-from generator.stages.dedupe import Cluster
-from generator.stages.normalize import title_key
+from generator.layout import RESERVED_NAMES, SLUG
+from generator.model import Cluster, Paper, Source
 from generator.stages.permalinks import (
     HEADER,
-    ID_RE,
     MAX_ID_LENGTH,
     Row,
     append_rows,
@@ -19,6 +16,7 @@ from generator.stages.permalinks import (
     make_slug,
     parse_registry,
 )
+from generator.text.folding import title_key
 
 HEADER_LINES = HEADER.count("\n")
 
@@ -122,7 +120,7 @@ def test_hostile_titles_get_safe_unique_bounded_file_names() -> None:
     ids = [p.id for p in papers]
     assert len(set(ids)) == len(titles)
     for pid in ids:
-        assert ID_RE.fullmatch(pid)
+        assert SLUG.fullmatch(pid)
         assert 0 < len(pid) <= MAX_ID_LENGTH
         assert pid not in RESERVED_NAMES
     assert len(rows) == len(titles)

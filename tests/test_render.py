@@ -12,23 +12,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.model import Metadata, Paper, Rule, Source, Topic
+from generator.layout import MARKER
+from generator.model import Account, Metadata, Paper, Rule, Source, Topic
 from generator.render.pages import (
     AI_SUMMARY_HEADING,
     FILTER_BOX,
     FILTER_MIN_PAPERS,
     GIST_MAX_CHARS,
-    MARKER,
-    Account,
     gist,
     render_paper,
     render_site,
     render_topic,
-    sort_key,
     text,
     text_with_links,
 )
 from generator.stages.authors import author_key
+from generator.text.folding import sort_key
 
 TOPIC = Topic("diffusion", "Diffusion", "Diffusion models.", Rule(title=("diffusion",)))
 ACCOUNT = Account(listings=1, entries=3, papers=2, merged=1, rejected=0, topics=1, unsorted=1)

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.build.write import MARKER_WINDOW
+from generator.layout import MARKER_TOKEN, SEARCH_DIR
 from generator.model import Paper, Topic
-from generator.render.pages import MARKER_TOKEN, SEARCH_DIR
 from generator.render.search import (
     INDEX_FILE,
     MAX_ABSTRACT_TERMS,
@@ -222,8 +222,8 @@ def test_ascii_fast_path_splits_like_the_unicode_pattern(value: str) -> None:
 
 def reference_index(papers: Sequence[Paper]) -> tuple[str, str]:
     """(terms, postings) as the first version made them, one Python step at a time."""
-    from generator.render.pages import sort_key
     from generator.render.search import _base36
+    from generator.text.folding import sort_key
 
     def terms_of(value: str) -> list[str]:
         return [t for t in dict.fromkeys(tokens(value)) if t not in STOP_WORDS]

@@ -20,7 +20,8 @@ from slugify import slugify
 from generator.inputs.taxonomy import parse_taxonomy
 from generator.model import Metadata, Paper, Rule, Source, Topic
 from generator.pipeline import make_plan
-from generator.stages.classify import classify, phrase_error
+from generator.stages.classify import classify
+from generator.text.phrases import phrase_error
 from generator.tools.suggest import (
     EXTEND_SHARE,
     FIT,

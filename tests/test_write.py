@@ -9,7 +9,7 @@ import pytest
 
 from generator.build.write import write_docs
 from generator.errors import WriteError
-from generator.render.pages import MARKER
+from generator.layout import MARKER
 
 PAGE = MARKER + "# Page\n"
 
@@ -64,7 +64,8 @@ def test_refuses_paths_outside_docs(tmp_path: Path) -> None:
 def test_the_marker_of_papers_json_comes_first_however_long_the_account() -> None:
     from generator.build.write import MARKER_WINDOW
     from generator.errors import Problem
-    from generator.render.pages import Account, render_json
+    from generator.model import Account
+    from generator.render.pages import render_json
 
     account = Account(
         listings=1, entries=500, papers=0, merged=0, rejected=500, topics=0, unsorted=0

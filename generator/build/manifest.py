@@ -27,7 +27,8 @@ from typing import Any
 import generator
 from generator.build.lock import LOCK_FILE
 from generator.errors import Problem
-from generator.render.pages import MARKER_TOKEN, Account
+from generator.layout import MARKER_TOKEN
+from generator.model import Account
 
 MANIFEST_FILE = ".paperkb-manifest.json"
 #: Bump when the manifest's layout changes; a manifest of another version is ignored.

@@ -28,28 +28,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.build.background import background
-from generator.build.files import encoded
 from generator.errors import WriteError
-from generator.render.citations import CITE_DIR, bib_marker
-from generator.render.feed import FEED_FILE
-from generator.render.pages import (
-    AUTHORS_DIR,
-    HOME_PAGE,
+from generator.layout import (
+    CITE_DIR,
+    GENERATED_DIRS,
+    GENERATED_FILES,
     MARKER,
     MARKER_TEXT,
-    MERGE_REPORT,
-    PAPERS_DIR,
-    PAPERS_JSON,
     REDIRECT_MARKER,
-    SEARCH_DIR,
-    TOPICS_DIR,
 )
+from generator.render.citations import bib_marker
+from generator.render.files import encoded
 from generator.render.search import header as search_header
 
-#: Folders of ``docs/`` that hold generated files (hand-written files there are still kept).
-GENERATED_DIRS = (PAPERS_DIR, TOPICS_DIR, SEARCH_DIR, AUTHORS_DIR, CITE_DIR)
-#: Generated files outside those folders.
-GENERATED_FILES = (HOME_PAGE, MERGE_REPORT, PAPERS_JSON, FEED_FILE)
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 #: Threads that write files, and how many made pages may wait for them.
 WRITE_THREADS = 4
@@ -260,7 +251,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 def write_docs(docs: Path, files: Mapping[str, str], *, parallel: bool = True) -> WriteReport:
     """Make ``docs/`` hold exactly the planned generated files, beside the hand-written ones.
 
-    Each file's content is made (:class:`generator.build.files.Files` defers pages), encoded,
+    Each file's content is made (:class:`generator.render.files.Files` defers pages), encoded,
     written
     and dropped in turn, so only one page is held at a time; :attr:`WriteReport.make_seconds`
     is the time spent making them (in the slower process, when there are two: ``parallel``).

@@ -62,8 +62,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import Problem
 from generator.inputs.listings import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, read_input
-from generator.inputs.taxonomy import SLUG
 from generator.inputs.yamlcheck import TAG, Checker, compose, is_string, kind, line
+from generator.layout import SLUG
 from generator.model import Entry, Metadata, Source
 
 __all__ = [

@@ -6,7 +6,6 @@ the 1-based line of the offending YAML node, so a curator can fix them all in on
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +15,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import Problem
 from generator.inputs.yamlcheck import TAG, Checker, compose, is_string, kind, line
-from generator.layout import reserved_reason
+from generator.layout import SLUG, reserved_reason
 from generator.model import UNSORTED, Rule, Topic
-from generator.stages.classify import phrase_error
+from generator.text.phrases import phrase_error
 
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_SLUG = 60
 DEFAULT_MIN_ABSTRACT_HITS = 2
 

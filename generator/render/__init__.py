@@ -1,4 +1,4 @@
 """Generated text: every page kind (:mod:`.pages`), the feed, the search index, charts, citations.
 
-Renderers return strings or :class:`generator.build.files.Content`; none touches the disk.
+Renderers return strings or :class:`generator.render.files.Content`; none touches the disk.
 """

@@ -40,11 +40,11 @@ import functools
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
-from generator.build.files import Content, Deferred
+from generator.layout import CITE_DIR
 from generator.model import Paper
 from generator.render.cite import bibtex, csl_item, ris
+from generator.render.files import Content, Deferred
 
-CITE_DIR = "cite"
 #: The name of the knowledge base's own files (a reserved name: never a topic slug).
 ALL_NAME = "index"
 #: The formats, as file suffixes, in the order pages list them, with their labels.

@@ -18,45 +18,44 @@ import functools
 import html
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-from generator.build.files import Content, Deferred, Files, deferred
 from generator.errors import Problem
 from generator.inputs.records import web_url
-from generator.model import UNSORTED, Paper, Topic
+from generator.layout import (
+    ALL_PAPERS,
+    AUTHORS_DIR,
+    AUTHORS_INDEX,
+    FEED_FILE,
+    HOME_PAGE,
+    MARKER,
+    MARKER_TEXT,
+    MERGE_REPORT,
+    PAPERS_DIR,
+    PAPERS_JSON,
+    REDIRECT_MARKER,
+    TOPICS_INDEX,
+    author_path,
+    paper_path,
+    redirect_path,
+    topic_path,
+)
+
+# MARKER_TOKEN and sort_key are re-exported for generator/render/search.py, which reads them as
+# ``render.MARKER_TOKEN`` and ``render.sort_key``: it is left as it is while another change to
+# it is under way, and will then import both from their homes (layout, text.folding).
+from generator.layout import MARKER_TOKEN as MARKER_TOKEN
+from generator.model import UNSORTED, Account, Paper, Topic
 from generator.render import charts, cite
 from generator.render.citations import ALL_NAME, citation_files, cite_links
-from generator.render.feed import FEED_FILE
+from generator.render.files import Content, Deferred, Files, deferred
 from generator.stages.authors import Author, author_key, collect_authors
 from generator.stages.dedupe import DedupeResult
 from generator.stages.link import REASON_LABELS, related_groups
 from generator.text.dates import listing_date_key
-
-MARKER_TOKEN = "paperkb:generated"
-#: The marker's words in the formats that carry them in a comment or a field (feed, JSON).
-MARKER_TEXT = f"{MARKER_TOKEN}: made by `paperkb generate` from data/; do not edit"
-#: The marker line of a generated Markdown page, right after its front matter.
-MARKER = (
-    f"<!-- {MARKER_TOKEN}: made by `paperkb generate` from data/; "
-    "do not edit, it is overwritten on every run -->\n"
-)
-#: The marker line of a redirect page, right after its doctype.
-REDIRECT_MARKER = f"<!-- {MARKER_TOKEN}: made by `paperkb generate`; do not edit -->\n"
-
-PAPERS_DIR = "papers"
-TOPICS_DIR = "topics"
-SEARCH_DIR = "search"
-AUTHORS_DIR = "authors"
-AUTHORS_INDEX = f"{AUTHORS_DIR}/index.md"
-HOME_PAGE = "index.md"
-TOPICS_INDEX = f"{TOPICS_DIR}/index.md"
-ALL_PAPERS = f"{PAPERS_DIR}/index.md"
-PAPERS_JSON = "papers.json"
-MERGE_REPORT = "merges.md"
+from generator.text.folding import sort_key as sort_key
 
 #: ASCII punctuation that never starts markup in any position once its neighbours are escaped
 #: (``(`` and ``)`` only after ``]``, which is always escaped).
@@ -151,62 +150,13 @@ def _plain(value: str) -> str:
     return " ".join(value.split())
 
 
-def paper_path(paper_id: str) -> str:
-    return f"{PAPERS_DIR}/{paper_id}.md"
-
-
-def topic_path(slug: str) -> str:
-    return f"{TOPICS_DIR}/{slug}.md"
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    """What a run read and made: entries read = papers + merged + rejected."""
-
-    listings: int
-    entries: int
-    papers: int
-    merged: int
-    rejected: int
-    topics: int
-    unsorted: int
-    records: int = 0
-    """Structured record files read (API JSON and hand-written YAML)."""
-    authors: int = 0
-    related_links: int = 0
-    """Related-paper links shown, and how many of them join papers that share a topic."""
-    related_shared_topic: int = 0
-    related_three: int = 0
-    """Papers with at least three related papers (:data:`generator.stages.link.MIN_RELATED`)."""
-    related_similar: int = 0
-    """Links for a similar abstract (the rest are weaker), and how many of them share a topic:
-    the independent check on content similarity."""
-    related_similar_shared: int = 0
-
-    @property
-    def shared_topic_rate(self) -> float | None:
-        return self.related_shared_topic / self.related_links if self.related_links else None
-
-
 def _link(label: str, target: str) -> str:
     return f"[{text(label)}]({target})"
-
-
-def sort_key(title: str) -> tuple[str, str]:
-    """Locale-independent A-Z order: accents and case folded, then the raw title."""
-    folded = unicodedata.normalize("NFKD", title).casefold()
-    if folded.isascii():  # no combining marks to drop: the common case
-        return (folded, title)
-    return ("".join(ch for ch in folded if not unicodedata.combining(ch)), title)
 
 
 def _letter(title: str) -> str:
     first = sort_key(title)[0][:1].upper()
     return first if "A" <= first <= "Z" else "#"
-
-
-def author_path(author_id: str) -> str:
-    return f"{AUTHORS_DIR}/{author_id}.md"
 
 
 #: Characters a URL from a record keeps as they are in a link target; every other one is
@@ -752,10 +702,6 @@ def render_merge_report(
     return "\n".join(lines)
 
 
-def redirect_path(old_id: str) -> str:
-    return f"{PAPERS_DIR}/{old_id}.html"
-
-
 def render_redirect(old_id: str, target: Paper) -> str:
     """A static page at an old paper URL that sends the reader to the paper that holds it now.
 
@@ -905,7 +851,7 @@ def render_site(
 
     ``redirects`` maps ids that no longer have a page to the id of a paper that has one.
     ``authors`` default to :func:`collect_authors` of the papers. Pages are made when they are
-    read or written (:mod:`generator.build.files`), not held all at once.
+    read or written (:mod:`generator.render.files`), not held all at once.
     """
     by_slug = {t.slug: t for t in topics}
     by_id = {p.id: p for p in papers}

@@ -41,6 +41,7 @@ from enum import Enum
 from itertools import compress, repeat
 
 from generator.model import UNSORTED, Paper, Topic
+from generator.text.phrases import phrase_error
 
 _WORD = re.compile(r"\w+")
 _TOKEN = re.compile(r"\w+|[^\w\s-]+")
@@ -48,19 +49,6 @@ _TOKEN = re.compile(r"\w+|[^\w\s-]+")
 _ASCII_SPLIT = str.maketrans(
     {char: " " if char == "-" else "|" for char in string.punctuation if char != "_"}
 )
-_PHRASE = re.compile(r"\w+(?:[\s-]+\w+)*\*?")
-
-
-def phrase_error(phrase: str) -> str | None:
-    """Why ``phrase`` is not a valid phrase, or ``None`` when it is."""
-    text = phrase.strip()
-    if not text:
-        return "is empty"
-    if _PHRASE.fullmatch(text) is None:
-        if text.startswith("*") or "*" in text[:-1]:
-            return "may hold '*' only at its very end, after a letter or digit"
-        return "may hold only letters, digits, underscores, spaces, hyphens and a final '*'"
-    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,7 +89,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Literal, overload
 
@@ -98,8 +98,8 @@ from rapidfuzz.distance import Editop, Levenshtein
 
 from generator.errors import Problem
 from generator.inputs.overrides import NO_OVERRIDES, Overrides
-from generator.model import NO_METADATA, PRECEDENCE, Entry, Metadata, Source
-from generator.stages.normalize import title_key
+from generator.model import NO_METADATA, PRECEDENCE, Cluster, Entry, Metadata, Source
+from generator.text.folding import title_key
 
 __all__ = [
     "ABSTRACT_MAX_CHANGED_SENTENCES",
@@ -118,7 +118,6 @@ __all__ = [
     "TITLE_MAX_EDITS",
     "TITLE_MIN_RATIO",
     "VERSION_WORDS",
-    "Cluster",
     "DedupeResult",
     "MergeGroup",
     "NearMiss",
@@ -202,27 +201,6 @@ Kind = Literal["canonical", "arxiv", "exact", "fuzzy", "retitled", "override"]
 
 
 # --- records --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Cluster:
-    """The entries of one distinct paper, before it has a permanent id."""
-
-    key: str
-    title: str
-    abstract: str
-    aliases: tuple[str, ...]
-    sources: tuple[Source, ...]
-    meta: Metadata = field(default=NO_METADATA, kw_only=True)
-    """Combined from the entries by precedence (see the module docstring). Keyword-only, so the
-    positional fields keep their order."""
-    keys: frozenset[str]
-    """Title keys of every spelling, for matching the permalink registry."""
-
-    @property
-    def merged(self) -> int:
-        """How many entries were folded into this paper beyond the first."""
-        return len(self.sources) - 1
 
 
 @dataclass(frozen=True, slots=True)

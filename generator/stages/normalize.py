@@ -33,7 +33,6 @@ __all__ = [
     "clean_title",
     "normalize",
     "normalize_entry",
-    "title_key",
 ]
 
 Replacement = str | Callable[["re.Match[str]"], str]
@@ -350,22 +349,6 @@ def clean_title(text: str) -> str:
     if title.endswith(".") and not title.endswith("..."):
         title = title[:-1].rstrip()
     return title
-
-
-def title_key(title: str) -> str:
-    """The exact-deduplication key of a (cleaned) title.
-
-    Compatibility-decomposes, drops combining marks, casefolds and keeps only alphanumeric
-    characters, so case, spacing, punctuation, dashes, quotes, Unicode form and words glued
-    together (``Recipefor``) do not matter. A title of symbols only falls back to its
-    casefolded NFC form without whitespace, so distinct symbol titles keep distinct keys.
-    """
-    decomposed = unicodedata.normalize("NFKD", title)
-    folded = unicodedata.normalize("NFKD", decomposed.casefold())
-    key = "".join(c for c in folded if c.isalnum() and not unicodedata.combining(c))
-    if key:
-        return key
-    return "".join(unicodedata.normalize("NFC", title).casefold().split())
 
 
 def normalize_entry(entry: Entry) -> Entry:

@@ -16,20 +16,17 @@ The registry is plain text so that a pull request shows a one-line diff per new 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from slugify import slugify
 
 from generator.errors import Problem
-from generator.layout import RESERVED_NAMES, reserved_reason
-from generator.model import Paper
-from generator.stages.dedupe import Cluster
+from generator.layout import RESERVED_NAMES, SLUG, reserved_reason
+from generator.model import Cluster, Paper
 
 REGISTRY_FILE = "permalinks.tsv"
 MAX_ID_LENGTH = 80
-ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 HEADER = (
@@ -67,7 +64,7 @@ def parse_registry(text: str, file: str) -> tuple[list[Row], list[Problem]]:
             )
             continue
         row = Row(fields[0], fields[1], fields[2], line=number)
-        if not ID_RE.fullmatch(row.id) or len(row.id) > MAX_ID_LENGTH:
+        if not SLUG.fullmatch(row.id) or len(row.id) > MAX_ID_LENGTH:
             problems.append(Problem(file, number, f"invalid id {row.id!r}"))
             continue
         if (reason := reserved_reason(row.id)) is not None:

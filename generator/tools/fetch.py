@@ -53,7 +53,8 @@ from generator.errors import PaperkbError
 from generator.inputs.records import RECORDS_DIR, parse_api_json
 from generator.model import Paper
 from generator.pipeline import make_plan
-from generator.stages.normalize import clean_text, clean_title, title_key
+from generator.stages.normalize import clean_text, clean_title
+from generator.text.folding import title_key
 
 __all__ = [
     "ABSTRACT_AGREEMENT",

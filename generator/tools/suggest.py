@@ -65,9 +65,11 @@ import yaml
 from scipy import sparse
 from slugify import slugify
 
-from generator.inputs.taxonomy import DEFAULT_MIN_ABSTRACT_HITS, MAX_SLUG, SLUG
+from generator.inputs.taxonomy import DEFAULT_MIN_ABSTRACT_HITS, MAX_SLUG
+from generator.layout import SLUG
 from generator.model import UNSORTED, Paper, Rule, Topic
-from generator.stages.classify import classify, phrase_error
+from generator.stages.classify import classify
+from generator.text.phrases import phrase_error
 from generator.text.words import ENGLISH_STOP_WORDS
 
 #: Classified papers that vote on an unsorted paper's topics.

@@ -185,3 +185,36 @@ class Account:
     @property
     def shared_topic_rate(self) -> float | None:
         return self.related_shared_topic / self.related_links if self.related_links else None
+
+
+#: The overrides file in data/ (:mod:`generator.inputs.overrides` reads it).
+OVERRIDES_FILE = "overrides.yaml"
+
+
+class Name(str):
+    """A paper named by an override: a ``str`` that remembers its line in the file."""
+
+    line: int | None
+
+    def __new__(cls, text: str, line: int | None = None) -> Name:
+        name = super().__new__(cls, text)
+        name.line = line
+        return name
+
+    def __getnewargs__(self) -> tuple[str, int | None]:  # type: ignore[override]
+        return (str(self), self.line)
+
+
+@dataclass(frozen=True, slots=True)
+class Overrides:
+    """Reviewed corrections to deduplication; names are :class:`Name` (titles or ids)."""
+
+    merge: tuple[tuple[str, ...], ...] = ()
+    keep_apart: tuple[tuple[str, str], ...] = ()
+    redirects: tuple[tuple[Name, Name], ...] = ()
+    """Retired paper ids (gone from the data) -> id of the paper their URL now leads to."""
+    file: str = OVERRIDES_FILE
+    """The name problems about these overrides are reported under."""
+
+
+NO_OVERRIDES = Overrides()

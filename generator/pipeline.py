@@ -15,16 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.build import manifest
-from generator.build.background import background
+from generator.build.background import background, worth_a_second_process
 from generator.build.manifest import Summary
 from generator.build.write import WriteReport, remove_leftovers, write_atomic, write_docs
 from generator.errors import InputError, Problem
 from generator.inputs.listings import listing_paths, read_listings
-from generator.inputs.overrides import OVERRIDES_FILE, load_overrides
+from generator.inputs.overrides import load_overrides
 from generator.inputs.records import read_records, record_paths
 from generator.inputs.taxonomy import load_taxonomy
 from generator.layout import FEED_FILE, MARKER_TEXT, MERGE_REPORT, PAPERS_DIR
-from generator.model import Account, Paper, Topic
+from generator.model import OVERRIDES_FILE, Account, Paper, Topic
 from generator.render.feed import feed_order, render_feed
 from generator.render.files import Files
 from generator.render.pages import RECENT_PAPERS, front_matter, render_merge_report, render_site
@@ -60,10 +60,6 @@ TAXONOMY_FILE = "topics.yaml"
 #: after
 #: ``index`` (the search index), plus the rest of linking.
 STAGES = ("parse", "normalize", "dedupe", "classify", "index", "link", "render", "write")
-
-#: Fewer papers than this are linked in this process: starting a second one would cost more
-#: than it saves (the shipped corpus links in a tenth of a second).
-PARALLEL_FROM = 1_000
 
 StageHook = Callable[[str], AbstractContextManager[object]]
 """Called with a stage name from :data:`STAGES`; the run executes that stage inside the
@@ -224,7 +220,7 @@ def make_plan(
         )
         if redirect_problems:
             raise InputError(redirect_problems)
-    deduped, fork = papers, parallel and len(papers) >= PARALLEL_FROM
+    deduped, fork = papers, worth_a_second_process("link", len(papers), parallel=parallel)
     with background("the link worker", lambda: related_ids(deduped), enabled=fork) as linking:
         with stage("classify"):
             papers = classify(papers, topics)

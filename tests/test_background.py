@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA
 
-from generator import pipeline
-from generator.build import write
+from generator.build import background as background_module
 from generator.build.background import FORK_AVAILABLE, BackgroundError, background
 from generator.build.manifest import MANIFEST_FILE
 from generator.pipeline import generate
@@ -144,8 +143,8 @@ def test_a_run_with_second_processes_writes_the_same_files(
     for name in ("serial", "forked"):
         shutil.copytree(DATA, tmp_path / name / "data")
     serial = generate(tmp_path / "serial/data", tmp_path / "serial/docs", parallel=False)
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(write, "PARALLEL_FROM", 0)
+    monkeypatch.setitem(background_module.SECOND_PROCESS_FROM, "link", 0)
+    monkeypatch.setitem(background_module.SECOND_PROCESS_FROM, "write", 0)
     forked = generate(tmp_path / "forked/data", tmp_path / "forked/docs")
     assert forked.report == serial.report
     assert forked.plan == serial.plan

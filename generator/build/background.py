@@ -38,6 +38,16 @@ T = TypeVar("T")
 
 #: Start a second process only where ``fork`` is the platform's reliable default.
 FORK_AVAILABLE = sys.platform.startswith("linux")
+#: The one place that decides which work is worth a second process, by its size: below these
+#: the work stays in this process, where starting a second one would cost more than it saves.
+#: ``link``: papers (the shipped corpus links in a tenth of a second); ``write``: files.
+SECOND_PROCESS_FROM = {"link": 1_000, "write": 2_000}
+
+
+def worth_a_second_process(work: str, size: int, *, parallel: bool) -> bool:
+    """Whether ``work`` (a key of :data:`SECOND_PROCESS_FROM`) of ``size`` items gets a second
+    process; never when the run was asked for one process (``parallel=False``)."""
+    return parallel and size >= SECOND_PROCESS_FROM[work]
 
 
 class BackgroundError(RuntimeError):

@@ -10,7 +10,7 @@
 * Generated files from earlier runs that the plan no longer contains are deleted, but only
   if they carry the marker and live in a generated folder or are a known generated file.
 * Making a page is Python work and writing it is the disk's: a few threads write while the
-  next pages are made, and from :data:`PARALLEL_FROM` files a second process (a fork, see
+  next pages are made, and from ``SECOND_PROCESS_FROM['write']`` files a second process (a fork, see
   :mod:`generator.build.background`) makes and writes every other file, so that both cores make
   pages. Which process writes a file changes nothing in it or in the report.
 """
@@ -27,7 +27,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.build.background import background
+from generator.build.background import background, worth_a_second_process
 from generator.errors import WriteError
 from generator.layout import (
     CITE_DIR,
@@ -45,8 +45,6 @@ _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 #: Threads that write files, and how many made pages may wait for them.
 WRITE_THREADS = 4
 IN_FLIGHT = 256
-#: From this many files, a second process makes and writes half of them.
-PARALLEL_FROM = 2_000
 #: The marker line must end within this many bytes of the start of a file (front matter with
 #: a long author list comes before it in a paper page).
 MARKER_WINDOW = 65_536
@@ -259,7 +257,7 @@ def write_docs(docs: Path, files: Mapping[str, str], *, parallel: bool = True) -
     ours, others = _existing_generated(docs)
     check_plan(docs, files, ours | others)
     names = sorted(files)
-    if parallel and len(names) >= PARALLEL_FROM:
+    if worth_a_second_process("write", len(names), parallel=parallel):
         theirs = names[1::2]
         with background("the second writer", lambda: _write_files(docs, files, theirs)) as job:
             mine = _write_files(docs, files, names[0::2])

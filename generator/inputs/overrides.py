@@ -22,47 +22,15 @@ name that matches none is reported there at the name's line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import Problem
 from generator.inputs.yamlcheck import TAG, Checker, compose, is_string, kind, line
+from generator.model import Name, Overrides
 
-__all__ = ["NO_OVERRIDES", "Name", "Overrides", "load_overrides", "parse_overrides"]
-
-OVERRIDES_FILE = "overrides.yaml"
 _TOP_KEYS = ("keep_apart", "merge", "redirects")
-
-
-class Name(str):
-    """A paper named by an override: a ``str`` that remembers its line in the file."""
-
-    line: int | None
-
-    def __new__(cls, text: str, line: int | None = None) -> Name:
-        name = super().__new__(cls, text)
-        name.line = line
-        return name
-
-    def __getnewargs__(self) -> tuple[str, int | None]:  # type: ignore[override]
-        return (str(self), self.line)
-
-
-@dataclass(frozen=True, slots=True)
-class Overrides:
-    """Reviewed corrections to deduplication; names are :class:`Name` (titles or ids)."""
-
-    merge: tuple[tuple[str, ...], ...] = ()
-    keep_apart: tuple[tuple[str, str], ...] = ()
-    redirects: tuple[tuple[Name, Name], ...] = ()
-    """Retired paper ids (gone from the data) -> id of the paper their URL now leads to."""
-    file: str = OVERRIDES_FILE
-    """The name problems about these overrides are reported under."""
-
-
-NO_OVERRIDES = Overrides()
 
 
 class _Checker(Checker):

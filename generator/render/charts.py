@@ -31,6 +31,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from generator.text.markup import XML_INVALID_RE, xml_line
+
 SVG_NS = "http://www.w3.org/2000/svg"
 
 #: At most this many related topics are drawn around a topic; more would overlap on the circle.
@@ -55,8 +57,6 @@ EDGE = "var(--md-default-fg-color--lighter, rgba(0, 0, 0, 0.32))"
 EDGE_FALLBACK = "#999"
 
 _IDENT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-#: Characters XML 1.0 forbids, plus C1 controls and lone surrogates.
-XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SAFE_PUNCTUATION = frozenset(" ,.;:?%/()'-")
 _ESCAPES = {
     ord(ch): f"&#{ord(ch)};"
@@ -83,11 +83,6 @@ class Node:
     label: str
     href: str | None
     count: int
-
-
-def xml_line(value: str) -> str:
-    """One line of text: XML-forbidden characters dropped, whitespace runs made one space."""
-    return " ".join(XML_INVALID_RE.sub("", value).split())
 
 
 def _esc(value: str) -> str:

@@ -18,8 +18,8 @@ from urllib.parse import quote, urlsplit
 
 from generator.layout import FEED_FILE
 from generator.model import Paper
-from generator.render.charts import XML_INVALID_RE, xml_line
 from generator.text.dates import UNKNOWN, DateKey, iso_date, listing_date_key
+from generator.text.markup import XML_INVALID_RE, xml_line
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_ID = "urn:paperkb:feed"

@@ -97,8 +97,16 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Editop, Levenshtein
 
 from generator.errors import Problem
-from generator.inputs.overrides import NO_OVERRIDES, Overrides
-from generator.model import NO_METADATA, PRECEDENCE, Cluster, Entry, Metadata, Source
+from generator.model import (
+    NO_METADATA,
+    NO_OVERRIDES,
+    PRECEDENCE,
+    Cluster,
+    Entry,
+    Metadata,
+    Overrides,
+    Source,
+)
 from generator.text.folding import title_key
 
 __all__ = [

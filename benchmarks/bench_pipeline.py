@@ -325,16 +325,16 @@ def mkdocs_build(project: Path, site: Path, timeout: float, progress: bool, labe
 
 #: Files that change whenever the set of papers does (counts, A-Z list, search, JSON).
 def index_files() -> frozenset[str]:
-    from generator.render import pages as render
+    from generator import layout
     from generator.render import search
 
     return frozenset(
         {
-            render.HOME_PAGE,
-            render.ALL_PAPERS,
-            render.TOPICS_INDEX,
-            render.PAPERS_JSON,
-            render.MERGE_REPORT,
+            layout.HOME_PAGE,
+            layout.ALL_PAPERS,
+            layout.TOPICS_INDEX,
+            layout.PAPERS_JSON,
+            layout.MERGE_REPORT,
             search.INDEX_FILE,
         }
     )

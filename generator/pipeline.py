@@ -23,12 +23,10 @@ from generator.inputs.listings import listing_paths, read_listings
 from generator.inputs.overrides import load_overrides
 from generator.inputs.records import read_records, record_paths
 from generator.inputs.taxonomy import load_taxonomy
-from generator.layout import FEED_FILE, MARKER_TEXT, MERGE_REPORT, PAPERS_DIR
 from generator.model import OVERRIDES_FILE, Account, Paper, Topic
-from generator.render.feed import feed_order, render_feed
 from generator.render.files import Files
-from generator.render.pages import RECENT_PAPERS, front_matter, render_merge_report, render_site
 from generator.render.search import render_search
+from generator.render.site import site_files
 from generator.stages.authors import collect_authors
 from generator.stages.classify import classify
 from generator.stages.dedupe import DedupeResult, dedupe
@@ -250,20 +248,18 @@ def make_plan(
             related_similar_shared=similar_shared,
         )
         order = {row.id: index for index, row in enumerate([*rows, *new_rows])}
-        recent = [p.id for p in feed_order(papers, order)[:RECENT_PAPERS]]
-        files = render_site(
-            papers, topics, topic_links, account, rejected, redirects, authors, recent
-        )
-        report = render_merge_report(merged, {p.key: p.id for p in papers}, f"{PAPERS_DIR}/")
-        feed = render_feed(
+        files = site_files(
             papers,
+            topics,
+            topic_links,
+            account,
+            rejected,
+            redirects,
+            authors,
+            merged,
             order,
-            title="Paper knowledge base: recently added papers",
-            site_url=None,
-            marker=MARKER_TEXT,
+            search,
         )
-        merges = front_matter("Merge report") + report
-        files = files | {MERGE_REPORT: merges, FEED_FILE: feed} | search
     return Plan(
         tuple(papers),
         tuple(topics),

@@ -21,11 +21,11 @@ from generator.render.pages import (
     GIST_MAX_CHARS,
     gist,
     render_paper,
-    render_site,
     render_topic,
     text,
     text_with_links,
 )
+from generator.render.site import render_site
 from generator.stages.authors import author_key
 from generator.text.folding import sort_key
 

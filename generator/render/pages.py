@@ -14,7 +14,6 @@ template expression.
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import re
@@ -29,7 +28,6 @@ from generator.layout import (
     AUTHORS_DIR,
     AUTHORS_INDEX,
     FEED_FILE,
-    HOME_PAGE,
     MARKER,
     MARKER_TEXT,
     MERGE_REPORT,
@@ -39,7 +37,6 @@ from generator.layout import (
     TOPICS_INDEX,
     author_path,
     paper_path,
-    redirect_path,
     topic_path,
 )
 
@@ -49,9 +46,8 @@ from generator.layout import (
 from generator.layout import MARKER_TOKEN as MARKER_TOKEN
 from generator.model import UNSORTED, Account, Paper, Topic
 from generator.render import charts, cite
-from generator.render.citations import ALL_NAME, citation_files, cite_links
-from generator.render.files import Content, Deferred, Files, deferred
-from generator.stages.authors import Author, author_key, collect_authors
+from generator.render.citations import ALL_NAME, cite_links
+from generator.stages.authors import Author, author_key
 from generator.stages.dedupe import DedupeResult
 from generator.stages.link import REASON_LABELS, related_groups
 from generator.text.dates import listing_date_key
@@ -833,54 +829,3 @@ def _dump(value: object) -> str:
 def _author_url(name: str, author_ids: Mapping[str, str]) -> str | None:
     author_id = author_ids.get(author_key(name))
     return None if author_id is None else f"{AUTHORS_DIR}/{author_id}.html"
-
-
-def render_site(
-    papers: Sequence[Paper],
-    topics: Sequence[Topic],
-    related_topics: Mapping[str, Sequence[tuple[str, int]]],
-    account: Account,
-    rejected: Sequence[Problem] = (),
-    redirects: Mapping[str, str] = {},
-    authors: Sequence[Author] | None = None,
-    recent: Sequence[str] = (),
-) -> Files:
-    """Every generated Markdown/JSON file, keyed by docs-relative path. Ids must be unique.
-
-    ``recent``: ids of the most recently added papers, newest first, for the home page.
-
-    ``redirects`` maps ids that no longer have a page to the id of a paper that has one.
-    ``authors`` default to :func:`collect_authors` of the papers. Pages are made when they are
-    read or written (:mod:`generator.render.files`), not held all at once.
-    """
-    by_slug = {t.slug: t for t in topics}
-    by_id = {p.id: p for p in papers}
-    titles = {p.id: p.title for p in papers}
-    if authors is None:
-        authors = collect_authors(papers)
-    author_ids = {a.key: a.id for a in authors}
-    members: dict[str, list[Paper]] = {t.slug: [] for t in [*topics, UNSORTED]}
-    for paper in papers:
-        for slug in paper.topics or (UNSORTED.slug,):
-            members[slug].append(paper)
-
-    files: dict[str, Content] = {
-        paper_path(p.id): deferred(render_paper, p, by_slug, titles, author_ids) for p in papers
-    }
-    for old_id, new_id in redirects.items():
-        files[redirect_path(old_id)] = render_redirect(old_id, by_id[new_id])
-    for topic in [*topics, UNSORTED]:
-        files[topic_path(topic.slug)] = deferred(
-            render_topic, topic, members[topic.slug], related_topics.get(topic.slug, ()), by_slug
-        )
-    for author in authors:
-        files[author_path(author.id)] = deferred(render_author, author, by_id)
-    files[AUTHORS_INDEX] = deferred(render_authors_index, authors)
-    files[TOPICS_INDEX] = deferred(render_topics_index, topics, members)
-    files[ALL_PAPERS] = deferred(render_all_papers, papers)
-    files[HOME_PAGE] = render_home(account, papers, topics, [by_id[i] for i in recent])
-    files.update(citation_files(papers, members, MARKER_TEXT))
-    files[PAPERS_JSON] = Deferred(
-        functools.partial(json_chunks, papers, account, rejected, redirects, author_ids)
-    )
-    return Files(files)

@@ -64,7 +64,7 @@ from sklearn.preprocessing import normalize
 
 from generator.model import Paper
 from generator.text.tfidf import tfidf
-from generator.text.words import ENGLISH_STOP_WORDS
+from generator.text.words import ABSTRACT_WORDS, ENGLISH_STOP_WORDS
 
 RELATED_COUNT = 5
 #: Below this cosine the shared words are generic; see the measured figures above.
@@ -107,42 +107,7 @@ KEY_SPAN = 1 << 31
 TOKEN_PATTERN = r"(?u)\b[a-z][a-z0-9]{2,}\b"
 
 #: English stop words plus words nearly every abstract uses.
-STOP_WORDS = ENGLISH_STOP_WORDS | frozenset(
-    [
-        "achieve",
-        "achieves",
-        "although",
-        "among",
-        "approach",
-        "based",
-        "existing",
-        "introduce",
-        "introduces",
-        "method",
-        "methods",
-        "much",
-        "new",
-        "novel",
-        "now",
-        "paper",
-        "present",
-        "presents",
-        "propose",
-        "proposed",
-        "recent",
-        "result",
-        "results",
-        "show",
-        "shown",
-        "shows",
-        "use",
-        "used",
-        "uses",
-        "using",
-        "well",
-        "work",
-    ]
-)
+STOP_WORDS = ENGLISH_STOP_WORDS | ABSTRACT_WORDS
 
 IntArray = npt.NDArray[np.int64]
 Sparse = Any

@@ -1,7 +1,9 @@
-"""Words that carry no topic: shared by the link stage and the search index.
+"""Words that carry no topic, in one place: the link stage, the search index and the suggester.
 
-Each user adds its own: the link stage also drops words every abstract uses ("propose",
-"results"), the search index also drops the shortest function words ("a", "of").
+:data:`ENGLISH_STOP_WORDS` is scikit-learn's list as the link stage's TF-IDF used it. Each user
+adds what it needs: the link stage :data:`ABSTRACT_WORDS` (words every abstract uses, such as
+"propose" or "results"), the search index the shortest function words ("a", "of"), the topic
+suggester both and :data:`SUGGEST_WORDS`.
 """
 
 from __future__ import annotations
@@ -101,5 +103,103 @@ ENGLISH_STOP_WORDS = frozenset(
         "would",
         "you",
         "your",
+    ]
+)
+
+#: Words nearly every abstract uses: the link stage's stop words beyond the English ones.
+ABSTRACT_WORDS = frozenset(
+    [
+        "achieve",
+        "achieves",
+        "although",
+        "among",
+        "approach",
+        "based",
+        "existing",
+        "introduce",
+        "introduces",
+        "method",
+        "methods",
+        "much",
+        "new",
+        "novel",
+        "now",
+        "paper",
+        "present",
+        "presents",
+        "propose",
+        "proposed",
+        "recent",
+        "result",
+        "results",
+        "show",
+        "shown",
+        "shows",
+        "use",
+        "used",
+        "uses",
+        "using",
+        "well",
+        "work",
+    ]
+)
+
+#: The shortest function words (and a few more): the search index's stop words beyond the
+#: English ones.
+SHORT_WORDS = frozenset(
+    [
+        "a",
+        "am",
+        "an",
+        "as",
+        "at",
+        "be",
+        "by",
+        "do",
+        "he",
+        "her",
+        "hers",
+        "him",
+        "his",
+        "i",
+        "if",
+        "in",
+        "is",
+        "it",
+        "may",
+        "me",
+        "might",
+        "must",
+        "my",
+        "no",
+        "nor",
+        "of",
+        "on",
+        "or",
+        "shall",
+        "she",
+        "so",
+        "thus",
+        "to",
+        "up",
+        "us",
+        "we",
+        "whether",
+        "yet",
+        "yours",
+    ]
+)
+
+#: More words of an abstract's claims that name no topic, for the topic suggester.
+SUGGEST_WORDS = frozenset(
+    [
+        "achieved",
+        "approaches",
+        "demonstrate",
+        "demonstrates",
+        "proposes",
+        "significantly",
+        "study",
+        "works",
     ]
 )

@@ -70,7 +70,12 @@ from generator.layout import SLUG
 from generator.model import UNSORTED, Paper, Rule, Topic
 from generator.stages.classify import classify
 from generator.text.phrases import phrase_error
-from generator.text.words import ENGLISH_STOP_WORDS
+from generator.text.words import (
+    ABSTRACT_WORDS,
+    ENGLISH_STOP_WORDS,
+    SHORT_WORDS,
+    SUGGEST_WORDS,
+)
 
 #: Classified papers that vote on an unsorted paper's topics.
 NEIGHBOURS = 10
@@ -108,73 +113,7 @@ NEW_TOPIC_TRIES = 200
 CHUNK = 256
 
 #: Short function words and words every abstract uses: they name no topic.
-STOP_WORDS = ENGLISH_STOP_WORDS | frozenset(
-    [
-        "a",
-        "an",
-        "as",
-        "at",
-        "be",
-        "by",
-        "do",
-        "if",
-        "in",
-        "is",
-        "it",
-        "of",
-        "on",
-        "or",
-        "so",
-        "to",
-        "up",
-        "we",
-        "us",
-        "i",
-        "me",
-        "my",
-        "he",
-        "she",
-        "his",
-        "her",
-        "its",
-        "achieve",
-        "achieves",
-        "achieved",
-        "approach",
-        "approaches",
-        "based",
-        "demonstrate",
-        "demonstrates",
-        "existing",
-        "introduce",
-        "introduces",
-        "method",
-        "methods",
-        "new",
-        "novel",
-        "paper",
-        "present",
-        "presents",
-        "propose",
-        "proposed",
-        "proposes",
-        "recent",
-        "result",
-        "results",
-        "show",
-        "shows",
-        "shown",
-        "significantly",
-        "study",
-        "use",
-        "used",
-        "uses",
-        "using",
-        "well",
-        "work",
-        "works",
-    ]
-)
+STOP_WORDS = ENGLISH_STOP_WORDS | ABSTRACT_WORDS | SHORT_WORDS | SUGGEST_WORDS
 
 # A word, hyphenated words counting as one ("multi-task"), or a run of punctuation (a barrier):
 # generator.stages.classify's tokens, except that it reads a hyphen as a space.

@@ -21,9 +21,9 @@ from pathlib import Path
 from generator import __version__
 from generator.build.lock import run_lock
 from generator.errors import BuildError, InputError, PaperkbError
+from generator.inputs.registry import REGISTRY_FILE
 from generator.pipeline import Result, generate, make_plan, write_plan
 from generator.render.pages import render_merge_report
-from generator.stages.permalinks import REGISTRY_FILE
 from generator.tools.diff import Snapshot, compare, format_changes, read_base_data
 from generator.tools.fetch import limits_help
 from generator.tools.fetch import run as run_fetch

@@ -50,6 +50,8 @@ GENERATED_FILES = (HOME_PAGE, MERGE_REPORT, PAPERS_JSON, FEED_FILE)
 #: The one slug rule: lowercase ASCII letters and digits in hyphen-separated runs. Paper ids,
 #: topic slugs and author slugs all follow it.
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: The longest paper id or author slug.
+MAX_ID_LENGTH = 80
 
 
 def paper_path(paper_id: str) -> str:

@@ -22,6 +22,14 @@ from generator.errors import InputError, Problem
 from generator.inputs.listings import listing_paths, read_listings
 from generator.inputs.overrides import load_overrides
 from generator.inputs.records import read_records, record_paths
+from generator.inputs.registry import (
+    REGISTRY_FILE,
+    Row,
+    append_rows,
+    parse_registry,
+    read_registry,
+    remove_rows,
+)
 from generator.inputs.taxonomy import load_taxonomy
 from generator.model import OVERRIDES_FILE, Account, Paper, Topic
 from generator.render.files import Files
@@ -39,16 +47,7 @@ from generator.stages.link import (
     with_related,
 )
 from generator.stages.normalize import invisible_entries, normalize
-from generator.stages.permalinks import (
-    REGISTRY_FILE,
-    Assignment,
-    Row,
-    append_rows,
-    assign_ids,
-    parse_registry,
-    redirects_for,
-    remove_rows,
-)
+from generator.stages.permalinks import Assignment, assign_ids, redirects_for
 
 TAXONOMY_FILE = "topics.yaml"
 
@@ -121,17 +120,6 @@ class Result:
     report: WriteReport
     registry_written: bool
     summary: Summary
-
-
-def read_registry(data_dir: Path) -> tuple[list[Row], list[Problem]]:
-    path = data_dir / REGISTRY_FILE
-    if not path.exists():
-        return [], []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [Problem(REGISTRY_FILE, None, f"cannot read: {exc}")]
-    return parse_registry(text, REGISTRY_FILE)
 
 
 def committed_ids(data_dir: Path) -> frozenset[str] | None:

@@ -6,10 +6,9 @@ import itertools
 
 import pytest
 
-from generator.layout import SLUG
+from generator.layout import MAX_ID_LENGTH, SLUG
 from generator.model import Metadata, Paper
 from generator.stages.authors import (
-    MAX_ID_LENGTH,
     Author,
     author_key,
     authors_of,

@@ -16,12 +16,13 @@ from conftest import FIXTURES, MINIMAL_TAXONOMY, MakeTree, abstract, listing
 from generator.errors import Problem
 from generator.inputs.listings import parse_listing
 from generator.inputs.records import read_records
+from generator.inputs.registry import REGISTRY_FILE
 from generator.model import NO_METADATA, Cluster, Entry, Metadata, Name, Origin, Overrides, Source
 from generator.pipeline import generate, make_plan
 from generator.render.pages import render_merge_report
 from generator.stages.dedupe import DedupeResult, combine, dedupe
 from generator.stages.normalize import normalize
-from generator.stages.permalinks import REGISTRY_FILE, assign_ids
+from generator.stages.permalinks import assign_ids
 from generator.text.folding import title_key
 
 ABSTRACT = abstract("state space models")

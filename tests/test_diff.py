@@ -11,8 +11,8 @@ import pytest
 from conftest import DATA, FIXTURES
 
 from generator.cli import main
+from generator.inputs.registry import parse_registry
 from generator.model import Metadata, Paper
-from generator.stages.permalinks import parse_registry
 from generator.tools.diff import Snapshot, compare, format_changes
 
 

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from generator.layout import RESERVED_NAMES, SLUG
+from generator.inputs.registry import HEADER, Row, append_rows, format_registry, parse_registry
+from generator.layout import MAX_ID_LENGTH, RESERVED_NAMES, SLUG
 from generator.model import Cluster, Paper, Source
-from generator.stages.permalinks import (
-    HEADER,
-    MAX_ID_LENGTH,
-    Row,
-    append_rows,
-    assign_ids,
-    format_registry,
-    make_slug,
-    parse_registry,
-)
+from generator.stages.permalinks import assign_ids, make_slug
 from generator.text.folding import title_key
 
 HEADER_LINES = HEADER.count("\n")

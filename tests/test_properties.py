@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 
 from generator.inputs.listings import decode, parse_listing
 from generator.inputs.records import web_url
-from generator.layout import SLUG
+from generator.layout import MAX_ID_LENGTH, SLUG
 from generator.model import Metadata, Paper, Source
 from generator.render.cite import arxiv_search_url, hub_search_url
 from generator.render.pages import render_paper, text
 from generator.stages.normalize import clean_text, clean_title
-from generator.stages.permalinks import MAX_ID_LENGTH, make_slug
+from generator.stages.permalinks import make_slug
 from generator.text.folding import title_key
 
 # Text heavy in markup characters, plus anything Unicode.

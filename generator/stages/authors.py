@@ -37,10 +37,9 @@ from dataclasses import dataclass
 
 from slugify import slugify
 
-from generator.layout import RESERVED_NAMES
+from generator.layout import MAX_ID_LENGTH, RESERVED_NAMES
 from generator.model import Paper
 
-MAX_ID_LENGTH = 80
 FALLBACK_ID = "author"
 """The id of an author whose name slugify cannot transliterate (e.g. some Javanese letters)."""
 

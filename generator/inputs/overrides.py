@@ -36,23 +36,12 @@ _TOP_KEYS = ("keep_apart", "merge", "redirects")
 class _Checker(Checker):
     def names(self, node: Node, what: str, exactly: int | None) -> tuple[Name, ...] | None:
         need = "2 names" if exactly == 2 else "at least 2 names"
-        if not isinstance(node, SequenceNode):
-            self.problem(node, f"{what} must be a list of {need}, got {kind(node)}")
+        items = self.string_list(node, what, need)
+        if items is None:
             return None
-        result: list[Name] = []
-        ok = True
-        for number, item in enumerate(node.value, start=1):
-            if not is_string(item):
-                self.problem(item, f"{what} item {number} must be a string, got {kind(item)}")
-                ok = False
-                continue
-            text = " ".join(str(item.value).split())
-            if not text:
-                self.problem(item, f"{what} item {number} must not be empty")
-                ok = False
-                continue
-            result.append(Name(text, line(item)))
+        result = [Name(" ".join(str(item.value).split()), line(item)) for item in items]
         count = len(node.value)
+        ok = len(items) == count
         if (exactly is not None and count != exactly) or count < 2:
             self.problem(node, f"{what} must list {need}, got {count}")
             ok = False

@@ -601,23 +601,8 @@ class _YamlChecker(Checker):
         node = keys.get(key)
         if node is None:
             return None
-        if not isinstance(node, SequenceNode):
-            self.problem(node, f"{where}{key!r} must be a list of strings, got {kind(node)}")
-            return None
-        items: list[ScalarNode] = []
-        ok = True
-        for number, item in enumerate(node.value, start=1):
-            if not is_string(item):
-                self.problem(
-                    item, f"{where}{key!r} item {number} must be a string, got {kind(item)}"
-                )
-                ok = False
-            elif not str(item.value).strip():
-                self.problem(item, f"{where}{key!r} item {number} must not be empty")
-                ok = False
-            else:
-                items.append(item)
-        return items if ok else None
+        items = self.string_list(node, f"{where}{key!r}")
+        return items if items is not None and len(items) == len(node.value) else None
 
     def arxiv(self, keys: Mapping[str, Node], where: str) -> str | None:
         node = keys.get("arxiv")

@@ -97,6 +97,22 @@ class Checker:
     def problem(self, node: Node | None, message: str) -> None:
         self.problems.append(Problem(self.file, None if node is None else line(node), message))
 
+    def string_list(self, node: Node, what: str, need: str = "strings") -> list[ScalarNode] | None:
+        """The non-empty string items of a list (each bad item reported), or ``None`` (reported)
+        when ``node`` is not a list. The list was all good when none of its items was dropped."""
+        if not isinstance(node, SequenceNode):
+            self.problem(node, f"{what} must be a list of {need}, got {kind(node)}")
+            return None
+        items: list[ScalarNode] = []
+        for number, item in enumerate(node.value, start=1):
+            if not is_string(item):
+                self.problem(item, f"{what} item {number} must be a string, got {kind(item)}")
+            elif not str(item.value).strip():
+                self.problem(item, f"{what} item {number} must not be empty")
+            else:
+                items.append(item)
+        return items
+
     def mapping(self, node: MappingNode, where: str, allowed: tuple[str, ...]) -> dict[str, Node]:
         """The mapping's string keys -> value nodes; reports unknown and duplicate keys."""
         found: dict[str, Node] = {}

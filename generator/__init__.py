@@ -1,17 +1,17 @@
 """paperkb: turn saved Hugging Face Daily Papers listings into a MkDocs knowledge base.
 
-Pure stages over the frozen records of :mod:`generator.model`, everything gathered before
-anything is written. Layers, each importing only those before it:
+Pure stages over the frozen records of :mod:`generator.model`, every input read and checked
+before anything is written. Layers, each importing only its own and those above it here:
 
-    model, errors, layout, text/   records, the generated paths, the shared text rules
-    inputs/                         read and validate data/ (listings, records, taxonomy, overrides)
-    stages/                         normalize -> dedupe -> permalinks -> classify -> link, authors
-    render/                         pages, feed, search index, charts, citations: strings only
-    build/                          the file plan, writing, second process, manifest, run lock
-    pipeline, tools/, cli           run it all; diff, topics --suggest, fetch; exit codes
+    model, errors, layout, text/   records; generated paths, marker, slug rule; text rules
+    inputs/     read data/ strictly: listings, records, registry, taxonomy, overrides
+    stages/     normalize -> dedupe/ -> permalinks -> classify -> link, and authors
+    render/     pages, feed, search index, charts, citations; site.py: the whole file plan
+    build/      write, background (second process), manifest, lock
+    pipeline    runs it all;  tools/: diff, topics --suggest, fetch;  cli: exit codes
 
-Only inputs/ reads data/; only build/, tools/ and cli write (tests/test_architecture.py
-checks the layering).
+inputs/ reads data/, build/ writes docs/ (and the registry); renderers only make strings. A
+stage never imports another stage (tests/test_architecture.py checks the layers from the source).
 """
 
 __version__ = "0.1.0"

@@ -2,9 +2,9 @@
 
 One home for every generated path and folder (:data:`GENERATED_DIRS`, :data:`GENERATED_FILES`;
 adding a generated folder starts here, then ``.gitignore``), for the "generated, do not edit"
-marker in all its forms, for the one slug rule (:data:`SLUG`: paper ids, topic and author
-slugs) and for the reserved names below.
-
+marker (:data:`MARKER_TOKEN` and the lines made of it; the search index's header in
+:mod:`generator.render.search` still spells its own), for the one slug rule (:data:`SLUG`,
+:data:`MAX_ID_LENGTH`: paper ids, topic and author slugs) and for the reserved names below.
 
 A paper id, a topic slug or an author slug is a file name in its folder of ``docs/``
 (``papers/<id>.md``, ``topics/<slug>.md``, ``authors/<slug>.md``). ``index`` is each folder's

@@ -1,4 +1,4 @@
-"""generator/tfidf.py against scikit-learn: the same matrix, bit for bit, and the same terms.
+"""generator/text/tfidf.py against scikit-learn: the same matrix, bit for bit, and the same terms.
 
 The reference is the vectorizer the link stage used before (its configuration is repeated
 here, as is the old ``tfidf_vectors``), on the shipped corpus, a synthetic one and generated

@@ -137,7 +137,7 @@ def tfidf_vectors(papers: Sequence[Paper]) -> Sparse:
     indices are sorted, so every dot product sums in the same order whatever the paper order.
     """
     texts = [f"{p.title}\n{p.abstract}" for p in papers]
-    try:  # scikit-learn's TfidfVectorizer, bit for bit (generator/tfidf.py), faster
+    try:  # scikit-learn's TfidfVectorizer, bit for bit (generator/text/tfidf.py), faster
         matrix = tfidf(
             texts,
             token_pattern=TOKEN_PATTERN,

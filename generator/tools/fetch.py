@@ -358,7 +358,7 @@ def _as_item(hit: object) -> dict[str, object] | None:
 def match_hits(titles: Iterable[str], abstract: str, hits: Sequence[object]) -> Match:
     """Whether exactly one paper among ``hits`` is the paper with ``titles`` and ``abstract``.
 
-    A hit matches when its cleaned title has the same :func:`generator.stages.normalize.title_key`
+    A hit matches when its cleaned title has the same :func:`generator.text.folding.title_key`
     as
     one of ``titles`` and its abstract agrees (:data:`ABSTRACT_AGREEMENT`). Malformed hits are
     ignored. Matches with more than one distinct arXiv id are ``ambiguous``: no link is made.

@@ -23,7 +23,7 @@ Two kinds of evidence, because they answer different questions:
   using it. That rules out the overfit phrases of one paper ("beautybank", "bare", "magic
   state") and the words every topic uses ("optimization"). Candidates are ranked by their
   TF-IDF weight in the unsorted paper times the topic's smoothed share of their users, written
-  as phrases that :func:`generator.stages.classify.phrase_error` accepts, and *tried*: the topic is
+  as phrases that :func:`generator.text.phrases.phrase_error` accepts, and *tried*: the topic is
   classified again with the phrase added, by :func:`generator.stages.classify.classify` itself. The
   counts shown (unsorted papers it sorts, already-sorted papers it would also pull into the
   topic) are therefore exactly what pasting the rule does, exclude phrases and

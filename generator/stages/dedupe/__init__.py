@@ -5,7 +5,7 @@ Two entries are one paper when
 * **arxiv**: they carry the same arXiv id (:attr:`generator.model.Metadata.arxiv`, read from
   structured records by :mod:`generator.inputs.records`), whatever their titles: the other titles
   become aliases. These unions come first;
-* **exact**: their titles have the same :func:`generator.stages.normalize.title_key` (case, spacing,
+* **exact**: their titles have the same :func:`generator.text.folding.title_key` (case, spacing,
   punctuation, dashes, quotes, Unicode form and glued words such as ``Recipefor`` do not
   matter). The permalink registry identifies papers by title key, so entries with one key are
   always one paper, whatever their abstracts;

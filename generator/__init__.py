@@ -6,7 +6,7 @@ before anything is written. Layers, each importing only its own and those above 
     model, errors, layout, text/   records; generated paths, marker, slug rule; text rules
     inputs/     read data/ strictly: listings, records, registry, taxonomy, overrides
     stages/     normalize -> dedupe/ -> permalinks -> classify -> link, and authors
-    render/     pages, feed, search index, charts, citations; site.py: the whole file plan
+    render/     a module per page family, feed, search, charts, citations; site: the file plan
     build/      write, background (second process), manifest, lock
     pipeline    runs it all;  tools/: diff, topics --suggest, fetch;  cli: exit codes
 

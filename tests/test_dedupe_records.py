@@ -19,7 +19,7 @@ from generator.inputs.records import read_records
 from generator.inputs.registry import REGISTRY_FILE
 from generator.model import NO_METADATA, Cluster, Entry, Metadata, Name, Origin, Overrides, Source
 from generator.pipeline import generate, make_plan
-from generator.render.pages import render_merge_report
+from generator.render.reports import render_merge_report
 from generator.stages.dedupe import DedupeResult, combine, dedupe
 from generator.stages.normalize import normalize
 from generator.stages.permalinks import assign_ids

@@ -18,7 +18,7 @@ from generator.build.manifest import MANIFEST_FILE
 from generator.cli import main
 from generator.inputs import listings as parse
 from generator.pipeline import make_plan
-from generator.render.pages import RECENT_PAPERS
+from generator.render.home import RECENT_PAPERS
 
 pytestmark = pytest.mark.slow
 

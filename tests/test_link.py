@@ -366,7 +366,7 @@ def test_on_the_shipped_corpus_most_links_join_papers_that_share_a_topic() -> No
 
 
 def test_a_page_lists_weaker_links_after_the_similar_ones_under_their_own_line() -> None:
-    from generator.render.pages import render_paper
+    from generator.render.paper import render_paper
 
     p = Paper(
         "a", "a", "A", "x", (), (), (), ("b", "c", "d"),

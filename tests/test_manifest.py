@@ -87,7 +87,7 @@ def test_a_change_in_a_subpackage_changes_the_fingerprint(
     monkeypatch.setattr(generator, "__file__", str(code / "__init__.py"))
     data = project / "data"
     before = manifest.fingerprint(data, strict=False)
-    deep = code / "render" / "pages.py"
+    deep = code / "render" / "site.py"
     deep.write_text(deep.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert manifest.fingerprint(data, strict=False) != before
 

@@ -20,7 +20,8 @@ from generator.inputs.records import web_url
 from generator.layout import MAX_ID_LENGTH, SLUG
 from generator.model import Metadata, Paper, Source
 from generator.render.cite import arxiv_search_url, hub_search_url
-from generator.render.pages import render_paper, text
+from generator.render.markdown import text
+from generator.render.paper import render_paper
 from generator.stages.normalize import clean_text, clean_title
 from generator.stages.permalinks import make_slug
 from generator.text.folding import title_key

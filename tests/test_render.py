@@ -14,17 +14,9 @@ from hypothesis import strategies as st
 
 from generator.layout import MARKER
 from generator.model import Account, Metadata, Paper, Rule, Source, Topic
-from generator.render.pages import (
-    AI_SUMMARY_HEADING,
-    FILTER_BOX,
-    FILTER_MIN_PAPERS,
-    GIST_MAX_CHARS,
-    gist,
-    render_paper,
-    render_topic,
-    text,
-    text_with_links,
-)
+from generator.render.lists import FILTER_BOX, FILTER_MIN_PAPERS, GIST_MAX_CHARS, gist, render_topic
+from generator.render.markdown import text, text_with_links
+from generator.render.paper import AI_SUMMARY_HEADING, render_paper
 from generator.render.site import render_site
 from generator.stages.authors import author_key
 from generator.text.folding import sort_key
@@ -622,7 +614,7 @@ def test_any_abstract_with_an_address_renders_as_text_and_http_links(value: str)
 
 
 def test_the_home_page_lists_the_most_recently_added_papers() -> None:
-    from generator.render.pages import RECENT_PAPERS, render_home
+    from generator.render.home import RECENT_PAPERS, render_home
 
     papers = [paper(f"p{n:02d}", f"Paper {n}") for n in range(RECENT_PAPERS + 3)]
     home = render_home(ACCOUNT, papers, [TOPIC], list(reversed(papers)))

@@ -65,7 +65,7 @@ def test_the_marker_of_papers_json_comes_first_however_long_the_account() -> Non
     from generator.build.write import MARKER_WINDOW
     from generator.errors import Problem
     from generator.model import Account
-    from generator.render.pages import render_json
+    from generator.render.papers_json import render_json
 
     account = Account(
         listings=1, entries=500, papers=0, merged=0, rejected=500, topics=0, unsorted=0

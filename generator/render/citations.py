@@ -13,7 +13,7 @@ included) and for the knowledge base as a whole, :func:`citation_files` makes th
 The whole knowledge base is ``index.bib``, ``index.json`` and ``index.ris``: ``index`` is a
 reserved name that no topic slug can take (:mod:`generator.layout`), so it never clashes with a
 topic's files. Topic pages link their files as ``../cite/<slug>.bib`` and the home page the
-knowledge base's as ``cite/index.bib`` (:mod:`generator.render.pages`).
+knowledge base's as ``cite/index.bib`` (:mod:`generator.render.lists`, :mod:`.home`).
 
 Keys are the papers' permanent ids (:func:`generator.render.cite.cite_key`): unique across the
 knowledge base and never changed by papers added later, so one key means one paper in every
@@ -58,7 +58,7 @@ def cite_path(name: str, suffix: str) -> str:
 
 def bib_marker(marker_text: str) -> str:
     """The first line of every generated ``.bib`` file: the marker text (the one
-    :mod:`generator.render.pages` keeps, passed in) in a BibTeX comment.
+    :mod:`generator.layout` keeps, passed in) in a BibTeX comment.
 
     ``@comment{...}`` is BibTeX's own comment command; the marker text has balanced braces
     (none), so the comment ends where the line does.

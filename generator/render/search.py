@@ -41,7 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from generator.model import UNSORTED, Paper, Topic
-from generator.render import pages as render
+from generator.render import markdown as render
 from generator.text.words import ENGLISH_STOP_WORDS
 
 #: The index file, docs-relative (in render.SEARCH_DIR, a generated folder).

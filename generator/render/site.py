@@ -1,9 +1,8 @@
 """The whole site as a file plan: every page, the merge report, the feed and the search index.
 
-What a run renders, assembled in one place from the page families (:mod:`.pages`), the feed
-(:mod:`.feed`), the citation files (:mod:`.citations`) and the search index (:mod:`.search`).
-Pure, like every renderer: pages are made when the plan is read or written
-(:mod:`generator.render.files`).
+What a run renders, assembled in one place from the page families (see :mod:`generator.render`),
+the feed, the citation files and the search index. Pure, like every renderer: pages are made
+when the plan is read or written (:mod:`generator.render.files`).
 """
 
 from __future__ import annotations
@@ -28,23 +27,16 @@ from generator.layout import (
     topic_path,
 )
 from generator.model import UNSORTED, Account, Paper, Topic
+from generator.render.authors import render_author, render_authors_index
 from generator.render.citations import citation_files
 from generator.render.feed import feed_order, render_feed
 from generator.render.files import Content, Deferred, Files, deferred
-from generator.render.pages import (
-    RECENT_PAPERS,
-    front_matter,
-    json_chunks,
-    render_all_papers,
-    render_author,
-    render_authors_index,
-    render_home,
-    render_merge_report,
-    render_paper,
-    render_redirect,
-    render_topic,
-    render_topics_index,
-)
+from generator.render.home import RECENT_PAPERS, render_home
+from generator.render.lists import render_all_papers, render_topic, render_topics_index
+from generator.render.markdown import front_matter
+from generator.render.paper import render_paper
+from generator.render.papers_json import json_chunks
+from generator.render.reports import render_merge_report, render_redirect
 from generator.stages.authors import Author, collect_authors
 from generator.stages.dedupe import DedupeResult
 

@@ -89,14 +89,7 @@ from itertools import combinations
 from rapidfuzz import fuzz, process
 
 from generator.errors import Problem
-from generator.model import (
-    NO_METADATA,
-    NO_OVERRIDES,
-    Cluster,
-    Entry,
-    Overrides,
-    Source,
-)
+from generator.model import NO_METADATA, NO_OVERRIDES, Cluster, Entry, Overrides, Source
 from generator.stages.dedupe.components import _EDGE_ORDER, _Components, _Edge
 from generator.stages.dedupe.features import (
     _GUARDS,
@@ -109,11 +102,7 @@ from generator.stages.dedupe.features import (
     _tokens,
     _unescape,
 )
-from generator.stages.dedupe.precedence import (
-    _title_and_abstract,
-    cluster,
-    combine,
-)
+from generator.stages.dedupe.precedence import _title_and_abstract, cluster, combine
 from generator.stages.dedupe.results import DedupeResult, MergeGroup, NearMiss, Spelling
 from generator.stages.dedupe.rules import (
     _BLOCK_C_LOOP,

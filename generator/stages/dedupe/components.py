@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.stages.dedupe.rules import (
-    Kind,
-)
+from generator.stages.dedupe.rules import Kind
 
 # --- union-find with keep-apart constraints -------------------------------------------------
 

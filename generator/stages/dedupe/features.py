@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Editop, Levenshtein
 
-from generator.model import (
-    Entry,
-)
+from generator.model import Entry
 from generator.stages.dedupe.rules import (
     ABSTRACT_MAX_CHANGED_SENTENCES,
     ABSTRACT_MIN_RATIO,

@@ -5,17 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from generator.model import (
-    NO_METADATA,
-    PRECEDENCE,
-    Cluster,
-    Entry,
-    Metadata,
-    Source,
-)
-from generator.stages.dedupe.features import (
-    _key,
-)
+from generator.model import NO_METADATA, PRECEDENCE, Cluster, Entry, Metadata, Source
+from generator.stages.dedupe.features import _key
 
 # --- canonical choice -----------------------------------------------------------------------
 

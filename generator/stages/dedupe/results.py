@@ -7,13 +7,8 @@ from dataclasses import dataclass
 from typing import overload
 
 from generator.errors import Problem
-from generator.model import (
-    Cluster,
-    Source,
-)
-from generator.stages.dedupe.rules import (
-    Kind,
-)
+from generator.model import Cluster, Source
+from generator.stages.dedupe.rules import Kind
 
 # --- records --------------------------------------------------------------------------------
 

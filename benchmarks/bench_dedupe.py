@@ -44,10 +44,11 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from benchmarks import dedupe_hard
-from generator.dedupe import VERSION_WORDS, dedupe
+from generator.inputs.listings import read_listings
 from generator.model import Entry, Source
-from generator.normalize import normalize, title_key
-from generator.parse import read_listings
+from generator.stages.dedupe import VERSION_WORDS, dedupe
+from generator.stages.normalize import normalize
+from generator.text.folding import title_key
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "dedupe.md"

@@ -13,9 +13,9 @@ for them: their abstracts mix sentences of unrelated papers, so their topics are
 Each size runs in its own process, sequentially (peak RSS is its own). ``related_papers`` is
 timed alone, wall clock and CPU time of the process, median of :data:`REPEATS` runs; CPU time is
 the steadier figure on a shared machine. At 10k the top-5 lists are also compared with those of
-an unbudgeted run (:data:`generator.link.WORK_PER_PAPER` lifted), the cost of keeping the
+an unbudgeted run (:data:`generator.stages.link.WORK_PER_PAPER` lifted), the cost of keeping the
 comparison linear. The shipped corpus's figures (``make_plan(data)``) are reported alongside:
-papers with at least :data:`generator.link.MIN_RELATED` related papers, and links and
+papers with at least :data:`generator.stages.link.MIN_RELATED` related papers, and links and
 shared-topic rate by reason (similar abstract, same topics, shared terms).
 """
 
@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-import generator.link as link
+import generator.stages.link as link
 from benchmarks import bench_dedupe
 from benchmarks.bench_dedupe import corpus, material
 from generator.model import Paper

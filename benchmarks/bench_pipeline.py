@@ -9,7 +9,7 @@ shipped ones, with planted duplicate spellings, the shipped taxonomy, an empty r
 out as a project in a temporary folder. A child process per size (so peak RSS is its own) then:
 
 1. runs ``generate`` with a stage hook that times each stage of :data:`generator.pipeline.STAGES`
-   (pages are rendered while they are written, :mod:`generator.files`: the writer's
+   (pages are rendered while they are written, :mod:`generator.render.files`: the writer's
    ``make_seconds`` is counted as render, not write; the related papers are computed in a
    second process during ``classify`` and ``index``, so ``link`` is only the wait for them);
    its peak memory is that of all its processes together (:class:`TreeMemory`: the sum of their
@@ -159,7 +159,7 @@ def _vm_hwm_kib(status: Path) -> int:
 class TreeMemory:
     """Peak memory of this process and its child processes together, polled from ``/proc``.
 
-    A run may fork workers (:mod:`generator.background`), whose memory ``ru_maxrss`` does not
+    A run may fork workers (:mod:`generator.build.background`), whose memory ``ru_maxrss`` does not
     add up: every ``interval`` a thread sums ``Rss`` and ``Pss`` (``/proc/<pid>/smaps_rollup``)
     over this process and its descendants. The RSS sum counts pages a fork shares with its
     parent twice, so it is an upper bound; the PSS sum is the memory the processes really use.
@@ -268,7 +268,7 @@ class Child:
             result = generate(self.project / "data", self.project / "docs", stage=clock)
             seconds = time.perf_counter() - start
         stages = {name: clock.times.get(name, 0.0) for name in STAGES}
-        # Pages are made while they are written (generator.files): that time is rendering.
+        # Pages are made while they are written (generator.render.files): that time is rendering.
         made = result.report.make_seconds
         stages["render"] += made
         stages["write"] = max(0.0, stages["write"] - made)
@@ -325,15 +325,16 @@ def mkdocs_build(project: Path, site: Path, timeout: float, progress: bool, labe
 
 #: Files that change whenever the set of papers does (counts, A-Z list, search, JSON).
 def index_files() -> frozenset[str]:
-    from generator import render, search
+    from generator import layout
+    from generator.render import search
 
     return frozenset(
         {
-            render.HOME_PAGE,
-            render.ALL_PAPERS,
-            render.TOPICS_INDEX,
-            render.PAPERS_JSON,
-            render.MERGE_REPORT,
+            layout.HOME_PAGE,
+            layout.ALL_PAPERS,
+            layout.TOPICS_INDEX,
+            layout.PAPERS_JSON,
+            layout.MERGE_REPORT,
             search.META_FILE,
         }
     )

@@ -1,4 +1,4 @@
-"""Benchmark of :func:`generator.tfidf.tfidf` against scikit-learn (not a test: run by hand).
+"""Benchmark of :func:`generator.text.tfidf.tfidf` against scikit-learn (not a test: run by hand).
 
     .venv/bin/python -m benchmarks.bench_tfidf                 # 10k and 100k entries
     .venv/bin/python -m benchmarks.bench_tfidf --sizes 10000
@@ -9,7 +9,7 @@ duplicate spellings are kept as texts of their own, so 100k entries give 100k te
 pipeline would have ~95k papers). The texts are made once and saved to a temporary file; each
 measurement runs in a fresh process that loads them, so its peak RSS is its own:
 
-* ``time``: :func:`generator.tfidf.tfidf`, scikit-learn's vectorizer (the configuration of
+* ``time``: :func:`generator.text.tfidf.tfidf`, scikit-learn's vectorizer (the configuration of
   :func:`sklearn_reference`), then ``tfidf`` again, back to back in one process (wall clock
   and CPU time), and whether the matrices and terms are identical. The second ``tfidf`` runs
   in a heap that scikit-learn's millions of small objects left behind, as in a pipeline run;
@@ -34,10 +34,10 @@ import numpy as np
 
 from benchmarks import synth
 from benchmarks.bench_dedupe import child_json
-from generator.link import MAX_DF, MIN_DF, STOP_WORDS, TOKEN_PATTERN
-from generator.normalize import normalize
-from generator.parse import parse_all
-from generator.tfidf import Tfidf, tfidf
+from generator.inputs.listings import parse_all
+from generator.stages.link import MAX_DF, MIN_DF, STOP_WORDS, TOKEN_PATTERN
+from generator.stages.normalize import normalize
+from generator.text.tfidf import Tfidf, tfidf
 
 
 def texts_of(size: int) -> list[str]:

@@ -38,10 +38,11 @@ from functools import cache
 from itertools import combinations
 from pathlib import Path
 
-from generator.dedupe import HEDGE_WORDS, VERSION_WORDS, Cluster, DedupeResult, dedupe
-from generator.model import Entry, Source
-from generator.normalize import normalize, title_key
-from generator.parse import read_listings
+from generator.inputs.listings import read_listings
+from generator.model import Cluster, Entry, Source
+from generator.stages.dedupe import HEDGE_WORDS, VERSION_WORDS, DedupeResult, dedupe
+from generator.stages.normalize import normalize
+from generator.text.folding import title_key
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 16

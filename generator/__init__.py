@@ -1,10 +1,17 @@
 """paperkb: turn saved Hugging Face Daily Papers listings into a MkDocs knowledge base.
 
-The pipeline is one module per stage, each a pure function over the frozen records of
-:mod:`generator.model`; only :mod:`generator.parse` (reading), :mod:`generator.write` and
-:mod:`generator.cli` touch the file system.
+Pure stages over the frozen records of :mod:`generator.model`, every input read and checked
+before anything is written. Layers, each importing only its own and those above it here:
 
-    parse -> normalize -> dedupe -> classify -> link -> render -> write
+    model, errors, layout, text/   records; generated paths, marker, slug rule; text rules
+    inputs/     read data/ strictly: listings, records, registry, taxonomy, overrides
+    stages/     normalize -> dedupe/ -> permalinks -> classify -> link, and authors
+    render/     a module per page family, feed, search, charts, citations; site: the file plan
+    build/      write, background (second process), manifest, lock
+    pipeline    runs it all;  tools/: diff, topics --suggest, fetch;  cli: exit codes
+
+inputs/ reads data/, build/ writes docs/ (and the registry); renderers only make strings. A
+stage never imports another stage (tests/test_architecture.py checks the layers from the source).
 """
 
 __version__ = "0.1.0"

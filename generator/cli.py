@@ -19,15 +19,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.diff import Snapshot, compare, format_changes, read_base_data
+from generator.build.lock import run_lock
 from generator.errors import BuildError, InputError, PaperkbError
-from generator.fetch import limits_help
-from generator.fetch import run as run_fetch
-from generator.lock import run_lock
-from generator.permalinks import REGISTRY_FILE
+from generator.inputs.registry import REGISTRY_FILE
 from generator.pipeline import Result, generate, make_plan, write_plan
-from generator.render import render_merge_report
-from generator.suggest import format_suggestions, suggest
+from generator.render.reports import render_merge_report
+from generator.tools.diff import Snapshot, compare, format_changes, read_base_data
+from generator.tools.fetch import limits_help
+from generator.tools.fetch import run as run_fetch
+from generator.tools.suggest import format_suggestions, suggest
 
 EXIT_OK = 0
 EXIT_ERROR = 1

@@ -1,14 +1,74 @@
-"""Names the generated site reserves: one home for the rule, read by every input reader.
+"""Where the generated site lives in ``docs/``, how its files are marked, and the names it reserves.
+
+One home for every generated path and folder (:data:`GENERATED_DIRS`, :data:`GENERATED_FILES`;
+adding a generated folder starts here, then ``.gitignore``), for the "generated, do not edit"
+marker (:data:`MARKER_TOKEN` and the lines made of it; the search index's header in
+:mod:`generator.render.search` still spells its own), for the one slug rule (:data:`SLUG`,
+:data:`MAX_ID_LENGTH`: paper ids, topic and author slugs) and for the reserved names below.
 
 A paper id, a topic slug or an author slug is a file name in its folder of ``docs/``
 (``papers/<id>.md``, ``topics/<slug>.md``, ``authors/<slug>.md``). ``index`` is each folder's
 own index page (the A-Z list, the topic index, the author index), and the DOS device names are
 files no Windows checkout can hold. A name from the inputs that is one of these is an error at
 its file and line wherever it is read (registry, taxonomy); names paperkb makes itself avoid
-them (:func:`generator.permalinks.make_slug`, :func:`generator.authors.author_slug`).
+them (:func:`generator.stages.permalinks.make_slug`, :func:`generator.stages.authors.author_slug`).
 """
 
 from __future__ import annotations
+
+import re
+
+MARKER_TOKEN = "paperkb:generated"
+_MADE = "made by `paperkb generate`"
+#: The marker's words in the formats that carry them in a comment or a field (feed, JSON).
+MARKER_TEXT = f"{MARKER_TOKEN}: {_MADE} from data/; do not edit"
+#: The marker line of a generated Markdown page, right after its front matter.
+MARKER = f"<!-- {MARKER_TEXT}, it is overwritten on every run -->\n"
+#: The marker line of a redirect page, right after its doctype.
+REDIRECT_MARKER = f"<!-- {MARKER_TOKEN}: {_MADE}; do not edit -->\n"
+#: The marker of build state paperkb keeps in docs/ (the run manifest).
+STATE_MARKER = f"{MARKER_TOKEN}: build state of `paperkb generate`; safe to delete"
+
+PAPERS_DIR = "papers"
+TOPICS_DIR = "topics"
+SEARCH_DIR = "search"
+AUTHORS_DIR = "authors"
+CITE_DIR = "cite"
+AUTHORS_INDEX = f"{AUTHORS_DIR}/index.md"
+HOME_PAGE = "index.md"
+TOPICS_INDEX = f"{TOPICS_DIR}/index.md"
+ALL_PAPERS = f"{PAPERS_DIR}/index.md"
+PAPERS_JSON = "papers.json"
+MERGE_REPORT = "merges.md"
+FEED_FILE = "feed.xml"
+
+#: Folders of ``docs/`` that hold generated files (hand-written files there are still kept).
+GENERATED_DIRS = (PAPERS_DIR, TOPICS_DIR, SEARCH_DIR, AUTHORS_DIR, CITE_DIR)
+#: Generated files outside those folders.
+GENERATED_FILES = (HOME_PAGE, MERGE_REPORT, PAPERS_JSON, FEED_FILE)
+
+#: The one slug rule: lowercase ASCII letters and digits in hyphen-separated runs. Paper ids,
+#: topic slugs and author slugs all follow it.
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: The longest paper id or author slug.
+MAX_ID_LENGTH = 80
+
+
+def paper_path(paper_id: str) -> str:
+    return f"{PAPERS_DIR}/{paper_id}.md"
+
+
+def topic_path(slug: str) -> str:
+    return f"{TOPICS_DIR}/{slug}.md"
+
+
+def author_path(author_id: str) -> str:
+    return f"{AUTHORS_DIR}/{author_id}.md"
+
+
+def redirect_path(old_id: str) -> str:
+    return f"{PAPERS_DIR}/{old_id}.html"
+
 
 #: File names (without suffix) that no paper, topic or author may take.
 RESERVED_NAMES = frozenset(

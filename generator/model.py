@@ -34,7 +34,8 @@ class Metadata:
     written; ``published`` is an ISO date (``YYYY-MM-DD``); ``topics`` are topic slugs a curator
     pinned the paper to; ``note`` is a curator's remark. Unknown fields are ``None`` / empty.
 
-    What only the Hub's daily papers API tells (:mod:`generator.records`), all untrusted text:
+    What only the Hub's daily papers API tells (:mod:`generator.inputs.records`), all untrusted
+    text:
     ``listed`` is the ISO date the paper was on Daily Papers; ``comments`` the number of
     comments in its Hub discussion; ``organization`` the name of the organization it was
     submitted for; ``github`` and ``stars`` its code repository (an http(s) URL) and that
@@ -92,9 +93,10 @@ class Paper:
     topics: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     meta: Metadata = NO_METADATA
-    """Combined from the paper's entries by :data:`PRECEDENCE` (see :mod:`generator.dedupe`)."""
+    """Combined from the paper's entries by :data:`PRECEDENCE` (see
+    :mod:`generator.stages.dedupe`)."""
     related_reasons: tuple[str, ...] = ()
-    """Why each of ``related`` is listed, in the same order (:data:`generator.link.REASONS`:
+    """Why each of ``related`` is listed, in the same order (:data:`generator.stages.link.REASONS`:
     ``similar abstract``, ``same topics``, ``shared terms``); filled in with ``related``."""
 
     @property
@@ -133,3 +135,86 @@ UNSORTED = Topic(
     name="Unsorted",
     description="Papers that no topic rule matched yet. Extend data/topics.yaml to sort them.",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """The entries of one distinct paper, before it has a permanent id."""
+
+    key: str
+    title: str
+    abstract: str
+    aliases: tuple[str, ...]
+    sources: tuple[Source, ...]
+    meta: Metadata = field(default=NO_METADATA, kw_only=True)
+    """Combined from the entries by precedence (see the module docstring). Keyword-only, so the
+    positional fields keep their order."""
+    keys: frozenset[str]
+    """Title keys of every spelling, for matching the permalink registry."""
+
+    @property
+    def merged(self) -> int:
+        """How many entries were folded into this paper beyond the first."""
+        return len(self.sources) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """What a run read and made: entries read = papers + merged + rejected."""
+
+    listings: int
+    entries: int
+    papers: int
+    merged: int
+    rejected: int
+    topics: int
+    unsorted: int
+    records: int = 0
+    """Structured record files read (API JSON and hand-written YAML)."""
+    authors: int = 0
+    related_links: int = 0
+    """Related-paper links shown, and how many of them join papers that share a topic."""
+    related_shared_topic: int = 0
+    related_three: int = 0
+    """Papers with at least three related papers (:data:`generator.stages.link.MIN_RELATED`)."""
+    related_similar: int = 0
+    """Links for a similar abstract (the rest are weaker), and how many of them share a topic:
+    the independent check on content similarity."""
+    related_similar_shared: int = 0
+
+    @property
+    def shared_topic_rate(self) -> float | None:
+        return self.related_shared_topic / self.related_links if self.related_links else None
+
+
+#: The overrides file in data/ (:mod:`generator.inputs.overrides` reads it).
+OVERRIDES_FILE = "overrides.yaml"
+
+
+class Name(str):
+    """A paper named by an override: a ``str`` that remembers its line in the file."""
+
+    line: int | None
+
+    def __new__(cls, text: str, line: int | None = None) -> Name:
+        name = super().__new__(cls, text)
+        name.line = line
+        return name
+
+    def __getnewargs__(self) -> tuple[str, int | None]:  # type: ignore[override]
+        return (str(self), self.line)
+
+
+@dataclass(frozen=True, slots=True)
+class Overrides:
+    """Reviewed corrections to deduplication; names are :class:`Name` (titles or ids)."""
+
+    merge: tuple[tuple[str, ...], ...] = ()
+    keep_apart: tuple[tuple[str, str], ...] = ()
+    redirects: tuple[tuple[Name, Name], ...] = ()
+    """Retired paper ids (gone from the data) -> id of the paper their URL now leads to."""
+    file: str = OVERRIDES_FILE
+    """The name problems about these overrides are reported under."""
+
+
+NO_OVERRIDES = Overrides()

@@ -14,15 +14,31 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import manifest
-from generator.authors import collect_authors
-from generator.background import background
-from generator.classify import classify
-from generator.dedupe import DedupeResult, dedupe
+from generator.build import manifest
+from generator.build.background import background, worth_a_second_process
+from generator.build.manifest import Summary
+from generator.build.write import WriteReport, remove_leftovers, write_atomic, write_docs
 from generator.errors import InputError, Problem
-from generator.feed import FEED_FILE, feed_order, render_feed
-from generator.files import Files
-from generator.link import (
+from generator.inputs.listings import listing_paths, read_listings
+from generator.inputs.overrides import load_overrides
+from generator.inputs.records import read_records, record_paths
+from generator.inputs.registry import (
+    REGISTRY_FILE,
+    Row,
+    append_rows,
+    parse_registry,
+    read_registry,
+    remove_rows,
+)
+from generator.inputs.taxonomy import load_taxonomy
+from generator.model import OVERRIDES_FILE, Account, Paper, Topic
+from generator.render.files import Files
+from generator.render.search import render_search
+from generator.render.site import site_files
+from generator.stages.authors import collect_authors
+from generator.stages.classify import classify
+from generator.stages.dedupe import DedupeResult, dedupe
+from generator.stages.link import (
     MIN_RELATED,
     SIMILAR_ABSTRACT,
     related_ids,
@@ -30,47 +46,17 @@ from generator.link import (
     shared_topic_rate,
     with_related,
 )
-from generator.manifest import Summary
-from generator.model import Paper, Topic
-from generator.normalize import invisible_entries, normalize
-from generator.overrides import OVERRIDES_FILE, load_overrides
-from generator.parse import listing_paths, read_listings
-from generator.permalinks import (
-    REGISTRY_FILE,
-    Assignment,
-    Row,
-    append_rows,
-    assign_ids,
-    parse_registry,
-    redirects_for,
-    remove_rows,
-)
-from generator.records import read_records, record_paths
-from generator.render import (
-    MARKER_TEXT,
-    MERGE_REPORT,
-    PAPERS_DIR,
-    RECENT_PAPERS,
-    Account,
-    front_matter,
-    render_merge_report,
-    render_site,
-)
-from generator.search import render_search
-from generator.taxonomy import load_taxonomy
-from generator.write import WriteReport, remove_leftovers, write_atomic, write_docs
+from generator.stages.normalize import invisible_entries, normalize
+from generator.stages.permalinks import Assignment, assign_ids, redirects_for
 
 TAXONOMY_FILE = "topics.yaml"
 
 #: The stages of a run, in order, as reported to a :data:`StageHook`. The related papers are
 #: computed in a second process from the start of ``classify``
-#: (:func:`generator.link.related_ids`): ``link`` is the time this process waits for them after
+#: (:func:`generator.stages.link.related_ids`): ``link`` is the time this process waits for them
+#: after
 #: ``index`` (the search index), plus the rest of linking.
 STAGES = ("parse", "normalize", "dedupe", "classify", "index", "link", "render", "write")
-
-#: Fewer papers than this are linked in this process: starting a second one would cost more
-#: than it saves (the shipped corpus links in a tenth of a second).
-PARALLEL_FROM = 1_000
 
 StageHook = Callable[[str], AbstractContextManager[object]]
 """Called with a stage name from :data:`STAGES`; the run executes that stage inside the
@@ -111,7 +97,7 @@ class Plan:
     papers: tuple[Paper, ...]
     topics: tuple[Topic, ...]
     files: Files
-    """Every generated file; pages are made when read or written (:mod:`generator.files`)."""
+    """Every generated file; pages are made when read or written (:mod:`generator.render.files`)."""
     registry: tuple[Row, ...]
     new_rows: tuple[Row, ...]
     account: Account
@@ -128,23 +114,12 @@ class Plan:
 @dataclass(frozen=True, slots=True)
 class Result:
     """A run's outcome. ``plan`` is ``None`` when nothing had changed and the run was skipped
-    (see :mod:`generator.manifest`); ``summary`` is what it reports either way."""
+    (see :mod:`generator.build.manifest`); ``summary`` is what it reports either way."""
 
     plan: Plan | None
     report: WriteReport
     registry_written: bool
     summary: Summary
-
-
-def read_registry(data_dir: Path) -> tuple[list[Row], list[Problem]]:
-    path = data_dir / REGISTRY_FILE
-    if not path.exists():
-        return [], []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [Problem(REGISTRY_FILE, None, f"cannot read: {exc}")]
-    return parse_registry(text, REGISTRY_FILE)
 
 
 def committed_ids(data_dir: Path) -> frozenset[str] | None:
@@ -191,7 +166,8 @@ def make_plan(
 
     Errors stop the run with every problem listed. Warnings reject single entries and are
     listed in the account; with ``strict`` they are errors too. With ``parallel`` the related
-    papers are computed in a second process (:mod:`generator.background`); the plan is the same
+    papers are computed in a second process (:mod:`generator.build.background`); the plan is the
+    same
     either way.
     """
     if not data_dir.is_dir():
@@ -230,7 +206,7 @@ def make_plan(
         )
         if redirect_problems:
             raise InputError(redirect_problems)
-    deduped, fork = papers, parallel and len(papers) >= PARALLEL_FROM
+    deduped, fork = papers, worth_a_second_process("link", len(papers), parallel=parallel)
     with background("the link worker", lambda: related_ids(deduped), enabled=fork) as linking:
         with stage("classify"):
             papers = classify(papers, topics)
@@ -260,20 +236,18 @@ def make_plan(
             related_similar_shared=similar_shared,
         )
         order = {row.id: index for index, row in enumerate([*rows, *new_rows])}
-        recent = [p.id for p in feed_order(papers, order)[:RECENT_PAPERS]]
-        files = render_site(
-            papers, topics, topic_links, account, rejected, redirects, authors, recent
-        )
-        report = render_merge_report(merged, {p.key: p.id for p in papers}, f"{PAPERS_DIR}/")
-        feed = render_feed(
+        files = site_files(
             papers,
+            topics,
+            topic_links,
+            account,
+            rejected,
+            redirects,
+            authors,
+            merged,
             order,
-            title="Paper knowledge base: recently added papers",
-            site_url=None,
-            marker=MARKER_TEXT,
+            search,
         )
-        merges = front_matter("Merge report") + report
-        files = files | {MERGE_REPORT: merges, FEED_FILE: feed} | search
     return Plan(
         tuple(papers),
         tuple(topics),
@@ -300,7 +274,8 @@ def generate(
     """Plan, then write ``docs/`` and append new ids to the permalink registry.
 
     With ``reuse``, a run whose inputs and generated files are exactly as the last successful
-    run left them does nothing (:mod:`generator.manifest`): the output would be byte-identical.
+    run left them does nothing (:mod:`generator.build.manifest`): the output would be
+    byte-identical.
     """
     print_ = manifest.fingerprint(data_dir, strict=strict) if data_dir.is_dir() else ""
     if reuse and print_ and (summary := manifest.unchanged(docs_dir, print_)) is not None:

@@ -16,7 +16,7 @@ marked as literal text before Python Markdown's inline parser runs, which spares
 scans (about 0.1 ms per 1,000 characters) of text in which no pattern can match.
 
 When label and text hold no Markdown or HTML syntax (ASCII punctuation only as the ``&#NN;``
-references that ``generator.render.text`` writes, or as ``-:()'.,;?%/``, and ``&`` before a
+references that ``generator.render.markdown.text`` writes, or as ``-:()'.,;?%/``, and ``&`` before a
 space), such a block becomes the very elements Python Markdown would make, with label and text
 as literal text: never parsed, escaped by the serializer. The links are ordinary ``<a href>``
 elements of the page's tree, so MkDocs still resolves, rewrites and validates every one of them

@@ -6,8 +6,9 @@ import itertools
 
 import pytest
 
-from generator.authors import (
-    MAX_ID_LENGTH,
+from generator.layout import MAX_ID_LENGTH, SLUG
+from generator.model import Metadata, Paper
+from generator.stages.authors import (
     Author,
     author_key,
     authors_of,
@@ -16,8 +17,6 @@ from generator.authors import (
     display_name,
     make_slug,
 )
-from generator.model import Metadata, Paper
-from generator.permalinks import ID_RE
 
 
 def paper(paper_id: str, *authors: str) -> Paper:
@@ -150,7 +149,7 @@ def test_collisions_of_truncated_slugs_stay_unique_and_bounded() -> None:
     base = "-".join(["bartholomew"] * 6)  # 71 characters: a seventh word would pass 80
     assert [a.id for a in authors] == [base, f"{base}-2", f"{base}-3"]
     assert [a.key.rsplit(" ", 1)[1] for a in authors] == ["alpha", "beta", "gamma"]
-    assert all(len(a.id) <= MAX_ID_LENGTH and ID_RE.fullmatch(a.id) for a in authors)
+    assert all(len(a.id) <= MAX_ID_LENGTH and SLUG.fullmatch(a.id) for a in authors)
 
 
 def test_suffixes_never_pass_the_length_limit() -> None:

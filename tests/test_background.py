@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import DATA
 
-from generator import pipeline, write
-from generator.background import FORK_AVAILABLE, BackgroundError, background
-from generator.manifest import MANIFEST_FILE
+from generator.build import background as background_module
+from generator.build.background import FORK_AVAILABLE, BackgroundError, background
+from generator.build.manifest import MANIFEST_FILE
 from generator.pipeline import generate
 
 needs_fork = pytest.mark.skipif(not FORK_AVAILABLE, reason="a second process needs Linux fork")
@@ -113,7 +113,7 @@ def test_a_worker_whose_result_is_not_wanted_is_stopped(tmp_path: Path) -> None:
 def test_buffered_output_is_not_written_twice(tmp_path: Path) -> None:
     script = (
         "import sys\n"
-        "from generator.background import background\n"
+        "from generator.build.background import background\n"
         "print('before', end='')\n"  # buffered: stdout is a pipe
         "with background('quiet', lambda: 1) as job:\n"
         "    assert job.result() == 1\n"
@@ -143,8 +143,8 @@ def test_a_run_with_second_processes_writes_the_same_files(
     for name in ("serial", "forked"):
         shutil.copytree(DATA, tmp_path / name / "data")
     serial = generate(tmp_path / "serial/data", tmp_path / "serial/docs", parallel=False)
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(write, "PARALLEL_FROM", 0)
+    monkeypatch.setitem(background_module.SECOND_PROCESS_FROM, "link", 0)
+    monkeypatch.setitem(background_module.SECOND_PROCESS_FROM, "write", 0)
     forked = generate(tmp_path / "forked/data", tmp_path / "forked/docs")
     assert forked.report == serial.report
     assert forked.plan == serial.plan

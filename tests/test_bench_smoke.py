@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import bench_pipeline, synth
-from generator.parse import parse_all
+from generator.inputs.listings import parse_all
 from generator.pipeline import STAGES
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from conftest import load_hook
 
-from generator.search import STOP_WORDS, tokens
+from generator.render.search import STOP_WORDS, tokens
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -15,8 +15,8 @@ import pytest
 import test_browser
 from test_browser import Session, _sample, distinctive_words
 
-from generator.search import tokens
-from generator.taxonomy import load_taxonomy
+from generator.inputs.taxonomy import load_taxonomy
+from generator.render.search import tokens
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.charts import MAX_NEIGHBOURS, SVG_NS, Bar, Node, bar_chart, topic_map
+from generator.render.charts import MAX_NEIGHBOURS, SVG_NS, Bar, Node, bar_chart, topic_map
 
 S = f"{{{SVG_NS}}}"
 HOSTILE = [

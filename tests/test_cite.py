@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.cite import (
+from generator.model import Metadata, Paper
+from generator.render.cite import (
     arxiv_pdf_url,
     arxiv_search_url,
     arxiv_url,
@@ -21,7 +22,6 @@ from generator.cite import (
     hub_url,
     ris,
 )
-from generator.model import Metadata, Paper
 
 FULL = Metadata(
     arxiv="1706.03762",

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.classify import classify, phrase_error, topic_members
+from generator.inputs.taxonomy import load_taxonomy
 from generator.model import Paper, Rule, Source, Topic
-from generator.taxonomy import load_taxonomy
+from generator.stages.classify import classify, topic_members
+from generator.text.phrases import phrase_error
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -191,7 +192,7 @@ _DATE = re.compile(r"[A-Z][a-z]{2} \d{1,2}")
 
 
 def corpus_papers(folder: Path) -> list[Paper]:
-    """The distinct papers of the listings, by the simple format (not generator.parse)."""
+    """The distinct papers of the listings, by the simple format (not generator.inputs.listings)."""
     found: dict[str, Paper] = {}
     for file in sorted(folder.glob("*.txt")):
         lines = [line.strip() for line in file.read_text(encoding="utf-8").splitlines()]

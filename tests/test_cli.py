@@ -10,7 +10,7 @@ import pytest
 from conftest import MINIMAL_TAXONOMY, MakeTree, abstract, listing
 
 from generator.cli import main
-from generator.render import MARKER
+from generator.layout import MARKER
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

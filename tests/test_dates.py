@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.dates import UNKNOWN, iso_date, listing_date_key
-from generator.parse import DATE_RE
+from generator.inputs.listings import DATE_RE
+from generator.text.dates import UNKNOWN, iso_date, listing_date_key
 
 
 @pytest.mark.parametrize(

@@ -22,16 +22,11 @@ from itertools import combinations
 import pytest
 from conftest import DATA, ROOT
 
-from generator.dedupe import (
-    TITLE_MAX_EDITS,
-    Cluster,
-    DedupeResult,
-    MergeGroup,
-    dedupe,
-)
-from generator.model import Entry, Source
-from generator.normalize import normalize, title_key
-from generator.parse import read_listings
+from generator.inputs.listings import read_listings
+from generator.model import Cluster, Entry, Source
+from generator.stages.dedupe import TITLE_MAX_EDITS, DedupeResult, MergeGroup, dedupe
+from generator.stages.normalize import normalize
+from generator.text.folding import title_key
 
 
 def entry(title: str, abstract: str = "An abstract.", file: str = "a.txt", line: int = 1) -> Entry:

@@ -16,15 +16,15 @@ import functools
 import pytest
 
 from benchmarks import dedupe_hard
-from generator.dedupe import (
+from generator.model import Cluster, Entry, Source
+from generator.stages.dedupe import (
     CLOSE_ABSTRACT_MIN_RATIO,
     RETITLE_MIN_ABSTRACT_CHARS,
-    Cluster,
     DedupeResult,
     dedupe,
 )
-from generator.model import Entry, Source
-from generator.normalize import normalize, title_key
+from generator.stages.normalize import normalize
+from generator.text.folding import title_key
 
 
 @functools.cache

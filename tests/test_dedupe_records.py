@@ -13,16 +13,17 @@ from typing import Any
 
 from conftest import FIXTURES, MINIMAL_TAXONOMY, MakeTree, abstract, listing
 
-from generator.dedupe import Cluster, DedupeResult, combine, dedupe
 from generator.errors import Problem
-from generator.model import NO_METADATA, Entry, Metadata, Origin, Source
-from generator.normalize import normalize, title_key
-from generator.overrides import Name, Overrides
-from generator.parse import parse_listing
-from generator.permalinks import REGISTRY_FILE, assign_ids
+from generator.inputs.listings import parse_listing
+from generator.inputs.records import read_records
+from generator.inputs.registry import REGISTRY_FILE
+from generator.model import NO_METADATA, Cluster, Entry, Metadata, Name, Origin, Overrides, Source
 from generator.pipeline import generate, make_plan
-from generator.records import read_records
-from generator.render import render_merge_report
+from generator.render.reports import render_merge_report
+from generator.stages.dedupe import DedupeResult, combine, dedupe
+from generator.stages.normalize import normalize
+from generator.stages.permalinks import assign_ids
+from generator.text.folding import title_key
 
 ABSTRACT = abstract("state space models")
 OTHER_ABSTRACT = abstract("image generation", 2)

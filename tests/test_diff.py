@@ -11,9 +11,9 @@ import pytest
 from conftest import DATA, FIXTURES
 
 from generator.cli import main
-from generator.diff import Snapshot, compare, format_changes
+from generator.inputs.registry import parse_registry
 from generator.model import Metadata, Paper
-from generator.permalinks import parse_registry
+from generator.tools.diff import Snapshot, compare, format_changes
 
 
 def test_compare_names_every_kind_of_change() -> None:

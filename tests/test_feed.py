@@ -11,8 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from generator import write
-from generator.feed import (
+from generator.build import write
+from generator.layout import MARKER
+from generator.model import Metadata, Paper, Source
+from generator.render.feed import (
     ATOM_NS,
     FEED_ID,
     MARKER_WINDOW,
@@ -20,8 +22,6 @@ from generator.feed import (
     feed_order,
     render_feed,
 )
-from generator.model import Metadata, Paper, Source
-from generator.render import MARKER
 
 SCHEMA = etree.RelaxNG(etree.parse(str(Path(__file__).parent / "schemas" / "atom.rng")))
 A = f"{{{ATOM_NS}}}"

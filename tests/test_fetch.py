@@ -3,7 +3,7 @@
 The stand-in serves ``/api/daily_papers`` (paged with ``limit`` and ``p``) and
 ``/api/papers/search`` from dictionaries a test fills, answers scripted replies (errors, slow or
 broken answers) first, and records every request. Retry waits are made tiny through
-:data:`generator.fetch.BUDGET`, or recorded by an injected ``sleep``.
+:data:`generator.tools.fetch.BUDGET`, or recorded by an injected ``sleep``.
 """
 
 from __future__ import annotations
@@ -23,9 +23,11 @@ import pytest
 from conftest import MINIMAL_TAXONOMY, MakeTree, abstract, listing
 from huggingface_hub.utils import close_session
 
-from generator import fetch
 from generator.cli import main
-from generator.fetch import (
+from generator.pipeline import generate, make_plan
+from generator.text.folding import title_key
+from generator.tools import fetch
+from generator.tools.fetch import (
     PAGE_SIZE,
     Budget,
     DayPlan,
@@ -38,8 +40,6 @@ from generator.fetch import (
     select_days,
     split_items,
 )
-from generator.normalize import title_key
-from generator.pipeline import generate, make_plan
 
 DAY = datetime.date(2024, 12, 3)
 #: Retries in microseconds, a generous timeout (tests that want a timeout lower it).

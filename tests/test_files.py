@@ -1,12 +1,13 @@
-"""Generated files made on demand (generator.files): a Mapping of text, bytes chunk by chunk."""
+"""Generated files made on demand (generator.render.files): a Mapping of text, bytes chunk by
+chunk."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from generator.files import Deferred, Files, deferred, encoded
-from generator.render import MARKER
-from generator.write import write_docs
+from generator.build.write import write_docs
+from generator.layout import MARKER
+from generator.render.files import Deferred, Files, deferred, encoded
 
 
 def test_deferred_content_is_made_each_time_it_is_read_and_not_before() -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from conftest import FIXTURES
 
-from generator.manifest import MANIFEST_FILE
+from generator.build.manifest import MANIFEST_FILE
 from generator.pipeline import generate
 
 SMALL = FIXTURES / "small"

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, MINIMAL_TAXONOMY, ROOT, MakeTree, abstract, listing, make_project
 
+from generator.build.lock import LOCK_FILE, LockError, run_lock
 from generator.cli import main
-from generator.lock import LOCK_FILE, LockError, run_lock
-from generator.render import MARKER
+from generator.layout import MARKER
 
 
 def _args(root: Path, command: str) -> list[str]:
@@ -169,7 +169,8 @@ def test_a_killed_run_leaves_no_lock_behind(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys, time; from pathlib import Path; from generator.lock import run_lock\n"
+            "import sys, time; from pathlib import Path\n"
+            "from generator.build.lock import run_lock\n"
             "with run_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)",
             str(tmp_path),
         ],
@@ -352,7 +353,7 @@ def test_a_manifest_of_any_shape_means_a_full_run(
 WORKER = """
 import sys, time
 from pathlib import Path
-from generator.background import background
+from generator.build.background import background
 
 def slow() -> None:
     time.sleep(1.5)

@@ -17,7 +17,7 @@ from conftest import ROOT, load_hook
 from hypothesis import given, settings
 from test_properties import UNTRUSTED
 
-from generator.render import text
+from generator.render.markdown import text
 
 
 def load() -> ModuleType:

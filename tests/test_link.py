@@ -10,8 +10,10 @@ import pytest
 from conftest import DATA
 from scipy import sparse
 
-import generator.link as link
-from generator.link import (
+import generator.stages.link as link
+from generator.model import Paper, Source
+from generator.pipeline import make_plan
+from generator.stages.link import (
     FALLBACK_FLOOR,
     MIN_RELATED,
     REASON_LABELS,
@@ -30,8 +32,6 @@ from generator.link import (
     shared_topic_rate,
     tfidf_vectors,
 )
-from generator.model import Paper, Source
-from generator.pipeline import make_plan
 
 
 def paper(pid: str, text: str, topics: tuple[str, ...] = ()) -> Paper:
@@ -366,7 +366,7 @@ def test_on_the_shipped_corpus_most_links_join_papers_that_share_a_topic() -> No
 
 
 def test_a_page_lists_weaker_links_after_the_similar_ones_under_their_own_line() -> None:
-    from generator.render import render_paper
+    from generator.render.paper import render_paper
 
     p = Paper(
         "a", "a", "A", "x", (), (), (), ("b", "c", "d"),

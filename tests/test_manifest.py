@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 from conftest import MINIMAL_TAXONOMY, MakeTree, abstract, listing
 
-from generator import manifest
+import generator
+from generator.build import manifest
 from generator.pipeline import generate
 
 
@@ -72,6 +74,22 @@ def test_strict_and_code_are_part_of_the_fingerprint(project: Path) -> None:
     run(project)
     skipped, _, _ = run(project, strict=True)
     assert not skipped
+
+
+def test_a_change_in_a_subpackage_changes_the_fingerprint(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fingerprint hashes the whole package, not only generator/*.py."""
+    code = tmp_path / "code" / "generator"
+    shutil.copytree(
+        Path(generator.__file__).parent, code, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    monkeypatch.setattr(generator, "__file__", str(code / "__init__.py"))
+    data = project / "data"
+    before = manifest.fingerprint(data, strict=False)
+    deep = code / "render" / "site.py"
+    deep.write_text(deep.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert manifest.fingerprint(data, strict=False) != before
 
 
 def test_a_broken_manifest_means_a_full_run(project: Path) -> None:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.model import Entry, Source
-from generator.normalize import (
+from generator.stages.normalize import (
     KNOWN_COMMANDS,
     LATEX_RULES,
     LATEX_TRIGGERS,
@@ -21,8 +21,8 @@ from generator.normalize import (
     clean_title,
     normalize,
     normalize_entry,
-    title_key,
 )
+from generator.text.folding import title_key
 
 LISTINGS = Path(__file__).resolve().parent.parent / "data" / "listings"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.dedupe import dedupe
 from generator.errors import Problem
-from generator.model import Entry, Source
-from generator.normalize import title_key
-from generator.overrides import NO_OVERRIDES, Name, Overrides, load_overrides, parse_overrides
+from generator.inputs.overrides import load_overrides, parse_overrides
+from generator.model import NO_OVERRIDES, Entry, Name, Overrides, Source
+from generator.stages.dedupe import dedupe
+from generator.text.folding import title_key
 
 FILE = "overrides.yaml"
 

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA, HEADER, MakeTree, abstract, listing
 
-from generator.model import Source
-from generator.parse import (
+from generator.inputs.listings import (
     blocks_of,
     dated_by_name,
     decode,
@@ -16,6 +15,7 @@ from generator.parse import (
     parse_listing,
     read_listings,
 )
+from generator.model import Source
 
 
 def test_real_header_date_and_pairs() -> None:

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from generator.dedupe import Cluster
-from generator.layout import RESERVED_NAMES
-from generator.model import Paper, Source
-from generator.normalize import title_key
-from generator.permalinks import (
-    HEADER,
-    ID_RE,
-    MAX_ID_LENGTH,
-    Row,
-    append_rows,
-    assign_ids,
-    format_registry,
-    make_slug,
-    parse_registry,
-)
+from generator.inputs.registry import HEADER, Row, append_rows, format_registry, parse_registry
+from generator.layout import MAX_ID_LENGTH, RESERVED_NAMES, SLUG
+from generator.model import Cluster, Paper, Source
+from generator.stages.permalinks import assign_ids, make_slug
+from generator.text.folding import title_key
 
 HEADER_LINES = HEADER.count("\n")
 
@@ -122,7 +112,7 @@ def test_hostile_titles_get_safe_unique_bounded_file_names() -> None:
     ids = [p.id for p in papers]
     assert len(set(ids)) == len(titles)
     for pid in ids:
-        assert ID_RE.fullmatch(pid)
+        assert SLUG.fullmatch(pid)
         assert 0 < len(pid) <= MAX_ID_LENGTH
         assert pid not in RESERVED_NAMES
     assert len(rows) == len(titles)
@@ -154,7 +144,7 @@ def test_ids_of_many_titles_with_one_slug_are_assigned_in_linear_time() -> None:
             calls += 1
             return real_contains(self, item)
 
-    from generator import permalinks
+    from generator.stages import permalinks
 
     taken: set[str] = Counting()
     tried: dict[str, int] = {}

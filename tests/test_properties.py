@@ -15,13 +15,16 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.cite import arxiv_search_url, hub_search_url
+from generator.inputs.listings import decode, parse_listing
+from generator.inputs.records import web_url
+from generator.layout import MAX_ID_LENGTH, SLUG
 from generator.model import Metadata, Paper, Source
-from generator.normalize import clean_text, clean_title, title_key
-from generator.parse import decode, parse_listing
-from generator.permalinks import ID_RE, MAX_ID_LENGTH, make_slug
-from generator.records import web_url
-from generator.render import render_paper, text
+from generator.render.cite import arxiv_search_url, hub_search_url
+from generator.render.markdown import text
+from generator.render.paper import render_paper
+from generator.stages.normalize import clean_text, clean_title
+from generator.stages.permalinks import make_slug
+from generator.text.folding import title_key
 
 # Text heavy in markup characters, plus anything Unicode.
 MARKUP = st.sampled_from(
@@ -261,7 +264,7 @@ def test_arbitrary_bytes_never_crash_decoding_or_parsing(data: bytes) -> None:
 @given(st.text(max_size=200))
 def test_arbitrary_titles_give_safe_bounded_ids_and_keys(title: str) -> None:
     slug = make_slug(title)
-    assert ID_RE.fullmatch(slug)
+    assert SLUG.fullmatch(slug)
     assert 0 < len(slug) <= MAX_ID_LENGTH
     assert ".." not in slug
     cleaned = clean_title(title)

@@ -14,8 +14,7 @@ from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.model import Entry, Metadata, Source
-from generator.records import (
+from generator.inputs.records import (
     RECORDS_DIR,
     arxiv_id,
     parse_api_json,
@@ -23,6 +22,7 @@ from generator.records import (
     read_records,
     record_paths,
 )
+from generator.model import Entry, Metadata, Source
 
 RECORDS = FIXTURES / RECORDS_DIR
 

@@ -12,23 +12,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.authors import author_key
-from generator.model import Metadata, Paper, Rule, Source, Topic
-from generator.render import (
-    AI_SUMMARY_HEADING,
-    FILTER_BOX,
-    FILTER_MIN_PAPERS,
-    GIST_MAX_CHARS,
-    MARKER,
-    Account,
-    gist,
-    render_paper,
-    render_site,
-    render_topic,
-    sort_key,
-    text,
-    text_with_links,
-)
+from generator.layout import MARKER
+from generator.model import Account, Metadata, Paper, Rule, Source, Topic
+from generator.render.lists import FILTER_BOX, FILTER_MIN_PAPERS, GIST_MAX_CHARS, gist, render_topic
+from generator.render.markdown import text, text_with_links
+from generator.render.paper import AI_SUMMARY_HEADING, render_paper
+from generator.render.site import render_site
+from generator.stages.authors import author_key
+from generator.text.folding import sort_key
 
 TOPIC = Topic("diffusion", "Diffusion", "Diffusion models.", Rule(title=("diffusion",)))
 ACCOUNT = Account(listings=1, entries=3, papers=2, merged=1, rejected=0, topics=1, unsorted=1)
@@ -623,7 +614,7 @@ def test_any_abstract_with_an_address_renders_as_text_and_http_links(value: str)
 
 
 def test_the_home_page_lists_the_most_recently_added_papers() -> None:
-    from generator.render import RECENT_PAPERS, render_home
+    from generator.render.home import RECENT_PAPERS, render_home
 
     papers = [paper(f"p{n:02d}", f"Paper {n}") for n in range(RECENT_PAPERS + 3)]
     home = render_home(ACCOUNT, papers, [TOPIC], list(reversed(papers)))

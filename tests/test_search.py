@@ -13,10 +13,10 @@ from conftest import DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.authors import Author
+from generator.build.write import MARKER_LINES
+from generator.layout import MARKER_TOKEN, SEARCH_DIR
 from generator.model import Metadata, Paper, Source, Topic
-from generator.render import MARKER_TOKEN, SEARCH_DIR
-from generator.search import (
+from generator.render.search import (
     ABSTRACT_LIST_CHARS,
     DOCS_PER_SHARD,
     FORMAT_VERSION,
@@ -32,7 +32,7 @@ from generator.search import (
     snippet,
     tokens,
 )
-from generator.write import MARKER_LINES
+from generator.stages.authors import Author
 
 TOPICS = (
     Topic("diffusion", "Diffusion & friends", "Diffusion models."),
@@ -288,7 +288,7 @@ def test_tokens_fold_case_and_accents_and_split_on_punctuation() -> None:
 
 @given(st.text(max_size=60))
 def test_ascii_fast_path_splits_like_the_unicode_pattern(value: str) -> None:
-    from generator.search import _WORD, fold
+    from generator.render.search import _WORD, fold
 
     assert tokens(value) == _WORD.findall(fold(value))
 

@@ -17,10 +17,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from slugify import slugify
 
-from generator.classify import classify, phrase_error
+from generator.inputs.taxonomy import parse_taxonomy
 from generator.model import Metadata, Paper, Rule, Source, Topic
 from generator.pipeline import make_plan
-from generator.suggest import (
+from generator.stages.classify import classify
+from generator.text.phrases import phrase_error
+from generator.tools.suggest import (
     EXTEND_SHARE,
     FIT,
     MIN_NEW_TOPIC,
@@ -34,7 +36,6 @@ from generator.suggest import (
     vectors,
     yaml_snippet,
 )
-from generator.taxonomy import parse_taxonomy
 
 
 def paper(id: str, title: str, abstract: str) -> Paper:

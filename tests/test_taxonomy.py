@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import Problem
+from generator.inputs.taxonomy import load_taxonomy, parse_taxonomy
 from generator.model import Rule, Topic
-from generator.taxonomy import load_taxonomy, parse_taxonomy
 
 FILE = "data/topics.yaml"
 

@@ -1,4 +1,4 @@
-"""generator/tfidf.py against scikit-learn: the same matrix, bit for bit, and the same terms.
+"""generator/text/tfidf.py against scikit-learn: the same matrix, bit for bit, and the same terms.
 
 The reference is the vectorizer the link stage used before (its configuration is repeated
 here, as is the old ``tfidf_vectors``), on the shipped corpus, a synthetic one and generated
@@ -23,16 +23,16 @@ from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import strip_accents_unicode
 from sklearn.preprocessing import normalize
 
-import generator.link as link
-import generator.tfidf as tfidf_module
+import generator.stages.link as link
+import generator.text.tfidf as tfidf_module
 from benchmarks import synth
 from benchmarks.bench_tfidf import sklearn_vectorizer
-from generator.link import MAX_DF, MIN_DF, STOP_WORDS, TOKEN_PATTERN, df_ceiling
+from generator.inputs.listings import parse_all
 from generator.model import Paper
-from generator.normalize import normalize as normalize_entries
-from generator.parse import parse_all
 from generator.pipeline import make_plan
-from generator.tfidf import WHOLE_RUNS, Tfidf, is_token, preprocess, splitter, tfidf
+from generator.stages.link import MAX_DF, MIN_DF, STOP_WORDS, TOKEN_PATTERN, df_ceiling
+from generator.stages.normalize import normalize as normalize_entries
+from generator.text.tfidf import WHOLE_RUNS, Tfidf, is_token, preprocess, splitter, tfidf
 
 Matrix = Any
 
@@ -105,7 +105,7 @@ def assert_matches_sklearn(texts: Sequence[str], **options: Any) -> Tfidf | None
 
 
 def old_tfidf_vectors(papers: Sequence[Paper]) -> Matrix:
-    """``generator.link.tfidf_vectors`` as it was with scikit-learn's vectorizer."""
+    """``generator.stages.link.tfidf_vectors`` as it was with scikit-learn's vectorizer."""
     texts = [f"{p.title}\n{p.abstract}" for p in papers]
     try:
         matrix, _ = reference(texts)

@@ -1,0 +1,115 @@
+"""The permalink registry ``data/permalinks.tsv``: its format, read strictly, and its rows.
+
+One line per paper id ever published, ``<id>\t<title key>\t<title when first published>``,
+append-only; :mod:`generator.stages.permalinks` decides the ids, this module reads the file and
+makes the text that appending (or, for a never-published row, removing) rows gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import Problem
+from generator.layout import MAX_ID_LENGTH, SLUG, reserved_reason
+
+REGISTRY_FILE = "permalinks.tsv"
+
+
+HEADER = (
+    "# paperkb permalink registry: one row per paper id ever published. Append-only:\n"
+    "# `paperkb generate` appends rows for new papers; never edit or delete a row, since the\n"
+    "# id is the paper's URL (papers/<id>.html).\n"
+    "# id\ttitle key\ttitle when first published\n"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One registry line."""
+
+    id: str
+    key: str
+    title: str
+    line: int = field(default=0, compare=False)
+    """Line in the registry file (0 for rows not written yet)."""
+
+
+def parse_registry(text: str, file: str) -> tuple[list[Row], list[Problem]]:
+    """Parse registry text; every malformed or conflicting line is a problem."""
+    rows: list[Row] = []
+    problems: list[Problem] = []
+    ids: dict[str, int] = {}
+    keys: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3:
+            problems.append(
+                Problem(file, number, f"expected 3 tab-separated fields, found {len(fields)}")
+            )
+            continue
+        row = Row(fields[0], fields[1], fields[2], line=number)
+        if not SLUG.fullmatch(row.id) or len(row.id) > MAX_ID_LENGTH:
+            problems.append(Problem(file, number, f"invalid id {row.id!r}"))
+            continue
+        if (reason := reserved_reason(row.id)) is not None:
+            problems.append(Problem(file, number, f"id {row.id!r} is reserved: {reason}"))
+            continue
+        if row.id in ids:
+            problems.append(
+                Problem(file, number, f"id {row.id!r} already registered on line {ids[row.id]}")
+            )
+            continue
+        if row.key in keys:
+            problems.append(
+                Problem(file, number, f"title key already registered on line {keys[row.key]}")
+            )
+            continue
+        ids[row.id] = number
+        keys[row.key] = number
+        rows.append(row)
+    return rows, problems
+
+
+def format_registry(rows: Iterable[Row]) -> str:
+    """Registry text for rows, in the order given."""
+    return HEADER + "".join(f"{r.id}\t{r.key}\t{_one_line(r.title)}\n" for r in rows)
+
+
+def append_rows(existing: str | None, rows: Iterable[Row]) -> str:
+    """The registry text with ``rows`` appended: what is there stays byte for byte.
+
+    Comments, blank lines and the order of the rows are the curators'; a new file starts with
+    :data:`HEADER`.
+    """
+    if existing is None:
+        return format_registry(rows)
+    if existing and not existing.endswith("\n"):
+        existing += "\n"
+    return existing + format_registry(rows).removeprefix(HEADER)
+
+
+def remove_rows(existing: str, rows: Iterable[Row]) -> str:
+    """The registry text without the lines of ``rows``; every other line stays as it is."""
+    gone = {row.line for row in rows}
+    lines = existing.split("\n")
+    return "\n".join(text for number, text in enumerate(lines, start=1) if number not in gone)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.replace("\t", " ").split())
+
+
+def read_registry(data_dir: Path) -> tuple[list[Row], list[Problem]]:
+    """The rows of ``data_dir``'s registry (none when it has no registry), or the problems."""
+    path = data_dir / REGISTRY_FILE
+    if not path.exists():
+        return [], []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [Problem(REGISTRY_FILE, None, f"cannot read: {exc}")]
+    return parse_registry(text, REGISTRY_FILE)

@@ -1,0 +1,361 @@
+"""Link stage: related papers and related topics.
+
+Related papers are the nearest neighbours by TF-IDF cosine similarity of title + abstract, as
+arxiv-sanity-lite ranks them: scikit-learn's ``TfidfVectorizer`` (computed bit for bit, three
+times faster, by :mod:`generator.text.tfidf`) with sublinear term frequency
+(a word said five times is not five times the evidence), words and bigrams, the project's stop
+words (:data:`STOP_WORDS`), document-frequency bounds and L2-normalized rows, so that the dot
+product of two rows is their cosine. Pure content: topics play no part in the ranking, which
+keeps the shared-topic rate (:func:`shared_topic_rate`) an independent check on the links.
+
+Document-frequency bounds. A term in fewer than :data:`MIN_DF` papers cannot link two papers,
+and in the norm it would only dilute the terms that can. A term in more than :data:`MAX_DF` of
+the papers ("language model") says little about which papers belong together. A third bound
+keeps large corpora linear: comparing papers costs one multiply-add per pair of papers sharing
+a term, ``df**2`` for a term in ``df`` papers, which grows with the square of the corpus. So the
+most common terms are dropped until that total is at most :data:`WORK_PER_PAPER` per paper (and
+:data:`WORK_FLOOR` in all, so small corpora are compared in full): see :func:`df_ceiling`. It
+does not bind on the shipped corpus (its total is 0.8M); it would from a few thousand papers of
+the same kind, and at 100k synthetic papers it keeps terms in at most a few hundred papers, at
+some cost in fidelity measured by ``benchmarks/bench_link.py``.
+
+Neighbours are computed in chunks of rows: a chunk times the transposed matrix, both sparse,
+then the best :data:`RELATED_COUNT` per row; the chunk is sized from the work above so that it
+stores at most :data:`CHUNK_SCORES` scores. No dense n x n matrix is ever made. Scores are
+rounded to :data:`SCORE_DECIMALS` decimals before ranking and ties go to the smaller id, so the
+result depends neither on float noise nor on input order. A paper never lists itself (it is
+excluded by position: a different paper with the very same text is listed, first), and nothing
+under :data:`RELATED_FLOOR` is listed for a similar abstract.
+
+Weaker links, said so. A paper with fewer than :data:`MIN_RELATED` similar papers would be a
+dead end, so it is topped up to that many from its :data:`POOL` best candidates under the
+floor (scoring at least :data:`FALLBACK_FLOOR`), found in the same chunked products (a sort of
+the scores between the two floors, no other comparison: linear like the rest). Topics are
+assigned in the main process while the link worker computes these, so the choice is made
+afterwards (:func:`with_related`): first the candidates that share a topic with the paper
+(reason :data:`SAME_TOPICS`), then any (:data:`SHARED_TERMS`), best score first. Every link
+carries its reason (:attr:`generator.model.Paper.related_reasons`); paper pages list the weaker
+ones after the similar ones, under a line saying what they are, so that a weaker link never
+looks like a strong one.
+
+Measured on the shipped corpus (``make_plan(Path("data"))``, 313 papers, 2026-11-22): 271 papers
+get at least one related paper (167 at least three), 895 links, 755 of them (84.4%) between
+papers that share a topic; median best score 0.174. With the weaker links (2026-11-23): 313
+papers of 313 have three or more, 1,172 links: 895 similar abstract (755 sharing a topic,
+84.4%), 249 same topics, 28 shared terms (none sharing a topic, by definition); 1,004 of the
+1,172 (85.7%) share a topic. The floor trades coverage for that rate: without it every paper
+gets five (1,565 links, 66.1%); at 0.10, 310 papers and 70.8%; at 0.15, 214 papers and 91.3%.
+Terms: 5,908, 117 per paper. (The first version, word sets plus a shared-topic bonus, scored
+99% by construction.) On tiny corpora few terms survive the bounds, so scores run high: in the
+four-paper test fixture two papers sharing only "generation" and "large" are related.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_matrix
+from sklearn.preprocessing import normalize
+
+from generator.model import Paper
+from generator.text.tfidf import tfidf
+from generator.text.words import ABSTRACT_WORDS, ENGLISH_STOP_WORDS
+
+RELATED_COUNT = 5
+#: Below this cosine the shared words are generic; see the measured figures above.
+RELATED_FLOOR = 0.125
+#: A paper with fewer similar papers than this is topped up to it with weaker links, each
+#: saying why it is there (:func:`with_related`).
+MIN_RELATED = 3
+#: ... chosen among this many best candidates under the floor ...
+POOL = 30
+#: ... that score at least this: a few shared terms, not just one common word.
+FALLBACK_FLOOR = 0.04
+#: Why a related paper is listed, strongest first: a TF-IDF cosine at the floor or above;
+#: under it, a shared topic; under it, and no topic shared.
+SIMILAR_ABSTRACT = "similar abstract"
+SAME_TOPICS = "same topics"
+SHARED_TERMS = "shared terms"
+REASONS = (SIMILAR_ABSTRACT, SAME_TOPICS, SHARED_TERMS)
+#: How a paper page introduces each group of weaker links.
+REASON_LABELS = {
+    SIMILAR_ABSTRACT: "",
+    SAME_TOPICS: "Also in the same topics (less similar abstracts):",
+    SHARED_TERMS: "Sharing a few terms (less similar abstracts, no topic in common):",
+}
+#: Words and bigrams must occur in at least this many papers.
+MIN_DF = 2
+#: Words and bigrams in more than this fraction of the papers are dropped.
+MAX_DF = 0.3
+#: Multiply-adds the comparison may cost per paper once the corpus is large ...
+WORK_PER_PAPER = 10_000
+#: ... and in total below that: a corpus of the shipped kind fits whole up to ~3,500 papers.
+WORK_FLOOR = 100_000_000
+#: Most similarity scores one chunk of rows may store (about 12 bytes each).
+CHUNK_SCORES = 1 << 23
+#: Scores are rounded to this many decimals before ranking.
+SCORE_DECIMALS = 9
+SCALE = 10**SCORE_DECIMALS
+#: Rounded scores (cosines are at most 1, so at most about SCALE) fit below this in a sort key.
+KEY_SPAN = 1 << 31
+#: Lowercased, accents stripped: a letter, then letters or digits; three characters at least.
+TOKEN_PATTERN = r"(?u)\b[a-z][a-z0-9]{2,}\b"
+
+#: English stop words plus words nearly every abstract uses.
+STOP_WORDS = ENGLISH_STOP_WORDS | ABSTRACT_WORDS
+
+IntArray = npt.NDArray[np.int64]
+Sparse = Any
+"""A SciPy CSR matrix (SciPy ships no type information)."""
+
+
+def df_ceiling(df: IntArray, papers: int) -> int:
+    """Largest document frequency whose terms fit the comparison budget.
+
+    ``df`` holds each term's document frequency. Terms are admitted from the rarest up, all the
+    terms of one frequency together (so the answer does not depend on term order), while the sum
+    of ``df**2`` stays within ``max(WORK_PER_PAPER * papers, WORK_FLOOR)``.
+    """
+    if df.size == 0:
+        return 0
+    counts = np.bincount(df).astype(np.int64)
+    freq = np.arange(counts.size, dtype=np.int64)
+    work = np.cumsum(counts * freq * freq)
+    fits = np.flatnonzero(work <= max(WORK_PER_PAPER * papers, WORK_FLOOR))
+    return int(fits[-1]) if fits.size else 0
+
+
+def tfidf_vectors(papers: Sequence[Paper]) -> Sparse:
+    """Sparse CSR matrix, one L2-normalized TF-IDF row of title + abstract per paper.
+
+    A paper without a usable word gets an empty row. Columns are terms in sorted order and
+    indices are sorted, so every dot product sums in the same order whatever the paper order.
+    """
+    texts = [f"{p.title}\n{p.abstract}" for p in papers]
+    try:  # scikit-learn's TfidfVectorizer, bit for bit (generator/text/tfidf.py), faster
+        matrix = tfidf(
+            texts,
+            token_pattern=TOKEN_PATTERN,
+            stop_words=STOP_WORDS,
+            min_df=MIN_DF,
+            max_df=max(MIN_DF, int(MAX_DF * len(papers))),
+        ).matrix
+    except ValueError:  # no paper, or no term in MIN_DF papers: nothing can be related
+        return csr_matrix((len(papers), 0), dtype=np.float64)
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1]).astype(np.int64)
+    ceiling = df_ceiling(df, len(papers))
+    if ceiling < df.max(initial=0):
+        matrix = matrix[:, np.flatnonzero(df <= ceiling)].tocsr()
+    matrix.sort_indices()  # before the norms, so that they sum in term order too
+    result: Sparse = normalize(matrix, norm="l2", copy=False).tocsr()
+    return result
+
+
+def nearest(vectors: Sparse, rank: IntArray, count: int, floor: float) -> list[list[int]]:
+    """For each row, the positions of the ``count`` most similar other rows, best first.
+
+    ``rank`` orders rows for ties (the position of each paper's id in sorted order). Only scores
+    of at least ``floor`` count. Rows are compared in chunks whose comparisons store at most
+    :data:`CHUNK_SCORES` scores (or one row's, if more), so memory stays bounded however large
+    the corpus.
+    """
+    return neighbours(vectors, rank, count, floor)[0]
+
+
+def _best(
+    rows: IntArray, cols: IntArray, points: IntArray, rank: IntArray, count: int
+) -> tuple[IntArray, IntArray]:
+    """The ``count`` best (row, col) pairs of each row, by points descending, then rank.
+
+    Returns them sorted by row, best first within a row.
+    """
+    # Best first within each row: one sort on a single integer key (chunk row, then score
+    # descending). Ties of equal score are settled by id below, on the few left.
+    order = np.argsort(rows * KEY_SPAN + (KEY_SPAN - 1 - points))
+    rows, cols, points = rows[order], cols[order], points[order]
+    first = np.searchsorted(rows, rows, side="left")
+    # The count-th best score of each row (or its last): every score tied with it stays.
+    last = np.minimum(first + count - 1, np.searchsorted(rows, rows, side="right") - 1)
+    tied = points >= points[last]
+    rows, cols, points = rows[tied], cols[tied], points[tied]
+    order = np.lexsort((rank[cols], -points, rows))
+    rows, cols = rows[order], cols[order]
+    place = np.arange(rows.size) - np.searchsorted(rows, rows, side="left")
+    best = place < count
+    return rows[best], cols[best]
+
+
+def neighbours(
+    vectors: Sparse,
+    rank: IntArray,
+    count: int,
+    floor: float,
+    *,
+    pool: int = 0,
+    pool_floor: float = 0.0,
+    wanted: int = 0,
+) -> tuple[list[list[int]], list[list[int]]]:
+    """:func:`nearest`, and the weaker candidates of the rows that have too few neighbours.
+
+    The second list holds, for each row with fewer than ``wanted`` neighbours at ``floor`` or
+    above, the positions of its ``pool`` best other rows scoring at least ``pool_floor`` but
+    under ``floor``, best first (ties by ``rank``); it is empty for every other row. Both come
+    from the same chunked products, so the weaker candidates cost a sort of the scores between
+    the two floors, never another comparison.
+    """
+    total = vectors.shape[0]
+    found: list[list[int]] = [[] for _ in range(total)]
+    weaker: list[list[int]] = [[] for _ in range(total)]
+    if total == 0 or vectors.nnz == 0:
+        return found, weaker
+    columns = vectors.T.tocsr()  # one row per term: the papers that have it
+    # A row's comparison makes one product per (term, paper with that term): at most that
+    # many scores are stored for the row.
+    df = np.diff(columns.indptr)
+    row_of = np.repeat(np.arange(total), np.diff(vectors.indptr))
+    work = np.cumsum(np.bincount(row_of, weights=df[vectors.indices], minlength=total))
+    floor_points = round(floor * SCALE)
+    low = min(floor, pool_floor) if pool else floor
+    low_points = round(low * SCALE)
+    start = 0
+    while start < total:
+        done = work[start - 1] if start else 0.0
+        stop = max(start + 1, int(np.searchsorted(work, done + CHUNK_SCORES, side="right")))
+        block = vectors[start:stop] @ columns
+        hits = np.flatnonzero(block.data >= low - 1e-6)  # cheap pre-filter, exact below
+        rows = np.searchsorted(block.indptr, hits, side="right") - 1
+        cols = block.indices[hits].astype(np.int64)
+        points = np.rint(block.data[hits] * SCALE).astype(np.int64)
+        keep = (points >= low_points) & (rows + start != cols)
+        rows, cols, points = rows[keep], cols[keep], points[keep]
+        strong = points >= floor_points
+        best_rows, best_cols = _best(rows[strong], cols[strong], points[strong], rank, count)
+        for row, col in zip((best_rows + start).tolist(), best_cols.tolist(), strict=True):
+            found[row].append(col)
+        if pool:
+            short = np.bincount(best_rows, minlength=stop - start) < wanted
+            weak = ~strong & short[rows]
+            weak_rows, weak_cols = _best(rows[weak], cols[weak], points[weak], rank, pool)
+            for row, col in zip((weak_rows + start).tolist(), weak_cols.tolist(), strict=True):
+                weaker[row].append(col)
+        start = stop
+    return found, weaker
+
+
+class Neighbours(NamedTuple):
+    """What the link worker finds for one paper: ids, best first."""
+
+    similar: tuple[str, ...]
+    """Up to :data:`RELATED_COUNT` papers at :data:`RELATED_FLOOR` or above."""
+    weaker: tuple[str, ...] = ()
+    """For a paper with fewer than :data:`MIN_RELATED` similar ones: up to :data:`POOL`
+    candidates between :data:`FALLBACK_FLOOR` and the floor, for :func:`with_related`."""
+
+
+def related_ids(papers: Sequence[Paper]) -> list[Neighbours]:
+    """For each paper, in order, the ids of the most similar other papers, best first.
+
+    Plain ids, not papers: this is what the pipeline's link worker (a second process) sends
+    back. Topics play no part here (they are assigned meanwhile, in the main process).
+    """
+    ids = [p.id for p in papers]
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids), dtype=np.int64)
+    found, weaker = neighbours(
+        tfidf_vectors(papers),
+        rank,
+        RELATED_COUNT,
+        RELATED_FLOOR,
+        pool=POOL,
+        pool_floor=FALLBACK_FLOOR,
+        wanted=MIN_RELATED,
+    )
+    return [
+        Neighbours(tuple(ids[j] for j in near), tuple(ids[j] for j in weak))
+        for near, weak in zip(found, weaker, strict=True)
+    ]
+
+
+def with_related(papers: Sequence[Paper], related: Sequence[Neighbours]) -> list[Paper]:
+    """``papers`` with ``related`` and ``related_reasons`` set from :func:`related_ids`.
+
+    ``papers`` must be the same papers, in the same order, with their topics assigned. A paper
+    with fewer than :data:`MIN_RELATED` similar papers is topped up from its weaker
+    candidates: first those that share one of its topics (reason :data:`SAME_TOPICS`), then
+    any (reason :data:`SHARED_TERMS`), best first each; the similar ones keep
+    :data:`SIMILAR_ABSTRACT`.
+    """
+    if len(related) != len(papers):
+        raise ValueError(f"{len(related)} related lists for {len(papers)} papers")
+    topics = {p.id: frozenset(p.topics) for p in papers}
+    result = []
+    for paper, (similar, weaker) in zip(papers, related, strict=True):
+        ids, reasons = list(similar), [SIMILAR_ABSTRACT] * len(similar)
+        if len(ids) < MIN_RELATED and weaker:
+            mine = topics[paper.id]
+            sharing = [o for o in weaker if mine & topics.get(o, frozenset())]
+            room = MIN_RELATED - len(ids)
+            ids += sharing[:room]
+            reasons += [SAME_TOPICS] * len(sharing[:room])
+            rest = [o for o in weaker if o not in sharing][: MIN_RELATED - len(ids)]
+            ids += rest
+            reasons += [SHARED_TERMS] * len(rest)
+        result.append(replace(paper, related=tuple(ids), related_reasons=tuple(reasons)))
+    return result
+
+
+def related_papers(papers: Sequence[Paper]) -> list[Paper]:
+    """Papers with ``related`` filled in: ids of the most similar other papers, best first."""
+    return with_related(papers, related_ids(papers))
+
+
+def related_groups(paper: Paper) -> list[tuple[str, tuple[str, ...]]]:
+    """A paper's related ids grouped by reason, strongest first, empty groups left out."""
+    reasons = paper.related_reasons or (SIMILAR_ABSTRACT,) * len(paper.related)
+    return [
+        (reason, ids)
+        for reason in REASONS
+        if (ids := tuple(o for o, r in zip(paper.related, reasons, strict=True) if r == reason))
+    ]
+
+
+def shared_topic_rate(papers: Sequence[Paper], reason: str | None = None) -> tuple[int, int]:
+    """(related links whose two papers share a topic, all related links).
+
+    With ``reason``, only the links listed for that reason count. A link to an id that is not
+    among ``papers`` counts as not sharing.
+    """
+    topics = {p.id: frozenset(p.topics) for p in papers}
+    shared = total = 0
+    for paper in papers:
+        mine = topics[paper.id]
+        reasons = paper.related_reasons or (SIMILAR_ABSTRACT,) * len(paper.related)
+        for other, why in zip(paper.related, reasons, strict=True):
+            if reason is not None and why != reason:
+                continue
+            total += 1
+            shared += bool(mine & topics.get(other, frozenset()))
+    return shared, total
+
+
+def related_counts(papers: Sequence[Paper]) -> dict[str, int]:
+    """How many related links each reason gave, in :data:`REASONS` order."""
+    counts = Counter(r for p in papers for r in p.related_reasons)
+    return {reason: counts[reason] for reason in REASONS}
+
+
+def related_topics(papers: Sequence[Paper]) -> dict[str, list[tuple[str, int]]]:
+    """For each topic, the other topics sharing papers with it, with counts, most shared first."""
+    together: dict[str, Counter[str]] = defaultdict(Counter)
+    for paper in papers:
+        for topic in paper.topics:
+            together[topic].update(t for t in paper.topics if t != topic)
+    return {
+        topic: sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        for topic, counts in sorted(together.items())
+    }

@@ -1,0 +1,1 @@
+"""Shared text rules: word lists, TF-IDF, dates; pure functions over strings, no records."""

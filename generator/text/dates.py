@@ -1,0 +1,102 @@
+"""Listing dates as sortable keys and ISO dates.
+
+A listing's date line is free text as the Daily Papers page shows it, matched by
+:data:`generator.inputs.listings.DATE_RE`: ``Aug 12``, ``August 12``, ``Sept 3``, ``Aug. 12``,
+``Aug 12, 2024``. Most saved pages carry no year, so a date is only partly known: the key keeps
+the year as ``0`` rather than guessing one (guessing "this year" would make a build depend on the
+day it ran). Structured records carry ISO dates (``2024-08-12``); both spellings are read here so
+that callers can compare any date a paper has.
+
+Pure and locale-independent: month names are matched against a fixed English table, never
+through :func:`time.strptime`, whose ``%b`` follows the process locale.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+DateKey = tuple[int, int, int]
+"""``(year, month, day)``; year ``0`` when the text names none; ``(0, 0, 0)`` when unknown."""
+
+UNKNOWN: DateKey = (0, 0, 0)
+
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+
+#: A month word, an optional dot, a day, an optional ``, year``; extra spaces are forgiven.
+_LISTING_RE = re.compile(r"([A-Za-z]+)\.? +([0-9]{1,2})(?: *, *([0-9]{4}))?")
+#: ASCII digits only: ``\d`` would also take other scripts' digits, which ``int`` accepts.
+_ISO_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+#: Any year is valid for a day of the month when the year is unknown; 2000 is a leap year, so
+#: ``Feb 29`` without a year is accepted.
+_LEAP_YEAR = 2000
+
+
+def _month(word: str) -> int:
+    """1-12 for an English month name or an abbreviation of at least three letters, else 0.
+
+    ``Aug``, ``Sept`` and ``August`` all count; :data:`~generator.inputs.listings.DATE_RE` also lets
+    through words like ``Mayday``, which are no month and give 0.
+    """
+    lowered = word.lower()
+    if len(lowered) < 3:
+        return 0
+    for number, name in enumerate(_MONTHS, start=1):
+        if name.startswith(lowered):
+            return number
+    return 0
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        datetime.date(year or _LEAP_YEAR, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def listing_date_key(text: str | None) -> DateKey:
+    """``(year or 0, month, day)`` of a listing date or ISO date, for sorting.
+
+    ``(0, 0, 0)`` for ``None`` and for text that is no valid date (``Feb 30``, ``Mayday 3``).
+    A date without a year sorts before every date with one: it can be compared with other
+    year-less dates, but not placed in time.
+    """
+    if text is None:
+        return UNKNOWN
+    value = text.strip()
+    if match := _ISO_RE.fullmatch(value):
+        year, month, day = (int(group) for group in match.groups())
+        if year == 0:
+            return UNKNOWN
+    elif match := _LISTING_RE.fullmatch(value):
+        month = _month(match.group(1))
+        day = int(match.group(2))
+        year = int(match.group(3)) if match.group(3) else 0
+        if match.group(3) and year == 0:
+            return UNKNOWN
+    else:
+        return UNKNOWN
+    return (year, month, day) if month and _valid(year, month, day) else UNKNOWN
+
+
+def iso_date(text: str | None) -> str | None:
+    """``YYYY-MM-DD`` when ``text`` is a valid date whose year is known, else ``None``."""
+    year, month, day = listing_date_key(text)
+    if not year:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"

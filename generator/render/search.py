@@ -72,7 +72,7 @@ from generator.model import UNSORTED, Paper, Topic
 from generator.stages.authors import Author, collect_authors, display_name
 from generator.text.dates import listing_date_key
 from generator.text.folding import sort_key
-from generator.text.words import ENGLISH_STOP_WORDS
+from generator.text.words import ENGLISH_STOP_WORDS, SHORT_WORDS
 
 #: The folder of every search file, docs-relative (layout.SEARCH_DIR, a generated folder).
 SEARCH_ROOT = layout.SEARCH_DIR
@@ -106,58 +106,15 @@ def header() -> str:
     """The first line of every generated search file: a comment carrying the marker."""
 
     return (
-        f"/* {layout.MARKER_TOKEN}: made by `paperkb generate` from data/; "
-        "do not edit, it is overwritten on every run. Search index of paperkb, read by "
-        "assets/javascripts/paperkb-search.js. */\n"
+        f"/* {layout.MARKER_TEXT}, it is overwritten on every run. Search index of paperkb, "
+        "read by assets/javascripts/paperkb-search.js. */\n"
     )
 
 
-#: Common English words that carry no meaning for search. Kept short on purpose: a word here
+#: Common English words that carry no meaning for search, and the short function words a query
+#: never needs (:data:`generator.text.words.SHORT_WORDS`). Kept short on purpose: a word here
 #: can never be searched for (the exact title match still sees them).
-#: English stop words plus the short function words a query never needs.
-STOP_WORDS = ENGLISH_STOP_WORDS | frozenset(
-    [
-        "a",
-        "am",
-        "an",
-        "as",
-        "at",
-        "be",
-        "by",
-        "do",
-        "he",
-        "her",
-        "hers",
-        "him",
-        "his",
-        "i",
-        "if",
-        "in",
-        "is",
-        "it",
-        "may",
-        "me",
-        "might",
-        "must",
-        "my",
-        "no",
-        "nor",
-        "of",
-        "on",
-        "or",
-        "shall",
-        "she",
-        "so",
-        "thus",
-        "to",
-        "up",
-        "us",
-        "we",
-        "whether",
-        "yet",
-        "yours",
-    ]
-)
+STOP_WORDS = ENGLISH_STOP_WORDS | SHORT_WORDS
 
 _WORD = re.compile(r"[^\W_]+")
 #: Every byte but an ASCII letter or digit made a space: what `_WORD` splits on, for ASCII.

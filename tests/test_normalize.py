@@ -410,3 +410,17 @@ def test_corpus_markup_actually_changes() -> None:
     """The corpus check above would pass vacuously if no line held markup."""
     changed = [w for w, line in CORPUS if clean_text(line) != line]
     assert len(changed) >= 20
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Q&amp;A for LLMs", "Q&A for LLMs"),
+        ("Models&#8217; Memory &#x2013; a Study", "Models’ Memory – a Study"),
+        ("Zero&#8203;width", "Zerowidth"),  # decoded, then dropped like any zero-width space
+        ("&lt;b&gt;bold&lt;/b&gt;", "<b>bold</b>"),  # text: the renderers escape it again
+        ("this&nothing &copy AT&T R&D; &bogus;", "this&nothing &copy AT&T R&D; &bogus;"),
+    ],
+)
+def test_html_character_references_are_decoded_only_when_complete(raw: str, clean: str) -> None:
+    assert clean_text(raw) == clean

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import html
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -328,13 +329,27 @@ def _blocks(rules: Iterable[LatexRule]) -> list[list[LatexRule]]:
 _RULE_BLOCKS = _blocks(LATEX_RULES)
 
 
+#: An HTML character reference as a copied page or an API may leave in text (``&amp;``,
+#: ``&#8217;``, ``&#x2013;``): only complete ones, with their semicolon. HTML itself also reads
+#: some names without one (``&not`` in "this&nothing"), which plain text must keep.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _unescape(match: re.Match[str]) -> str:
+    """The character of a reference; an unknown name stays as written."""
+    return html.unescape(match.group())
+
+
 def clean_text(text: str) -> str:
     """Return ``text`` as readable plain text on one line, in NFC.
 
-    Drops control and zero-width characters, rewrites LaTeX markup by :data:`LATEX_RULES`,
+    Decodes HTML character references (:data:`_ENTITY`), drops control and zero-width
+    characters, rewrites LaTeX markup by :data:`LATEX_RULES`,
     turns every whitespace run into one space and strips the ends. Never raises on a ``str``.
     """
     text = unicodedata.normalize("NFC", text)
+    if "&" in text:
+        text = _ENTITY.sub(_unescape, text)
     text = _INVISIBLE.sub("", text)
     if _LATEX_TRIGGER.search(text) is not None:
         for block in _RULE_BLOCKS:

@@ -13,6 +13,7 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,13 +38,18 @@ CHROMIUM_ARGS = [
 SAMPLE = 8
 
 
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
+def require(path: Path, install: str) -> None:
+    """Skip the test when a browser-test tool is missing; under CI (``CI`` set), fail it."""
+    if path.exists():
         return
-    message = f"{CHROMIUM} is missing (apt-get install chromium)"
+    message = f"{path} is missing ({install})"
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+def _require_chromium() -> None:
+    require(CHROMIUM, "apt-get install chromium")
 
 
 def build_site(root: Path) -> Path:
@@ -90,10 +96,14 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def http_root(site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+@contextmanager
+def loopback(
+    directory: Path, handler: type[http.server.SimpleHTTPRequestHandler] = _QuietHandler
+) -> Iterator[str]:
+    """``directory`` served by ``handler`` on 127.0.0.1 (a free port) for the block: its URL."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -101,6 +111,12 @@ def http_root(site: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def http_root(site: Path) -> Iterator[str]:
+    with loopback(site) as root:
+        yield root
 
 
 @pytest.fixture(scope="module")

@@ -8,17 +8,14 @@ and a phone width.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import test_browser
 from conftest import ROOT
-from test_browser import CHROMIUM, CHROMIUM_ARGS, _require_chromium, build_site
+from test_browser import _require_chromium, build_site, loopback, require
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -45,32 +42,15 @@ PAGES = [
 SERIOUS = ("serious", "critical")
 
 
-def _require_axe() -> None:
-    if AXE.is_file():
-        return
-    message = f"{AXE} is missing (npm ci)"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _require_chromium()
-    _require_axe()
+    require(AXE, "npm ci")
     return build_site(tmp_path_factory.mktemp("a11y"))
 
 
-@pytest.fixture(scope="module")
-def browser(site: Path) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
+# The browser of test_browser.py, on this module's site.
+browser = test_browser.browser
 
 
 def violations(
@@ -104,11 +84,8 @@ def test_no_serious_accessibility_violation(
     assert found == []
 
 
-class _Pages(http.server.SimpleHTTPRequestHandler):
+class _Pages(test_browser._QuietHandler):
     """GitHub Pages for a project: the site under ``/kb/``, its 404 page for a missing path."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
     def do_GET(self) -> None:
         if not self.path.startswith("/kb/"):
@@ -136,15 +113,8 @@ def sub_path_site(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     root = make_project(tmp_path_factory.mktemp("subpath") / "project")
     args = ["build", "--data", str(root / "data"), "--config", str(root / "mkdocs.yml")]
     assert main([*args, "--site-url", "https://example.org/kb/"]) == 0
-    handler = functools.partial(_Pages, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/kb/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback(root / "site", _Pages) as server_root:
+        yield server_root + "kb/"
 
 
 def test_the_404_page_under_a_sub_path_is_styled_and_complete(

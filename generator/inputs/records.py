@@ -419,13 +419,12 @@ def _skip(text: str, at: int) -> int:
     return match.end() if match else at
 
 
-def _items(text: str) -> list[tuple[int, Json]] | None:
+def _items(text: str, decoder: json.JSONDecoder) -> list[tuple[int, Json]] | None:
     """``(offset, value)`` of each item of a top-level JSON array, or ``None`` if it is not one.
 
     Decodes item by item with :meth:`json.JSONDecoder.raw_decode`, so each record's offset in the
     file is known. Call it on text :func:`json.loads` accepted: the array is well formed.
     """
-    decoder = _DECODER
     at = _skip(text, 0)
     if not text.startswith("[", at):
         return None
@@ -448,23 +447,6 @@ class _Duplicated(dict[str, Json]):
     duplicates: list[str]
 
 
-#: How many objects with a repeated key were decoded so far: records are walked for them only
-#: when this moved (a walk of every record would cost a quarter of the parse).
-_REPEATS = [0]
-
-
-def _object(pairs: list[tuple[str, Json]]) -> dict[str, Json]:
-    """``object_pairs_hook``: a dict, marked when a key is repeated (JSON itself allows it)."""
-    found = dict(pairs)
-    if len(found) == len(pairs):
-        return found
-    _REPEATS[0] += 1
-    marked = _Duplicated(found)
-    seen: set[str] = set()
-    marked.duplicates = [k for k, _ in pairs if k in seen or seen.add(k)]  # type: ignore[func-returns-value]
-    return marked
-
-
 @dataclass(frozen=True, slots=True)
 class _BigNumber:
     """An integer of more digits than any field needs (Python refuses to convert 4,300)."""
@@ -476,12 +458,26 @@ def _integer(digits: str) -> int | _BigNumber:
     return int(digits) if len(digits) <= MAX_INT_DIGITS else _BigNumber(digits)
 
 
-#: A decoder that keeps repeated keys and huge numbers visible to the checks.
-_DECODER = json.JSONDecoder(object_pairs_hook=_object, parse_int=_integer)
+class _Decoder(json.JSONDecoder):
+    """A decoder for one file that keeps repeated keys and huge numbers visible to the checks.
 
+    ``repeated`` says whether any object had a repeated key: records are walked for them only
+    then (a walk of every record would cost a quarter of the parse).
+    """
 
-def _loads(text: str) -> Json:
-    return cast(Json, _DECODER.decode(text))
+    def __init__(self) -> None:
+        super().__init__(object_pairs_hook=self._object, parse_int=_integer)
+        self.repeated = False
+
+    def _object(self, pairs: list[tuple[str, Json]]) -> dict[str, Json]:
+        found = dict(pairs)
+        if len(found) == len(pairs):
+            return found
+        self.repeated = True
+        marked = _Duplicated(found)
+        seen: set[str] = set()
+        marked.duplicates = [k for k, _ in pairs if k in seen or seen.add(k)]  # type: ignore[func-returns-value]
+        return marked
 
 
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
@@ -523,9 +519,9 @@ def parse_api_json(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
     (which JSON parsers resolve silently, each its own way) are errors, and so is nesting
     deeper than :data:`MAX_DEPTH` levels, which no record has.
     """
-    repeats = _REPEATS[0]
+    decoder = _Decoder()
     try:
-        whole: Json = _loads(text)
+        whole: Json = cast(Json, decoder.decode(text))
     except json.JSONDecodeError as exc:
         message = f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         return [], [Problem(file, exc.lineno, message)]
@@ -537,13 +533,11 @@ def parse_api_json(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
     start = _skip(text, 0)
     if isinstance(whole, dict):
         duplicated = (
-            _nesting_problems(whole, "", file, _line_at(text, start))
-            if _REPEATS[0] != repeats
-            else []
+            _nesting_problems(whole, "", file, _line_at(text, start)) if decoder.repeated else []
         )
         found = _JsonRecord(file, _line_at(text, start), problems).entry(whole, "")
         return ([found] if found and not duplicated else []), duplicated + problems
-    items = _items(text) if isinstance(whole, list) else None
+    items = _items(text, decoder) if isinstance(whole, list) else None
     if items is None:
         message = f"the top level must be a list of records or one record, got {_json_kind(whole)}"
         return [], [Problem(file, _line_at(text, start), message)]
@@ -551,9 +545,7 @@ def parse_api_json(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
     for index, (offset, item) in enumerate(items):
         line += text.count("\n", counted, offset)
         counted = offset
-        duplicated = (
-            _nesting_problems(item, f"[{index}]", file, line) if _REPEATS[0] != repeats else []
-        )
+        duplicated = _nesting_problems(item, f"[{index}]", file, line) if decoder.repeated else []
         problems += duplicated
         found = _JsonRecord(file, line, problems).entry(item, f"[{index}]")
         if found is not None and not duplicated:

@@ -10,13 +10,12 @@ from generator.model import UNSORTED, Paper, Topic
 from generator.render import charts
 from generator.render.citations import cite_links
 from generator.render.markdown import _letter, _link, front_matter, text
-from generator.text.dates import listing_date_key
+from generator.text.dates import date_label, listing_date_key
 from generator.text.folding import sort_key
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")
 #: A gist longer than this is cut at a word boundary.
 GIST_MAX_CHARS = 220
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def gist(abstract: str) -> str:
@@ -41,11 +40,8 @@ def listing_key(paper: Paper) -> tuple[int, int, int]:
 
 
 def _date_label(key: tuple[int, int, int]) -> str:
-    year, month, day = key
-    if not month:
-        return "Undated"
-    label = f"{_MONTHS[month - 1]} {day}"
-    return f"{label}, {year}" if year else label
+    """A date group's heading: the date, or "Undated"."""
+    return date_label(key) or "Undated"
 
 
 def _dated_groups(papers: Sequence[Paper]) -> list[tuple[str, list[Paper]]]:

@@ -70,7 +70,7 @@ import numpy.typing as npt
 from generator import layout
 from generator.model import UNSORTED, Paper, Topic
 from generator.stages.authors import Author, collect_authors, display_name
-from generator.text.dates import listing_date_key
+from generator.text.dates import date_label, listing_date_key
 from generator.text.folding import sort_key
 from generator.text.words import ENGLISH_STOP_WORDS, SHORT_WORDS
 
@@ -128,7 +128,6 @@ _JS_ESCAPES = {
 }
 _JS_UNSAFE = re.compile("[<>&\u2028\u2029]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def fold(value: str) -> str:
@@ -300,15 +299,6 @@ def _cuts(sizes: npt.NDArray[np.int64], target: int) -> npt.NDArray[np.int64]:
     bins = before // target
     shard: npt.NDArray[np.int64] = np.unique(bins, return_inverse=True)[1].astype(np.int64)
     return shard.reshape(-1)
-
-
-def date_label(key: tuple[int, int, int]) -> str:
-    """A paper's date as shown in a result row: "Aug 12, 2024", "Aug 12" (no year known), ""."""
-    year, month, day = key
-    if not month:
-        return ""
-    label = f"{_MONTHS[month - 1]} {day}"
-    return f"{label}, {year}" if year else label
 
 
 def paper_date(

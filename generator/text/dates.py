@@ -100,3 +100,15 @@ def iso_date(text: str | None) -> str | None:
     if not year:
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+_SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def date_label(key: DateKey) -> str:
+    """A date key as a page shows it: ``Aug 12, 2024``, ``Aug 12`` (no year known), or ``""``."""
+    year, month, day = key
+    if not month:
+        return ""
+    label = f"{_SHORT_MONTHS[month - 1]} {day}"
+    return f"{label}, {year}" if year else label

@@ -144,7 +144,7 @@ def _existing_generated(docs: Path) -> tuple[set[str], set[str]]:
 
 
 #: The temporary files :func:`write_atomic` makes: ``.<name>.<process id>.tmp``.
-_TEMPORARY = re.compile(r"\..+\.([0-9]+)\.tmp")
+_TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]+)\.tmp")
 
 
 def remove_leftovers(folder: Path, names: Collection[str]) -> None:
@@ -155,7 +155,7 @@ def remove_leftovers(folder: Path, names: Collection[str]) -> None:
         return
     for name in found:
         match = _TEMPORARY.fullmatch(name)
-        if match and name[1 : -len(match.group(1)) - 5] in names and _is_leftover(folder / name):
+        if match and match["name"] in names and _is_leftover(folder / name):
             (folder / name).unlink(missing_ok=True)
 
 
@@ -168,7 +168,7 @@ def _is_leftover(path: Path) -> bool:
     match = _TEMPORARY.fullmatch(path.name)
     if match is None:
         return False
-    pid = int(match.group(1))
+    pid = int(match["pid"])
     if pid == os.getpid():
         return True  # this run has not written yet: an earlier process with this id left it
     try:

@@ -159,10 +159,10 @@ def _vm_hwm_kib(status: Path) -> int:
 class TreeMemory:
     """Peak memory of this process and its child processes together, polled from ``/proc``.
 
-    A run may fork workers (:mod:`generator.build.background`), whose memory ``ru_maxrss`` does not
-    add up: every ``interval`` a thread sums ``Rss`` and ``Pss`` (``/proc/<pid>/smaps_rollup``)
-    over this process and its descendants. The RSS sum counts pages a fork shares with its
-    parent twice, so it is an upper bound; the PSS sum is the memory the processes really use.
+    A run may fork workers (:mod:`generator.runtime.background`), whose memory ``ru_maxrss``
+    does not add up: every ``interval`` a thread sums ``Rss`` and ``Pss``
+    (``/proc/<pid>/smaps_rollup``) over this process and its descendants. The RSS sum counts
+    pages a fork shares with its parent twice, so it is an upper bound; the PSS sum is the memory the processes really use.
     Polling can miss a peak shorter than the interval.
     """
 

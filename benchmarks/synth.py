@@ -29,7 +29,7 @@ import yaml
 
 from benchmarks.bench_dedupe import POSITIVE_KINDS, Maker, Material, positive
 from benchmarks.bench_dedupe import material as material
-from generator.build.write import is_generated
+from generator.writers.docs import is_generated
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

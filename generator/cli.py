@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.build.lock import run_lock
+from generator.datafiles import REGISTRY_FILE
 from generator.errors import BuildError, InputError, PaperkbError
-from generator.inputs.registry import REGISTRY_FILE
 from generator.pipeline import Result, generate, make_plan, write_plan
 from generator.render.reports import render_merge_report
+from generator.runtime.lock import run_lock
 from generator.tools.diff import Snapshot, compare, format_changes, read_base_data
 from generator.tools.fetch import limits_help
 from generator.tools.fetch import run as run_fetch

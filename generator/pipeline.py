@@ -14,16 +14,13 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.build import manifest
-from generator.build.background import background, worth_a_second_process
-from generator.build.manifest import Summary
-from generator.build.write import WriteReport, remove_leftovers, write_atomic, write_docs
+from generator.account import Account
+from generator.datafiles import OVERRIDES_FILE, REGISTRY_FILE, TAXONOMY_FILE
 from generator.errors import InputError, Problem
 from generator.inputs.listings import listing_paths, read_listings
 from generator.inputs.overrides import load_overrides
 from generator.inputs.records import read_records, record_paths
 from generator.inputs.registry import (
-    REGISTRY_FILE,
     Row,
     append_rows,
     parse_registry,
@@ -31,10 +28,11 @@ from generator.inputs.registry import (
     remove_rows,
 )
 from generator.inputs.taxonomy import load_taxonomy
-from generator.model import OVERRIDES_FILE, Account, Paper, Topic
+from generator.model import Paper, Topic
 from generator.render.files import Files
 from generator.render.search import render_search
 from generator.render.site import site_files
+from generator.runtime.background import background, worth_a_second_process
 from generator.stages.authors import collect_authors
 from generator.stages.classify import classify
 from generator.stages.dedupe import DedupeResult, dedupe
@@ -48,8 +46,9 @@ from generator.stages.link import (
 )
 from generator.stages.normalize import invisible_entries, normalize
 from generator.stages.permalinks import Assignment, assign_ids, redirects_for
-
-TAXONOMY_FILE = "topics.yaml"
+from generator.writers import manifest
+from generator.writers.docs import WriteReport, remove_leftovers, write_atomic, write_docs
+from generator.writers.manifest import Summary
 
 #: The stages of a run, in order, as reported to a :data:`StageHook`. The related papers are
 #: computed in a second process from the start of ``classify``
@@ -114,7 +113,7 @@ class Plan:
 @dataclass(frozen=True, slots=True)
 class Result:
     """A run's outcome. ``plan`` is ``None`` when nothing had changed and the run was skipped
-    (see :mod:`generator.build.manifest`); ``summary`` is what it reports either way."""
+    (see :mod:`generator.writers.manifest`); ``summary`` is what it reports either way."""
 
     plan: Plan | None
     report: WriteReport
@@ -166,7 +165,7 @@ def make_plan(
 
     Errors stop the run with every problem listed. Warnings reject single entries and are
     listed in the account; with ``strict`` they are errors too. With ``parallel`` the related
-    papers are computed in a second process (:mod:`generator.build.background`); the plan is the
+    papers are computed in a second process (:mod:`generator.runtime.background`); the plan is the
     same
     either way.
     """
@@ -274,7 +273,7 @@ def generate(
     """Plan, then write ``docs/`` and append new ids to the permalink registry.
 
     With ``reuse``, a run whose inputs and generated files are exactly as the last successful
-    run left them does nothing (:mod:`generator.build.manifest`): the output would be
+    run left them does nothing (:mod:`generator.writers.manifest`): the output would be
     byte-identical.
     """
     print_ = manifest.fingerprint(data_dir, strict=strict) if data_dir.is_dir() else ""

@@ -20,12 +20,13 @@ PACKAGE = Path(generator.__file__).resolve().parent
 
 #: Layers, lowest first: a module's layer is that of the longest prefix listed.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("generator", "generator.errors", "generator.layout", "generator.text"),
-    ("generator.model",),
+    ("generator", "generator.errors", "generator.layout", "generator.datafiles", "generator.text"),
+    ("generator.model", "generator.account"),
     ("generator.inputs",),
     ("generator.stages",),
     ("generator.render",),
-    ("generator.build",),
+    ("generator.runtime",),
+    ("generator.writers",),
     ("generator.pipeline",),
     ("generator.tools",),
     ("generator.cli", "generator.__main__"),
@@ -161,6 +162,8 @@ def test_the_check_catches_a_stage_importing_a_stage_and_an_upward_import(
     ]
 
 
-@pytest.mark.parametrize("package", ["inputs", "text", "stages", "render", "build", "tools"])
+@pytest.mark.parametrize(
+    "package", ["inputs", "text", "stages", "render", "runtime", "writers", "tools"]
+)
 def test_every_subpackage_is_a_package(package: str) -> None:
     assert (PACKAGE / package / "__init__.py").is_file()

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import DATA
 
-from generator.build import background as background_module
-from generator.build.background import FORK_AVAILABLE, BackgroundError, background
-from generator.build.manifest import MANIFEST_FILE
 from generator.pipeline import generate
+from generator.runtime import background as background_module
+from generator.runtime.background import FORK_AVAILABLE, BackgroundError, background
+from generator.writers.manifest import MANIFEST_FILE
 
 needs_fork = pytest.mark.skipif(not FORK_AVAILABLE, reason="a second process needs Linux fork")
 
@@ -113,7 +113,7 @@ def test_a_worker_whose_result_is_not_wanted_is_stopped(tmp_path: Path) -> None:
 def test_buffered_output_is_not_written_twice(tmp_path: Path) -> None:
     script = (
         "import sys\n"
-        "from generator.build.background import background\n"
+        "from generator.runtime.background import background\n"
         "print('before', end='')\n"  # buffered: stdout is a pipe
         "with background('quiet', lambda: 1) as job:\n"
         "    assert job.result() == 1\n"

@@ -13,11 +13,12 @@ from typing import Any
 
 from conftest import FIXTURES, MINIMAL_TAXONOMY, MakeTree, abstract, listing
 
+from generator.datafiles import REGISTRY_FILE
 from generator.errors import Problem
 from generator.inputs.listings import parse_listing
+from generator.inputs.overrides import Name, Overrides
 from generator.inputs.records import read_records
-from generator.inputs.registry import REGISTRY_FILE
-from generator.model import NO_METADATA, Cluster, Entry, Metadata, Name, Origin, Overrides, Source
+from generator.model import NO_METADATA, Cluster, Entry, Metadata, Origin, Source
 from generator.pipeline import generate, make_plan
 from generator.render.reports import render_merge_report
 from generator.stages.dedupe import DedupeResult, combine, dedupe

@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from generator.build import write
 from generator.layout import MARKER
 from generator.model import Metadata, Paper, Source
 from generator.render.feed import (
@@ -22,6 +21,7 @@ from generator.render.feed import (
     feed_order,
     render_feed,
 )
+from generator.writers import docs as write
 
 SCHEMA = etree.RelaxNG(etree.parse(str(Path(__file__).parent / "schemas" / "atom.rng")))
 A = f"{{{ATOM_NS}}}"

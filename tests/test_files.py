@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.build.write import write_docs
 from generator.layout import MARKER
 from generator.render.files import Deferred, Files, deferred, encoded
+from generator.writers.docs import write_docs
 
 
 def test_deferred_content_is_made_each_time_it_is_read_and_not_before() -> None:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from conftest import FIXTURES
 
-from generator.build.manifest import MANIFEST_FILE
 from generator.pipeline import generate
+from generator.writers.manifest import MANIFEST_FILE
 
 SMALL = FIXTURES / "small"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "small"

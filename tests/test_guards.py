@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, MINIMAL_TAXONOMY, ROOT, MakeTree, abstract, listing, make_project
 
-from generator.build.lock import LOCK_FILE, LockError, run_lock
 from generator.cli import main
+from generator.datafiles import LOCK_FILE
 from generator.layout import MARKER
+from generator.runtime.lock import LockError, run_lock
 
 
 def _args(root: Path, command: str) -> list[str]:
@@ -170,7 +171,7 @@ def test_a_killed_run_leaves_no_lock_behind(tmp_path: Path) -> None:
             sys.executable,
             "-c",
             "import sys, time; from pathlib import Path\n"
-            "from generator.build.lock import run_lock\n"
+            "from generator.runtime.lock import run_lock\n"
             "with run_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)",
             str(tmp_path),
         ],
@@ -353,7 +354,7 @@ def test_a_manifest_of_any_shape_means_a_full_run(
 WORKER = """
 import sys, time
 from pathlib import Path
-from generator.build.background import background
+from generator.runtime.background import background
 
 def slow() -> None:
     time.sleep(1.5)

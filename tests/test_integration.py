@@ -14,11 +14,11 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from conftest import make_project
 
-from generator.build.manifest import MANIFEST_FILE
 from generator.cli import main
 from generator.inputs import listings as parse
 from generator.pipeline import make_plan
 from generator.render.home import RECENT_PAPERS
+from generator.writers.manifest import MANIFEST_FILE
 
 pytestmark = pytest.mark.slow
 

@@ -11,8 +11,8 @@ import pytest
 from conftest import MINIMAL_TAXONOMY, MakeTree, abstract, listing
 
 import generator
-from generator.build import manifest
 from generator.pipeline import generate
+from generator.writers import manifest
 
 
 @pytest.fixture

@@ -5,8 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.errors import Problem
-from generator.inputs.overrides import load_overrides, parse_overrides
-from generator.model import NO_OVERRIDES, Entry, Name, Overrides, Source
+from generator.inputs.overrides import (
+    NO_OVERRIDES,
+    Name,
+    Overrides,
+    load_overrides,
+    parse_overrides,
+)
+from generator.model import Entry, Source
 from generator.stages.dedupe import dedupe
 from generator.text.folding import title_key
 

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.account import Account
 from generator.layout import MARKER
-from generator.model import Account, Metadata, Paper, Rule, Source, Topic
+from generator.model import Metadata, Paper, Rule, Source, Topic
 from generator.render.lists import FILTER_BOX, FILTER_MIN_PAPERS, GIST_MAX_CHARS, gist, render_topic
 from generator.render.markdown import text, text_with_links
 from generator.render.paper import AI_SUMMARY_HEADING, render_paper

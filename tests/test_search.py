@@ -13,7 +13,6 @@ from conftest import DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.build.write import MARKER_LINES
 from generator.layout import MARKER_TOKEN, SEARCH_DIR
 from generator.model import Metadata, Paper, Source, Topic
 from generator.render.search import (
@@ -33,6 +32,7 @@ from generator.render.search import (
     tokens,
 )
 from generator.stages.authors import Author
+from generator.writers.docs import MARKER_LINES
 
 TOPICS = (
     Topic("diffusion", "Diffusion & friends", "Diffusion models."),

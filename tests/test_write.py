@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.write import write_docs
 from generator.errors import WriteError
 from generator.layout import MARKER
+from generator.writers.docs import write_docs
 
 PAGE = MARKER + "# Page\n"
 
@@ -62,10 +62,10 @@ def test_refuses_paths_outside_docs(tmp_path: Path) -> None:
 
 
 def test_the_marker_of_papers_json_comes_first_however_long_the_account() -> None:
-    from generator.build.write import MARKER_WINDOW
+    from generator.account import Account
     from generator.errors import Problem
-    from generator.model import Account
     from generator.render.papers_json import render_json
+    from generator.writers.docs import MARKER_WINDOW
 
     account = Account(
         listings=1, entries=500, papers=0, merged=0, rejected=500, topics=0, unsorted=0
@@ -80,7 +80,7 @@ def test_the_marker_of_papers_json_comes_first_however_long_the_account() -> Non
 def test_a_temporary_file_left_by_a_killed_run_does_not_block_the_next(tmp_path: Path) -> None:
     import os
 
-    from generator.build.write import write_atomic
+    from generator.writers.docs import write_atomic
 
     target = tmp_path / "papers" / "a.md"
     target.parent.mkdir()
@@ -93,7 +93,7 @@ def test_a_temporary_file_left_by_a_killed_run_does_not_block_the_next(tmp_path:
 
 
 def test_new_folders_are_made_and_no_temporary_file_stays(tmp_path: Path) -> None:
-    from generator.build.write import write_atomic
+    from generator.writers.docs import write_atomic
 
     target = tmp_path / "a" / "b" / "c.md"
     write_atomic(target, b"x")

@@ -35,6 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.datafiles import DATED_LISTING, LISTING_GLOB
 from generator.errors import Problem
 from generator.model import Entry, Source
 from generator.text.dates import UNKNOWN, listing_date_key
@@ -67,9 +68,6 @@ MAX_ABSTRACT_CHARS = 20_000
 
 #: A sentence break: end punctuation, a space, then a capital letter or digit.
 SENTENCE_BREAK_RE = re.compile(r"[.!?] +[A-Z0-9]")
-
-#: Listing files are the ``*.txt`` files anywhere under the data directory.
-LISTING_GLOB = "*.txt"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,10 +141,6 @@ def _is_header(text: str) -> bool:
     return " ".join(text.split()).casefold() in HEADER_LINES
 
 
-#: A listing saved as ``<YYYY-MM-DD>.txt`` (as the README asks) names its day.
-_DATED_NAME = re.compile(r"(?:.*/)?([0-9]{4})-([0-9]{2})-([0-9]{2})\.txt")
-
-
 def dated_by_name(line: str | None, file: str) -> str | None:
     """The listing date of ``file``: its date line, given a year by the file's name.
 
@@ -155,7 +149,7 @@ def dated_by_name(line: str | None, file: str) -> str | None:
     the name, or the year before when its month is after the name's (``Dec 30`` saved in
     ``2025-01-02.txt``). With no date line, the name's date itself (ISO) is the listing date.
     """
-    name = _DATED_NAME.fullmatch(file)
+    name = DATED_LISTING.fullmatch(file)
     if name is None:
         return line
     year, month, day = (int(group) for group in name.groups())

@@ -22,13 +22,44 @@ name that matches none is reported there at the name's line.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from generator.datafiles import OVERRIDES_FILE
 from generator.errors import Problem
 from generator.inputs.yamlcheck import TAG, Checker, compose, is_string, kind, line
-from generator.model import Name, Overrides
+
+
+class Name(str):
+    """A paper named by an override: a ``str`` that remembers its line in the file."""
+
+    line: int | None
+
+    def __new__(cls, text: str, line: int | None = None) -> Name:
+        name = super().__new__(cls, text)
+        name.line = line
+        return name
+
+    def __getnewargs__(self) -> tuple[str, int | None]:  # type: ignore[override]
+        return (str(self), self.line)
+
+
+@dataclass(frozen=True, slots=True)
+class Overrides:
+    """Reviewed corrections to deduplication; names are :class:`Name` (titles or ids)."""
+
+    merge: tuple[tuple[Name, ...], ...] = ()
+    keep_apart: tuple[tuple[Name, Name], ...] = ()
+    redirects: tuple[tuple[Name, Name], ...] = ()
+    """Retired paper ids (gone from the data) -> id of the paper their URL now leads to."""
+    file: str = OVERRIDES_FILE
+    """The name problems about these overrides are reported under."""
+
+
+NO_OVERRIDES = Overrides()
+
 
 _TOP_KEYS = ("keep_apart", "merge", "redirects")
 
@@ -95,7 +126,7 @@ class _Checker(Checker):
             return Overrides(file=self.file)
         keys = self.mapping(root, "", _TOP_KEYS)
         merge: list[tuple[Name, ...]] = []
-        keep: list[tuple[str, str]] = []
+        keep: list[tuple[Name, Name]] = []
         if "merge" in keys and not _is_null(keys["merge"]):
             merge = self.groups(keys["merge"], "merge", None)
         if "keep_apart" in keys and not _is_null(keys["keep_apart"]):

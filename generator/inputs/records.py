@@ -60,6 +60,7 @@ from urllib.parse import urlsplit
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from generator.datafiles import API_SUFFIXES, HUB_DAY_FILE, RECORDS_DIR, YAML_SUFFIXES
 from generator.errors import Problem
 from generator.inputs.listings import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, read_input
 from generator.inputs.yamlcheck import TAG, Checker, compose, is_string, kind, line
@@ -80,10 +81,6 @@ __all__ = [
     "web_url",
 ]
 
-#: Records live under this folder of the data directory, at any depth.
-RECORDS_DIR = "records"
-API_SUFFIXES = (".json",)
-YAML_SUFFIXES = (".yaml", ".yml")
 
 #: Keys of a hand-written record, in the order problems list them.
 YAML_KEYS = ("title", "abstract", "arxiv", "authors", "date", "topics", "note")
@@ -103,8 +100,6 @@ ARXIV_ID = re.compile(
 _FIRST_NEW_STYLE = "0704"
 _FIVE_DIGITS = "1501"
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-#: A day file of ``paperkb fetch``: its name is the day its papers were on Daily Papers.
-_HUB_DAY_FILE = re.compile(rf"{RECORDS_DIR}/hub/(?P<day>[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})\.json")
 _WEB_SCHEMES = frozenset({"http", "https"})
 #: Limits of the lenient display fields (longer values are ignored): a URL, an organization's
 #: name, one keyword, the number of keywords kept. The AI summary has the abstract's limit.
@@ -233,7 +228,7 @@ def _keywords(value: Json) -> tuple[str, ...]:
 
 def _listed_from_file(file: str) -> str | None:
     """The day in the name of a ``records/hub/YYYY-MM-DD.json`` file, if it is a real date."""
-    match = _HUB_DAY_FILE.fullmatch(file)
+    match = HUB_DAY_FILE.fullmatch(file)
     if match is None:
         return None
     try:

@@ -11,11 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.datafiles import REGISTRY_FILE
 from generator.errors import Problem
 from generator.layout import MAX_ID_LENGTH, SLUG, reserved_reason
-
-REGISTRY_FILE = "permalinks.tsv"
-
 
 HEADER = (
     "# paperkb permalink registry: one row per paper id ever published. Append-only:\n"

@@ -21,7 +21,7 @@ file and on the paper's page. Papers are in id order, so a file changes only whe
 joined or left it, and the same inputs make the same bytes.
 
 **Which file is paperkb's.** The writer only overwrites or deletes files that carry an exact
-marker line in a fixed place (:func:`generator.build.write.is_generated`). A ``.bib`` file starts
+marker line in a fixed place (:func:`generator.writers.docs.is_generated`). A ``.bib`` file starts
 with :func:`bib_marker`, a BibTeX ``@comment`` that every BibTeX reader skips. CSL-JSON (a
 JSON array: no comment, and an item that is not a reference would be imported as one) and RIS
 (no comment syntax; a stray line before the first record upsets some readers) have no place

@@ -26,7 +26,7 @@ FEED_ID = "urn:paperkb:feed"
 AUTHOR = "paperkb"
 #: ``updated`` when not one paper in the feed has a date with a year.
 EPOCH = "1970-01-01"
-#: Readers look for the generated-file marker in a file's first KiB (:mod:`generator.build.write`).
+#: Readers look for the generated-file marker in a file's first KiB (:mod:`generator.writers.docs`).
 MARKER_WINDOW = 1024
 
 _DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from generator.account import Account
 from generator.layout import (
     ALL_PAPERS,
     AUTHORS_INDEX,
@@ -15,7 +16,7 @@ from generator.layout import (
     paper_path,
     topic_path,
 )
-from generator.model import UNSORTED, Account, Paper, Topic
+from generator.model import UNSORTED, Paper, Topic
 from generator.render import charts
 from generator.render.citations import ALL_NAME, cite_links
 from generator.render.lists import _date_label, gist, listing_key

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 
+from generator.account import Account
 from generator.errors import Problem
 from generator.layout import AUTHORS_DIR, MARKER_TEXT, PAPERS_DIR
-from generator.model import Account, Paper
+from generator.model import Paper
 from generator.render import cite
 from generator.stages.authors import author_key
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 
+from generator.account import Account
 from generator.errors import Problem
 from generator.layout import (
     ALL_PAPERS,
@@ -26,7 +27,7 @@ from generator.layout import (
     redirect_path,
     topic_path,
 )
-from generator.model import UNSORTED, Account, Paper, Topic
+from generator.model import UNSORTED, Paper, Topic
 from generator.render.authors import render_author, render_authors_index
 from generator.render.citations import citation_files
 from generator.render.feed import feed_order, render_feed

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 
 from slugify import slugify
 
+from generator.datafiles import REGISTRY_FILE
 from generator.errors import Problem
-from generator.inputs.registry import REGISTRY_FILE, Row
+from generator.inputs.registry import Row
 from generator.layout import MAX_ID_LENGTH, RESERVED_NAMES
 from generator.model import Cluster, Paper
 

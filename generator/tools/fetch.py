@@ -24,7 +24,7 @@ accepts
   and named (day, 0-based position, id). A day with no items is not saved (an empty file says
   nothing); the default range therefore asks such days again on the next run, which is cheap.
 * **Idempotent.** Days already saved are skipped unless ``--refresh``; a refreshed day is
-  rewritten only when its bytes change (:func:`generator.build.write.write_if_changed`, atomic).
+  rewritten only when its bytes change (:func:`generator.writers.docs.write_if_changed`, atomic).
   Without dates the range starts *at* the newest saved day (re-asked, rewritten only if it
   changed: the Hub keeps adding papers to a day after it was first fetched) and ends today (UTC).
 """
@@ -48,13 +48,14 @@ from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_st
 from rapidfuzz import fuzz
 
 from generator import __version__
-from generator.build.write import write_if_changed
+from generator.datafiles import HUB_DIR, RESOLVED_FILE
 from generator.errors import PaperkbError
-from generator.inputs.records import RECORDS_DIR, parse_api_json
+from generator.inputs.records import parse_api_json
 from generator.model import Paper
 from generator.pipeline import make_plan
 from generator.stages.normalize import clean_text, clean_title
 from generator.text.folding import title_key
+from generator.writers.docs import write_if_changed
 
 __all__ = [
     "ABSTRACT_AGREEMENT",
@@ -80,10 +81,6 @@ __all__ = [
     "split_items",
 ]
 
-#: Where fetched records go, relative to the data directory (read like any other record).
-HUB_DIR = f"{RECORDS_DIR}/hub"
-#: Papers found by ``--resolve``, beside the day files.
-RESOLVED_FILE = "resolved.json"
 #: The Hub's address when neither ``--endpoint`` nor ``HF_ENDPOINT`` says otherwise (the default
 #: of ``huggingface_hub.constants.ENDPOINT``, which reads the same variable).
 DEFAULT_ENDPOINT = "https://huggingface.co"

@@ -89,7 +89,8 @@ from itertools import combinations
 from rapidfuzz import fuzz, process
 
 from generator.errors import Problem
-from generator.model import NO_METADATA, NO_OVERRIDES, Cluster, Entry, Overrides, Source
+from generator.inputs.overrides import NO_OVERRIDES, Overrides
+from generator.model import NO_METADATA, Cluster, Entry, Source
 from generator.stages.dedupe.components import _EDGE_ORDER, _Components, _Edge
 from generator.stages.dedupe.features import (
     _GUARDS,

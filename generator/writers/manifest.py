@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import generator
-from generator.build.lock import LOCK_FILE
+from generator.account import Account
+from generator.datafiles import LOCK_FILE
 from generator.errors import Problem
 from generator.layout import MARKER_TOKEN
-from generator.model import Account
 
 MANIFEST_FILE = ".paperkb-manifest.json"
 #: Bump when the manifest's layout changes; a manifest of another version is ignored.
@@ -73,7 +73,7 @@ def fingerprint(data_dir: Path, *, strict: bool) -> str:
 
 
 def _files(root: Path) -> list[Path]:
-    """The data files, without the run lock (:mod:`generator.build.lock`): it is not an input."""
+    """The data files, without the run lock (:mod:`generator.runtime.lock`): it is not an input."""
     return sorted(
         (p for p in root.rglob("*") if p.is_file() and p.name != LOCK_FILE),
         key=lambda p: p.as_posix(),

@@ -11,7 +11,7 @@
   if they carry the marker and live in a generated folder or are a known generated file.
 * Making a page is Python work and writing it is the disk's: a few threads write while the
   next pages are made, and from ``SECOND_PROCESS_FROM['write']`` files a second process (a fork, see
-  :mod:`generator.build.background`) makes and writes every other file, so that both cores make
+  :mod:`generator.runtime.background`) makes and writes every other file, so that both cores make
   pages. Which process writes a file changes nothing in it or in the report.
 """
 
@@ -27,7 +27,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.build.background import background, worth_a_second_process
 from generator.errors import WriteError
 from generator.layout import (
     CITE_DIR,
@@ -40,6 +39,7 @@ from generator.layout import (
 from generator.render.citations import bib_marker
 from generator.render.files import encoded
 from generator.render.search import header as search_header
+from generator.runtime.background import background, worth_a_second_process
 
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 #: Threads that write files, and how many made pages may wait for them.
@@ -163,7 +163,7 @@ def _is_leftover(path: Path) -> bool:
     """Whether ``path`` is a temporary file of a writer that is gone (a killed run's).
 
     A live process's own temporary files are left alone: a run holds the run lock
-    (:mod:`generator.build.lock`), but a program calling the writer directly may not.
+    (:mod:`generator.runtime.lock`), but a program calling the writer directly may not.
     """
     match = _TEMPORARY.fullmatch(path.name)
     if match is None:

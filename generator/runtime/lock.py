@@ -9,7 +9,7 @@ The lock is the kernel's (``flock``), held on an open file: it is released when 
 however it ends, a ``kill -9`` included, so a crashed run never leaves a stale lock. The file
 is removed on release; a run that finds the file replaced while it waited locks the new one
 (the ``stat`` check below), so a removal never lets two runs in. The lock file is hidden and
-git-ignored, and the run fingerprint (:mod:`generator.build.manifest`) leaves it out.
+git-ignored, and the run fingerprint (:mod:`generator.writers.manifest`) leaves it out.
 
 Where ``fcntl`` does not exist (Windows), runs are not locked.
 """
@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from generator.datafiles import LOCK_FILE
 from generator.errors import PaperkbError
 
 try:
@@ -30,7 +31,6 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-LOCK_FILE = ".paperkb.lock"
 #: How long a run waits for another one before it gives up.
 WAIT_SECONDS = 600.0
 _POLL_SECONDS = 0.1

@@ -162,8 +162,8 @@ class TreeMemory:
     A run may fork workers (:mod:`generator.runtime.background`), whose memory ``ru_maxrss``
     does not add up: every ``interval`` a thread sums ``Rss`` and ``Pss``
     (``/proc/<pid>/smaps_rollup``) over this process and its descendants. The RSS sum counts
-    pages a fork shares with its parent twice, so it is an upper bound; the PSS sum is the memory the processes really use.
-    Polling can miss a peak shorter than the interval.
+    pages a fork shares with its parent twice, so it is an upper bound; the PSS sum is the
+    memory the processes really use. Polling can miss a peak shorter than the interval.
     """
 
     def __init__(self, interval: float = 0.05) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
+from generator.corpus import read_corpus
 from generator.datafiles import REGISTRY_FILE
 from generator.errors import BuildError, InputError, PaperkbError
 from generator.pipeline import Result, generate, make_plan, write_plan
@@ -226,13 +227,13 @@ def _check(data: Path, docs: Path, config: Path) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     data = Path(args.data)
-    head = make_plan(data)
+    head = read_corpus(data)
     head_snapshot = Snapshot.of(head.papers, head.redirects)
     with tempfile.TemporaryDirectory(prefix="paperkb-diff-") as tmp:
         base_dir = read_base_data(data, args.base, Path(tmp))
         if base_dir.is_dir():
             try:
-                base = make_plan(base_dir)
+                base = read_corpus(base_dir)
             except InputError as exc:
                 raise PaperkbError(f"the data at {args.base} is not valid:\n{exc}") from exc
             base_snapshot = Snapshot.of(base.papers, base.redirects)
@@ -243,28 +244,30 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_dedupe(args: argparse.Namespace) -> int:
-    plan = make_plan(Path(args.data), strict=args.strict)
-    a = plan.account
-    print(f"{a.entries} entries read: {a.papers} distinct papers, {a.merged} duplicates merged")
-    if args.report and plan.dedupe is not None:
+    corpus = read_corpus(Path(args.data), strict=args.strict)
+    print(
+        f"{corpus.entries} entries read: {len(corpus.papers)} distinct papers, "
+        f"{corpus.merged} duplicates merged"
+    )
+    if args.report:
         print()
-        ids = {p.key: p.id for p in plan.papers}
-        print(render_merge_report(plan.dedupe, ids, "", escape=str))
+        ids = {p.key: p.id for p in corpus.papers}
+        print(render_merge_report(corpus.dedupe, ids, "", escape=str))
     return EXIT_OK
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
-    plan = make_plan(Path(args.data), strict=args.strict)
+    corpus = read_corpus(Path(args.data), strict=args.strict)
     if args.suggest:
-        sys.stdout.write(format_suggestions(suggest(plan.papers, plan.topics)))
+        sys.stdout.write(format_suggestions(suggest(corpus.papers, corpus.topics)))
         return EXIT_OK
-    members: dict[str, int] = {t.slug: 0 for t in plan.topics}
-    for paper in plan.papers:
+    members: dict[str, int] = {t.slug: 0 for t in corpus.topics}
+    for paper in corpus.papers:
         for slug in paper.topics:
             members[slug] += 1
-    for topic in plan.topics:
+    for topic in corpus.topics:
         print(f"{members[topic.slug]:6,}  {topic.slug}  ({topic.name})")
-    print(f"{plan.account.unsorted:6,}  unsorted")
+    print(f"{corpus.unsorted:6,}  unsorted")
     return EXIT_OK
 
 

@@ -1,51 +1,42 @@
-"""The whole run: gather and validate every input, compute every page, then write.
+"""The whole run: read the corpus, plan the site from it, then write.
 
-``make_plan`` reads ``data/`` and runs the pure stages; it raises :class:`InputError` listing
-every problem in every file before anything is written. ``generate`` writes a plan.
+Two doors: :func:`generator.corpus.read_corpus` reads ``data/`` into distinct, classified papers
+(every input checked, every problem listed in one :class:`InputError` before anything is
+written), which the tools use; :func:`plan_site` makes every generated file of the site from a
+corpus. :func:`make_plan` runs both, computing the related papers in a second process while
+this one classifies and indexes; :func:`generate` writes a plan into ``docs/`` and appends the
+registry's new rows.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import gc
-import subprocess
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.account import Account
-from generator.datafiles import OVERRIDES_FILE, REGISTRY_FILE, TAXONOMY_FILE
-from generator.errors import InputError, Problem
-from generator.inputs.listings import listing_paths, read_listings
-from generator.inputs.overrides import load_overrides
-from generator.inputs.records import read_records, record_paths
-from generator.inputs.registry import (
-    Row,
-    append_rows,
-    parse_registry,
-    read_registry,
-    remove_rows,
-)
-from generator.inputs.taxonomy import load_taxonomy
+from generator.corpus import Corpus, StageHook, classify_corpus, merge, no_hook, read_inputs
+from generator.datafiles import REGISTRY_FILE
+from generator.errors import Problem
+from generator.inputs.registry import Row, append_rows, remove_rows
 from generator.model import Paper, Topic
 from generator.render.files import Files
 from generator.render.search import render_search
 from generator.render.site import site_files
 from generator.runtime.background import background, worth_a_second_process
 from generator.stages.authors import collect_authors
-from generator.stages.classify import classify
-from generator.stages.dedupe import DedupeResult, dedupe
+from generator.stages.dedupe import DedupeResult
 from generator.stages.link import (
     MIN_RELATED,
     SIMILAR_ABSTRACT,
+    Neighbours,
     related_ids,
     related_topics,
     shared_topic_rate,
     with_related,
 )
-from generator.stages.normalize import invisible_entries, normalize
-from generator.stages.permalinks import Assignment, assign_ids, redirects_for
 from generator.writers import manifest
 from generator.writers.docs import WriteReport, remove_leftovers, write_atomic, write_docs
 from generator.writers.manifest import Summary
@@ -53,17 +44,8 @@ from generator.writers.manifest import Summary
 #: The stages of a run, in order, as reported to a :data:`StageHook`. The related papers are
 #: computed in a second process from the start of ``classify``
 #: (:func:`generator.stages.link.related_ids`): ``link`` is the time this process waits for them
-#: after
-#: ``index`` (the search index), plus the rest of linking.
+#: after ``index`` (the search index), plus the rest of linking.
 STAGES = ("parse", "normalize", "dedupe", "classify", "index", "link", "render", "write")
-
-StageHook = Callable[[str], AbstractContextManager[object]]
-"""Called with a stage name from :data:`STAGES`; the run executes that stage inside the
-returned context manager. Benchmarks time stages with it; the default does nothing."""
-
-
-def no_hook(name: str) -> AbstractContextManager[object]:
-    return nullcontext()
 
 
 @contextmanager
@@ -121,112 +103,37 @@ class Result:
     summary: Summary
 
 
-def committed_ids(data_dir: Path) -> frozenset[str] | None:
-    """The ids of the registry as committed at git ``HEAD``: the ids ever published.
-
-    ``None`` when ``data_dir`` is not in a git checkout with a commit (then every row counts as
-    published); empty when ``HEAD`` has no registry yet.
-    """
-    try:
-        shown = subprocess.run(
-            ["git", "show", f"HEAD:./{REGISTRY_FILE}"], cwd=data_dir, capture_output=True
-        )
-        if shown.returncode != 0:
-            head = subprocess.run(
-                ["git", "rev-parse", "--verify", "--quiet", "HEAD"],
-                cwd=data_dir,
-                capture_output=True,
-            )
-            return frozenset() if head.returncode == 0 else None
-    except OSError:  # no git
-        return None
-    rows, _ = parse_registry(shown.stdout.decode("utf-8", errors="replace"), REGISTRY_FILE)
-    return frozenset(row.id for row in rows)
-
-
-def unpublished(assignment: Assignment, data_dir: Path) -> tuple[Assignment, tuple[Row, ...]]:
-    """``assignment`` without the retired rows that were never committed, and those rows.
-
-    A row appended by a trial run (a listing tried, then deleted) was never on the published
-    site: its paper leaving needs no redirect, and the row is dropped from the registry. Rows in
-    the committed registry stay: their URLs are public, and a retired one needs a redirect.
-    """
-    if not assignment.retired or (published := committed_ids(data_dir)) is None:
-        return assignment, ()
-    dropped = tuple(row for row in assignment.retired if row.id not in published)
-    kept = tuple(row for row in assignment.retired if row.id in published)
-    return dataclasses.replace(assignment, retired=kept), dropped
-
-
-def make_plan(
-    data_dir: Path, *, strict: bool = False, stage: StageHook = no_hook, parallel: bool = True
+def plan_site(
+    corpus: Corpus,
+    related: Callable[[], list[Neighbours]] | None = None,
+    *,
+    stage: StageHook = no_hook,
 ) -> Plan:
-    """Read and check every input under ``data_dir``; compute every generated file.
+    """The second door: every generated file of the site made from ``corpus``.
 
-    Errors stop the run with every problem listed. Warnings reject single entries and are
-    listed in the account; with ``strict`` they are errors too. With ``parallel`` the related
-    papers are computed in a second process (:mod:`generator.runtime.background`); the plan is the
-    same
-    either way.
+    ``related`` gives each paper's related-paper candidates (:func:`related_ids` of the papers
+    in order); ``generate`` computes them in a second process and passes the wait for its
+    result. Pure: nothing is read or written.
     """
-    if not data_dir.is_dir():
-        raise InputError([Problem(data_dir.as_posix(), None, "data directory does not exist")])
-    with stage("parse"):
-        entries, problems = read_listings(data_dir)
-        topics, taxonomy_problems = load_taxonomy(data_dir / TAXONOMY_FILE, TAXONOMY_FILE)
-        known = None if taxonomy_problems else {topic.slug for topic in topics}
-        records, record_problems = read_records(data_dir, known)
-        rows, registry_problems = read_registry(data_dir)
-        overrides, override_problems = load_overrides(data_dir / OVERRIDES_FILE, OVERRIDES_FILE)
-    problems += record_problems + taxonomy_problems + registry_problems + override_problems
-    if not listing_paths(data_dir) and not record_paths(data_dir):
-        problems.append(
-            Problem(data_dir.as_posix(), None, "no listings (*.txt) and no records found")
-        )
-    entries += records
-    with stage("normalize"):
-        normalized, blank = invisible_entries(normalize(entries))
-    problems += blank
-    errors = [p for p in problems if strict or not p.warning]
-    if errors:
-        raise InputError(errors)
-    rejected = sorted((p for p in problems if p.warning), key=lambda p: p.sort_key)
-
-    with stage("dedupe"):
-        merged = dedupe(normalized, overrides, ids={row.id: row.key for row in rows})
-        if merged.problems:
-            raise InputError(merged.problems)
-        assignment = assign_ids(merged.clusters, rows)
-        assignment, dropped = unpublished(assignment, data_dir)
-        rows = [row for row in rows if row not in dropped]
-        papers, new_rows = list(assignment.papers), assignment.new_rows
-        redirects, redirect_problems = redirects_for(
-            assignment, dict(overrides.redirects), OVERRIDES_FILE
-        )
-        if redirect_problems:
-            raise InputError(redirect_problems)
-    deduped, fork = papers, worth_a_second_process("link", len(papers), parallel=parallel)
-    with background("the link worker", lambda: related_ids(deduped), enabled=fork) as linking:
-        with stage("classify"):
-            papers = classify(papers, topics)
-        with stage("index"):
-            search = render_search(papers, topics)
-        with stage("link"):
-            papers = with_related(papers, linking.result())
-            topic_links = related_topics(papers)
-            shared, links = shared_topic_rate(papers)
-            similar_shared, similar = shared_topic_rate(papers, SIMILAR_ABSTRACT)
+    with stage("index"):
+        search = render_search(corpus.papers, corpus.topics)
+    with stage("link"):
+        candidates = related() if related is not None else related_ids(corpus.papers)
+        papers = with_related(corpus.papers, candidates)
+        topic_links = related_topics(papers)
+        shared, links = shared_topic_rate(papers)
+        similar_shared, similar = shared_topic_rate(papers, SIMILAR_ABSTRACT)
     with stage("render"):
         authors = collect_authors(papers)
         account = Account(
-            listings=len(listing_paths(data_dir)),
-            entries=len(normalized) + len(rejected),
+            listings=corpus.listings,
+            entries=corpus.entries,
             papers=len(papers),
-            merged=len(normalized) - len(papers),
-            rejected=len(rejected),
-            topics=len(topics),
-            unsorted=sum(1 for p in papers if not p.topics),
-            records=len(record_paths(data_dir)),
+            merged=corpus.merged,
+            rejected=len(corpus.rejected),
+            topics=len(corpus.topics),
+            unsorted=corpus.unsorted,
+            records=corpus.records,
             authors=len(authors),
             related_links=links,
             related_shared_topic=shared,
@@ -234,31 +141,51 @@ def make_plan(
             related_similar=similar,
             related_similar_shared=similar_shared,
         )
-        order = {row.id: index for index, row in enumerate([*rows, *new_rows])}
+        order = {row.id: index for index, row in enumerate([*corpus.registry, *corpus.new_rows])}
         files = site_files(
             papers,
-            topics,
+            corpus.topics,
             topic_links,
             account,
-            rejected,
-            redirects,
+            corpus.rejected,
+            corpus.redirects,
             authors,
-            merged,
+            corpus.dedupe,
             order,
             search,
         )
     return Plan(
         tuple(papers),
-        tuple(topics),
+        corpus.topics,
         files,
-        tuple(rows),
-        tuple(new_rows),
+        corpus.registry,
+        corpus.new_rows,
         account,
-        tuple(rejected),
-        redirects,
-        merged,
-        dropped,
+        corpus.rejected,
+        corpus.redirects,
+        corpus.dedupe,
+        corpus.dropped_rows,
     )
+
+
+def make_plan(
+    data_dir: Path, *, strict: bool = False, stage: StageHook = no_hook, parallel: bool = True
+) -> Plan:
+    """Read and check every input under ``data_dir``; compute every generated file.
+
+    Errors stop the run with every problem listed (:func:`generator.corpus.read_inputs`). With
+    ``parallel`` the related papers are computed in a second process
+    (:mod:`generator.runtime.background`) while this one classifies and indexes; the plan is
+    the same either way.
+    """
+    merged = merge(read_inputs(data_dir, strict=strict, stage=stage), data_dir, stage=stage)
+    deduped, fork = (
+        merged.papers,
+        worth_a_second_process("link", len(merged.papers), parallel=parallel),
+    )
+    with background("the link worker", lambda: related_ids(deduped), enabled=fork) as linking:
+        corpus = classify_corpus(merged, stage=stage)
+        return plan_site(corpus, linking.result, stage=stage)
 
 
 def generate(

@@ -24,6 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("generator.model", "generator.account"),
     ("generator.inputs",),
     ("generator.stages",),
+    ("generator.corpus",),
     ("generator.render",),
     ("generator.runtime",),
     ("generator.writers",),

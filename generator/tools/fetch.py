@@ -48,11 +48,11 @@ from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_st
 from rapidfuzz import fuzz
 
 from generator import __version__
+from generator.corpus import read_corpus
 from generator.datafiles import HUB_DIR, RESOLVED_FILE
 from generator.errors import PaperkbError
 from generator.inputs.records import parse_api_json
 from generator.model import Paper
-from generator.pipeline import make_plan
 from generator.stages.normalize import clean_text, clean_title
 from generator.text.folding import title_key
 from generator.writers.docs import write_if_changed
@@ -642,8 +642,8 @@ def resolve(data_dir: Path, hub: Hub, *, strict: bool = False, out: Out = _say) 
     Matches are added to ``data/records/hub/resolved.json`` (merged with what it holds, sorted
     by id, written only when it changes), also when a later search fails.
     """
-    plan = make_plan(data_dir, strict=strict, parallel=False)
-    missing: list[Paper] = [paper for paper in plan.papers if paper.meta.arxiv is None]
+    corpus = read_corpus(data_dir, strict=strict)
+    missing: list[Paper] = [paper for paper in corpus.papers if paper.meta.arxiv is None]
     tally = ResolveTally()
     found: list[dict[str, object]] = []
     path = data_dir / HUB_DIR / RESOLVED_FILE

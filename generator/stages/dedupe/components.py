@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
+from generator.errors import Problem
+from generator.stages.dedupe.features import Node
 from generator.stages.dedupe.rules import Kind
 
 # --- union-find with keep-apart constraints -------------------------------------------------
 
 
-class _Components:
+class Components:
     def __init__(self, size: int) -> None:
         self.parent = list(range(size))
         self.apart: dict[int, set[int]] = {}
@@ -66,7 +68,7 @@ class _Components:
 
 
 @dataclass(frozen=True, slots=True)
-class _Edge:
+class Edge:
     kind: Kind
     a: int
     b: int
@@ -74,4 +76,22 @@ class _Edge:
     abstract_score: float | None
 
 
-_EDGE_ORDER = {"override": 0, "fuzzy": 1, "retitled": 2}
+EDGE_ORDER = {"override": 0, "fuzzy": 1, "retitled": 2}
+
+
+@dataclass(slots=True)
+class Joining:
+    """The state of one dedupe run as its steps join nodes: the components, the edges that
+    joined them (for the merge report), the pairs refused (near misses: ``(i, j)`` -> title score
+    and reason) and the problems found."""
+
+    nodes: Sequence[Node]
+    components: Components
+    edges: list[Edge] = field(default_factory=list)
+    misses: dict[tuple[int, int], tuple[float, str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def join(self, edge: Edge) -> None:
+        """Join ``edge``'s nodes unless already one component; keep the edge if it joined."""
+        if self.components.union(edge.a, edge.b):
+            self.edges.append(edge)

@@ -38,7 +38,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _NON_WORD = re.compile(r"[\W_]+")
 
 
-def _unescape(title: str) -> str:
+def unescape(title: str) -> str:
     """``title`` with HTML entities decoded (the very same string when it has none)."""
     if "&" not in title:
         return title
@@ -46,7 +46,7 @@ def _unescape(title: str) -> str:
     return plain if plain != title else title
 
 
-def _key(title: str) -> str:
+def node_key(title: str) -> str:
     """:func:`title_key`, with a fast path for ASCII titles that gives the same result."""
     if title.isascii():
         key = _ASCII_NON_ALNUM.sub("", title.lower())
@@ -55,7 +55,7 @@ def _key(title: str) -> str:
     return title_key(title)
 
 
-def _tokens(title: str) -> tuple[str, ...]:
+def title_tokens(title: str) -> tuple[str, ...]:
     """The title's words as :func:`title_key` sees them, each in American spelling
     (:func:`_american`); without British spellings they concatenate to its key."""
     if title.isascii():
@@ -123,7 +123,7 @@ def _sentences(abstract: str) -> Counter[str]:
     return Counter(s for s in found if s)
 
 
-def _abstracts(a: str, b: str) -> tuple[bool, float]:
+def abstract_verdict(a: str, b: str) -> tuple[bool, float]:
     """Whether two abstracts are the same paper's, and their similarity 0-100."""
     if a == b:
         return True, 100.0
@@ -146,7 +146,7 @@ def _abstracts(a: str, b: str) -> tuple[bool, float]:
 
 
 @dataclass(slots=True)
-class _Node:
+class Node:
     """The entries of one exact title key."""
 
     index: int
@@ -183,10 +183,10 @@ def _version_words(tokens: Sequence[str]) -> list[str]:
 def _head(title: str) -> str | None:
     """The key of the part before the first colon, if the title has one."""
     head, colon, _ = title.partition(":")
-    return _key(head) if colon else None
+    return node_key(head) if colon else None
 
 
-def _version_guard(a: _Node, b: _Node) -> str | None:
+def _version_guard(a: Node, b: Node) -> str | None:
     if _digits(a.tokens) != _digits(b.tokens) or _version_words(a.tokens) != _version_words(
         b.tokens
     ):
@@ -194,7 +194,7 @@ def _version_guard(a: _Node, b: _Node) -> str | None:
     return None
 
 
-def _long_word_edits(a: _Node, b: _Node, ops: Iterable[Editop]) -> bool:
+def _long_word_edits(a: Node, b: Node, ops: Iterable[Editop]) -> bool:
     """Whether every edit turning ``a.key`` into ``b.key`` falls inside a long word."""
     ends_a = _token_ends(a.tokens)
     ends_b = _token_ends(b.tokens)
@@ -220,7 +220,7 @@ def _word_length(tokens: Sequence[str], ends: list[int], position: int) -> int:
     return len(tokens[index]) if index < len(tokens) else 0
 
 
-def _title_verdict(a: _Node, b: _Node, score: float) -> str | None:
+def title_verdict(a: Node, b: Node, score: float) -> str | None:
     """``None`` if the titles may be one paper's, else the reason they are not."""
     guard = _version_guard(a, b)
     if guard:
@@ -243,20 +243,20 @@ def _title_verdict(a: _Node, b: _Node, score: float) -> str | None:
     return "titles differ by more than a typo"
 
 
-#: Reasons of :func:`_title_verdict` that no abstract overrules: the guards.
-_GUARDS = frozenset({"version/number differs", "'Towards' differs"})
+#: Reasons of :func:`title_verdict` that no abstract overrules: the guards.
+GUARDS = frozenset({"version/number differs", "'Towards' differs"})
 
 
-def _close_abstracts(a: _Node, b: _Node) -> tuple[bool, float]:
+def close_abstracts(a: Node, b: Node) -> tuple[bool, float]:
     """Whether the abstracts are close enough for a small title edit anywhere (and their
     score): both substantial, agreeing as for the fuzzy rule, and scoring at least
     :data:`CLOSE_ABSTRACT_MIN_RATIO`."""
-    agree, score = _abstracts(a.abstract, b.abstract)
+    agree, score = abstract_verdict(a.abstract, b.abstract)
     long_enough = min(len(a.abstract), len(b.abstract)) >= RETITLE_MIN_ABSTRACT_CHARS
     return agree and long_enough and score >= CLOSE_ABSTRACT_MIN_RATIO, score
 
 
-def _small_edit(a: _Node, b: _Node) -> bool:
+def small_edit(a: Node, b: Node) -> bool:
     """At most :data:`TITLE_MAX_EDITS` letters apart, in words of any length."""
     limit = TITLE_MAX_EDITS + 1
     return Levenshtein.distance(a.match, b.match, score_cutoff=limit) <= TITLE_MAX_EDITS

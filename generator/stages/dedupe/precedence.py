@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from generator.model import NO_METADATA, PRECEDENCE, Cluster, Entry, Metadata, Source
-from generator.stages.dedupe.features import _key
+from generator.stages.dedupe.features import node_key
 
 # --- canonical choice -----------------------------------------------------------------------
 
@@ -32,7 +32,7 @@ def _trusted(ordered: Sequence[Entry]) -> Sequence[Entry]:
     return [e for e in ordered if PRECEDENCE[e.origin] == best]
 
 
-def _title_and_abstract(ordered: Sequence[Entry]) -> tuple[str, str]:
+def title_and_abstract(ordered: Sequence[Entry]) -> tuple[str, str]:
     """The canonical title and abstract of entries sorted by source (module docstring)."""
     pool = _trusted(ordered)
     return (
@@ -84,14 +84,14 @@ def combine(entries: Iterable[Entry]) -> Metadata:
 def cluster(entries: Sequence[Entry]) -> Cluster:
     """Fold the entries of one paper into a cluster."""
     ordered = sorted(entries, key=lambda e: e.source)
-    title, abstract = _title_and_abstract(ordered)
+    title, abstract = title_and_abstract(ordered)
     aliases = tuple(dict.fromkeys(e.title for e in ordered if e.title != title))
     return Cluster(
-        key=_key(title),
+        key=node_key(title),
         title=title,
         abstract=abstract,
         aliases=aliases,
         sources=tuple(e.source for e in ordered),
         meta=combine(ordered),
-        keys=frozenset(_key(e.title) for e in ordered),
+        keys=frozenset(node_key(e.title) for e in ordered),
     )

@@ -61,7 +61,7 @@ BLOCK_SINGLE_MAX_DF = 64
 #: blocked on every token, among short titles only (a few percent of all titles).
 SHORT_TITLE_TOKENS = 3
 #: Above this block size, candidates are scored with ``rapidfuzz.process.extract`` (a C loop).
-_BLOCK_C_LOOP = 16
+BLOCK_C_LOOP = 16
 
 #: The report lists at most this many closest pairs that were kept apart.
 MAX_NEAR_MISSES = 50

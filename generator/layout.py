@@ -2,8 +2,7 @@
 
 One home for every generated path and folder (:data:`GENERATED_DIRS`, :data:`GENERATED_FILES`;
 adding a generated folder starts here, then ``.gitignore``), for the "generated, do not edit"
-marker (:data:`MARKER_TOKEN` and the lines made of it; the search index's header in
-:mod:`generator.render.search` still spells its own), for the one slug rule (:data:`SLUG`,
+marker (:data:`MARKER_TOKEN` and the lines made of it), for the one slug rule (:data:`SLUG`,
 :data:`MAX_ID_LENGTH`: paper ids, topic and author slugs) and for the reserved names below.
 
 A paper id, a topic slug or an author slug is a file name in its folder of ``docs/``
@@ -26,6 +25,11 @@ MARKER_TEXT = f"{MARKER_TOKEN}: {_MADE} from data/; do not edit"
 MARKER = f"<!-- {MARKER_TEXT}, it is overwritten on every run -->\n"
 #: The marker line of a redirect page, right after its doctype.
 REDIRECT_MARKER = f"<!-- {MARKER_TOKEN}: {_MADE}; do not edit -->\n"
+#: The first line of every generated search file (``search/**.js``): a comment with the marker.
+SEARCH_HEADER = (
+    f"/* {MARKER_TEXT}, it is overwritten on every run. Search index of paperkb, "
+    "read by assets/javascripts/paperkb-search.js. */\n"
+)
 #: The marker of build state paperkb keeps in docs/ (the run manifest).
 STATE_MARKER = f"{MARKER_TOKEN}: build state of `paperkb generate`; safe to delete"
 

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from conftest import load_hook
 
-from generator.render.search import STOP_WORDS, tokens
+from generator.render.search.words import STOP_WORDS, tokens
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

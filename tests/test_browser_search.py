@@ -16,7 +16,7 @@ import test_browser
 from test_browser import Session, _sample, distinctive_words
 
 from generator.inputs.taxonomy import load_taxonomy
-from generator.render.search import tokens
+from generator.render.search.words import tokens
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -13,24 +13,18 @@ from conftest import DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.layout import MARKER_TOKEN, SEARCH_DIR
+from generator.layout import MARKER_TOKEN, SEARCH_DIR, SEARCH_HEADER
 from generator.model import Metadata, Paper, Source, Topic
 from generator.render.search import (
-    ABSTRACT_LIST_CHARS,
-    DOCS_PER_SHARD,
     FORMAT_VERSION,
-    MAX_ABSTRACT_TERMS,
     META_FILE,
     SHARD_CHARS,
-    STOP_WORDS,
-    decode_numbers,
-    encode,
-    encode_number,
-    header,
     render_search,
-    snippet,
-    tokens,
 )
+from generator.render.search.codec import decode_numbers, encode, encode_number
+from generator.render.search.postings import ABSTRACT_LIST_CHARS, MAX_ABSTRACT_TERMS
+from generator.render.search.rows import DOCS_PER_SHARD, snippet
+from generator.render.search.words import STOP_WORDS, tokens
 from generator.stages.authors import Author
 from generator.writers.docs import MARKER_LINES
 
@@ -71,7 +65,7 @@ def load(files: dict[str, str]) -> dict[str, Any]:
     out = {}
     for path, content in files.items():
         first, body = content.split("\n", 1)
-        assert first + "\n" == header()
+        assert first + "\n" == SEARCH_HEADER
         prefix = 'paperkbSearch.add("'
         assert body.startswith(prefix) and body.endswith(");\n"), path
         name, data = body[len(prefix) : -3].split('",', 1)
@@ -288,7 +282,7 @@ def test_tokens_fold_case_and_accents_and_split_on_punctuation() -> None:
 
 @given(st.text(max_size=60))
 def test_ascii_fast_path_splits_like_the_unicode_pattern(value: str) -> None:
-    from generator.render.search import _WORD, fold
+    from generator.render.search.words import _WORD, fold
 
     assert tokens(value) == _WORD.findall(fold(value))
 

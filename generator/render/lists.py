@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 from generator.layout import PAPERS_DIR
@@ -12,19 +11,15 @@ from generator.render.citations import cite_links
 from generator.render.markdown import _letter, _link, front_matter, text
 from generator.text.dates import date_label, listing_date_key
 from generator.text.folding import sort_key
+from generator.text.sentences import first_sentence
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")
 #: A gist longer than this is cut at a word boundary.
 GIST_MAX_CHARS = 220
 
 
 def gist(abstract: str) -> str:
     """The abstract's first sentence, at most :data:`GIST_MAX_CHARS` characters (plain text)."""
-    first = _SENTENCE_END.split(" ".join(abstract.split()), maxsplit=1)[0]
-    if len(first) <= GIST_MAX_CHARS:
-        return first
-    cut = first[: GIST_MAX_CHARS - 1].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "…"
+    return first_sentence(abstract, GIST_MAX_CHARS)
 
 
 def listing_key(paper: Paper) -> tuple[int, int, int]:

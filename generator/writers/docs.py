@@ -35,10 +35,10 @@ from generator.layout import (
     MARKER,
     MARKER_TEXT,
     REDIRECT_MARKER,
+    SEARCH_HEADER,
 )
 from generator.render.citations import bib_marker
 from generator.render.files import encoded
-from generator.render.search import header as search_header
 from generator.runtime.background import background, worth_a_second_process
 
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
@@ -67,7 +67,7 @@ def _marker_lines() -> frozenset[bytes]:
         MARKER,
         REDIRECT_MARKER,
         f"<!-- {MARKER_TEXT} -->",
-        search_header(),
+        SEARCH_HEADER,
         f" {json.dumps('generator')}:{json.dumps(MARKER_TEXT)},",
         bib_marker(MARKER_TEXT),
     )

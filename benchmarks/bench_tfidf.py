@@ -55,7 +55,7 @@ def sklearn_vectorizer(
     stop_words: Collection[str] = STOP_WORDS,
     token_pattern: str = TOKEN_PATTERN,
 ) -> Any:
-    """The vectorizer the link stage used before generator/tfidf.py, which must equal it (the
+    """The vectorizer the link stage used before generator/text/tfidf.py, which must equal it (the
     reference of this benchmark and of tests/test_tfidf.py)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 

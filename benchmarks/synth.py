@@ -40,7 +40,7 @@ PER_LISTING = 100
 DUPLICATE_SHARE = 0.05
 #: The newest listing's date; older listings go back one day each.
 LAST_DAY = datetime.date(2024, 8, 12)
-#: The boilerplate header of a saved listing page (see generator/parse.py).
+#: The boilerplate header of a saved listing page (see generator/inputs/listings.py).
 HEADER = (
     "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nDaily Papers\n\n"
     "byAK and the research community\n\n"

@@ -10,7 +10,7 @@ A paper id, a topic slug or an author slug is a file name in its folder of ``doc
 own index page (the A-Z list, the topic index, the author index), and the DOS device names are
 files no Windows checkout can hold. A name from the inputs that is one of these is an error at
 its file and line wherever it is read (registry, taxonomy); names paperkb makes itself avoid
-them (:func:`generator.stages.permalinks.make_slug`, :func:`generator.stages.authors.author_slug`).
+them (:func:`generator.stages.permalinks.make_slug`, :func:`generator.stages.authors.make_slug`).
 """
 
 from __future__ import annotations

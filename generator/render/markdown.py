@@ -136,8 +136,7 @@ def _href(url: str | None) -> str | None:
     the like percent-encoded, ``&`` as ``&amp;``), or ``None`` unless it is an http(s) URL.
 
     The records reader keeps only such URLs (:func:`generator.inputs.records.web_url`); checked
-    again
-    here, so that no other scheme can become a link whatever made the :class:`Metadata`. An
+    again here, so that no other scheme can become a link whatever made the :class:`Metadata`. An
     ``&`` is written as a reference because Python Markdown keeps ``&copy;`` in an ``href`` as
     the entity it looks like; ``&amp;`` reaches the browser as the ``&`` the URL has.
     """

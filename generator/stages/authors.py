@@ -22,8 +22,7 @@ a collision is resolved in key order, the first key keeping the plain slug and l
 getting ``-2``, ``-3``, ...; so a newly added author whose key sorts first can take over a slug
 another author had, and that author's suffix can change. Authors have no permalink registry
 (unlike papers, see :mod:`generator.stages.permalinks`) because collisions are rare and an author
-page
-is a listing, not a citation target.
+page is a listing, not a citation target.
 
 Pure and deterministic: the result does not depend on the order of the papers given.
 """

@@ -1,6 +1,6 @@
 """The one rule for an abstract's first sentence, cut to a length: the gist under a title in the
 site's lists and a page's description (:func:`generator.render.lists.gist`), and a search
-result's snippet (:func:`generator.render.search.snippet`)."""
+result's snippet (:func:`generator.render.search.rows.snippet`)."""
 
 from __future__ import annotations
 

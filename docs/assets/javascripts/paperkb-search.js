@@ -1,7 +1,7 @@
 /* Hand-written: paperkb's search, in Material for MkDocs' own search box and result markup.
  *
  * Material's search builds a lunr index in the browser (seconds at 10,000 papers) and does not
- * work from file://. paperkb's index is prebuilt by `paperkb generate` (generator/search.py,
+ * work from file://. paperkb's index is prebuilt by `paperkb generate` (generator/render/search/,
  * whose docstring describes the format) into small scripts under search/: meta.js, term shards
  * t/<n>.js, result rows d/<n>.js, author pages a/<n>.js and the typo lexicon f/<n>.js and
  * r/<n>.js. Each calls paperkbSearch.add(name, data). They are loaded by <script> tags (so
@@ -138,7 +138,7 @@
     return translations[key] || fallback;
   }
 
-  /* ---- words: must match generator/search.py's fold(), tokens() and head() ---- */
+  /* ---- words: must match generator/render/search/words.py: fold(), tokens() and head() ---- */
   var MARKS = /\p{M}/gu;
   var WORD = /[\p{L}\p{N}]+/gu;
   function fold(value) {
@@ -240,7 +240,7 @@
     return lo;
   }
 
-  /* Numbers of a self-delimiting base-32 string (generator/search.py: encode). */
+  /* Numbers of a self-delimiting base-32 string (generator/render/search/codec.py: encode). */
   var LAST = "0123456789abcdefghijklmnopqrstuv";
   var MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz-_";
   var DIGIT = new Int16Array(128).fill(-1);

@@ -12,11 +12,11 @@ Automatic deduplication (:mod:`generator.stages.dedupe`) can be corrected by a r
     redirects:
       old-paper-id: id-of-a-current-paper
 
-Each name is a paper's exact title (any spelling that occurs in a listing, compared by title
-key) or its permanent id from ``data/permalinks.tsv``. Validation is strict like the taxonomy's
-(:mod:`generator.inputs.taxonomy`): every problem is collected with the 1-based line of
-the offending YAML node. Whether a name matches a paper is checked by ``dedupe``, which knows the papers; a
-name that matches none is reported there at the name's line.
+Each name is a paper's exact title (any spelling that occurs in a listing, compared by title key) or
+its permanent id from ``data/permalinks.tsv``. Validation is strict like the taxonomy's
+(:mod:`generator.inputs.taxonomy`): every problem is collected with the 1-based line of the
+offending YAML node. Whether a name matches a paper is checked by ``dedupe``, which knows the
+papers; a name that matches none is reported there at the name's line.
 """
 
 from __future__ import annotations

@@ -249,9 +249,10 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 def write_docs(docs: Path, files: Mapping[str, str], *, parallel: bool = True) -> WriteReport:
     """Make ``docs/`` hold exactly the planned generated files, beside the hand-written ones.
 
-    Each file's content is made (:class:`generator.render.files.Files` defers pages),
-    encoded, written and dropped in turn, so only one page is held at a time; :attr:`WriteReport.make_seconds`
-    is the time spent making them (in the slower process, when there are two: ``parallel``).
+    Each file's content is made (:class:`generator.render.files.Files` defers pages), encoded,
+    written and dropped in turn, so only one page is held at a time;
+    :attr:`WriteReport.make_seconds` is the time spent making them (in the slower process, when
+    there are two: ``parallel``).
     """
     ours, others = _existing_generated(docs)
     check_plan(docs, files, ours | others)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import difflib
 import json
 import os
 import re
@@ -16,12 +17,14 @@ import sys
 import tempfile
 import urllib.parse
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from generator import __version__
 from generator.corpus import read_corpus
 from generator.datafiles import REGISTRY_FILE
-from generator.errors import BuildError, InputError, PaperkbError
+from generator.errors import BuildError, InputError, PaperkbError, plural
 from generator.pipeline import Result, generate, make_plan, write_plan
 from generator.render.reports import render_merge_report
 from generator.runtime.lock import run_lock
@@ -32,13 +35,17 @@ from generator.tools.suggest import format_suggestions, suggest
 
 EXIT_OK = 0
 EXIT_ERROR = 1
+#: New papers named one by one after a run; more are counted.
+SHOWN_ADDED = 20
 
 
 def _paths(args: argparse.Namespace) -> tuple[Path, Path, Path, Path]:
-    config = Path(args.config)
+    """``--data``, ``--docs``, ``--site`` and ``--config`` as the command has them (a command
+    without ``--config`` works in the current folder)."""
+    config = Path(getattr(args, "config", "mkdocs.yml"))
     root = config.parent
-    docs = Path(args.docs) if args.docs else root / "docs"
-    site = Path(args.site) if args.site else root / "site"
+    docs = Path(args.docs) if getattr(args, "docs", None) else root / "docs"
+    site = Path(args.site) if getattr(args, "site", None) else root / "site"
     return Path(args.data), docs, site, config
 
 
@@ -70,7 +77,12 @@ def print_account(result: Result, then: str = "nothing to do") -> None:
     if result.plan is None:
         print(f"  nothing changed since the last run (same data/ and paperkb): {then}")
     if result.registry_written and result.plan is not None:
-        print(f"  permalink registry: {len(result.plan.new_rows)} new ids in data/{REGISTRY_FILE}")
+        added = result.plan.new_rows
+        print(f"  permalink registry: {plural(len(added), 'new id')} in data/{REGISTRY_FILE}")
+        for row in added[:SHOWN_ADDED]:
+            print(f"  added: {row.id}  ({row.title})")
+        if len(added) > SHOWN_ADDED:
+            print(f"  ... and {plural(len(added) - SHOWN_ADDED, 'more paper')}")
         for row in result.plan.dropped_rows:
             print(
                 f"  permalink registry: dropped {row.id!r}, never committed and its paper is "
@@ -204,11 +216,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     data, docs, _, config = _paths(args)
     with run_lock(data):
-        return _check(data, docs, config)
+        return _check(data, docs, config, parallel=not args.one_process)
 
 
-def _check(data: Path, docs: Path, config: Path) -> int:
-    plan = make_plan(data, strict=True)
+def _check(data: Path, docs: Path, config: Path, *, parallel: bool) -> int:
+    plan = make_plan(data, strict=True, parallel=parallel)
     if plan.new_rows:
         names = "\n".join(f"  {row.id}  ({row.title})" for row in plan.new_rows[:20])
         more = len(plan.new_rows) - 20
@@ -218,7 +230,7 @@ def _check(data: Path, docs: Path, config: Path) -> int:
             + (f"\n  ... and {more} more" if more > 0 else "")
             + "\nrun `paperkb generate` and commit the registry with your change"
         )
-    print_account(write_plan(plan, data, docs))
+    print_account(write_plan(plan, data, docs, parallel=parallel))
     with tempfile.TemporaryDirectory(prefix="paperkb-check-") as tmp:
         mkdocs_build(config, Path(tmp) / "site")
     print("  check: data valid, registry up to date, strict build clean")
@@ -294,6 +306,11 @@ def cmd_fetch(args: argparse.Namespace) -> int:
             endpoint=args.endpoint,
             strict=args.strict,
         )
+    then = "commit data/records/hub/" if args.resolve else "review the new records"
+    print(
+        f"next: `paperkb generate` (new papers get their permanent ids), then "
+        f"`paperkb diff main` to {then}; commit data/ with data/{REGISTRY_FILE}"
+    )
     return EXIT_OK
 
 
@@ -307,39 +324,78 @@ def iso_date(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
-def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
-        prog="paperkb",
-        description="Build a paper knowledge base site from saved Daily Papers listings.",
-    )
-    top.add_argument("--version", action="version", version=f"paperkb {__version__}")
-    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+class _Parser(argparse.ArgumentParser):
+    """``argparse`` that says "did you mean" for a mistyped command."""
 
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--data", default="data", help="knowledge base sources (default: data)")
+    def error(self, message: str) -> NoReturn:
+        match = re.search(r"invalid choice: '([^']*)'", message)
+        if match and self._subparsers is not None:
+            names = [
+                name
+                for action in self._subparsers._group_actions
+                if isinstance(action, argparse._SubParsersAction)
+                for name in action.choices
+            ]
+            close = difflib.get_close_matches(match.group(1), names, n=1)
+            if close:
+                message += f"; did you mean {close[0]!r}?"
+        super().error(message)
+
+
+def _unrecognized(sub: argparse.ArgumentParser, extra: Sequence[str]) -> str:
+    """``unrecognized arguments: ...``, with the closest option of ``sub`` for each."""
+    options = [o for action in sub._actions for o in action.option_strings]
+    hints = []
+    for word in extra:
+        close = difflib.get_close_matches(word.split("=", 1)[0], options, n=1)
+        if word.startswith("-") and close:
+            hints.append(f"{word!r}: did you mean {close[0]!r}?")
+    return f"unrecognized arguments: {' '.join(extra)}" + (
+        f" ({'; '.join(hints)})" if hints else ""
+    )
+
+
+def _data(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--data", default="data", help="knowledge base sources (default: data)")
+
+
+def _strict(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat warnings (rejected entries) as errors",
+    )
+
+
+def _one_process(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--one-process",
+        action="store_true",
+        help="use one process only (by default large knowledge bases use every core); "
+        "the output is the same",
+    )
+
+
+def _docs(sub: argparse.ArgumentParser, *, config: bool) -> None:
+    if config:
         sub.add_argument(
             "--config", default="mkdocs.yml", help="MkDocs configuration (default: mkdocs.yml)"
         )
-        sub.add_argument("--docs", help="docs folder (default: docs/ beside the config)")
-        sub.add_argument("--site", help="site output folder (default: site/ beside the config)")
-        sub.add_argument(
-            "--strict",
-            action="store_true",
-            help="treat warnings (rejected entries) as errors; `check` is always strict",
-        )
-        sub.add_argument(
-            "--one-process",
-            action="store_true",
-            help="do not use a second process (on Linux, large corpora link and write in two); "
-            "the output is the same",
-        )
-        return sub
+    where = "beside the config" if config else "in the current folder"
+    sub.add_argument("--docs", help=f"docs folder (default: docs/ {where})")
 
-    command("generate", "Write the generated pages into docs/ (no site build).").set_defaults(
-        run=cmd_generate
-    )
-    build = command("build", "Generate, then build the site strictly with MkDocs into site/.")
+
+def _site_commands(commands: Commands) -> None:
+    generate = commands.add("generate", "Write the generated pages into docs/ (no site build).")
+    _data(generate)
+    _docs(generate, config=False)
+    _strict(generate)
+    _one_process(generate)
+    generate.set_defaults(run=cmd_generate)
+    build = commands.add("build", "Generate, then build the site strictly with MkDocs into site/.")
+    _data(build)
+    _docs(build, config=True)
+    build.add_argument("--site", help="site output folder (default: site/ beside the config)")
     build.add_argument(
         "--site-url",
         metavar="URL",
@@ -347,12 +403,31 @@ def parser() -> argparse.ArgumentParser:
         "and any server root). Gives the 404 page, canonical links and the sitemap their "
         "addresses, e.g. https://user.github.io/repo/ for GitHub project Pages",
     )
+    _strict(build)
+    _one_process(build)
     build.set_defaults(run=cmd_build)
-    command(
+    check = commands.add(
         "check",
-        "For CI: validate data/, require an up-to-date permalink registry, build strictly.",
-    ).set_defaults(run=cmd_check)
-    dedupe = command("dedupe", "Show how entries were merged into papers (writes nothing).")
+        "For CI: validate data/ strictly, require an up-to-date permalink registry, build "
+        "strictly into a temporary folder.",
+    )
+    _data(check)
+    _docs(check, config=True)
+    _one_process(check)
+    check.set_defaults(run=cmd_check, strict=True)
+    serve = commands.add("serve", "Generate, then preview the site with `mkdocs serve`.")
+    _data(serve)
+    _docs(serve, config=True)
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
+    _strict(serve)
+    _one_process(serve)
+    serve.set_defaults(run=cmd_serve)
+
+
+def _tool_commands(commands: Commands) -> None:
+    dedupe = commands.add("dedupe", "Show how entries were merged into papers (writes nothing).")
+    _data(dedupe)
+    _strict(dedupe)
     dedupe.add_argument(
         "--report",
         action="store_true",
@@ -360,10 +435,13 @@ def parser() -> argparse.ArgumentParser:
         "pairs kept apart (the site's merge report page shows the same)",
     )
     dedupe.set_defaults(run=cmd_dedupe)
-    diff = command("diff", "Summarize what data/ changes against a git revision (e.g. main).")
+    diff = commands.add("diff", "Summarize what data/ changes against a git revision (e.g. main).")
     diff.add_argument("base", metavar="BASE", help="git revision to compare with")
-    diff.set_defaults(run=cmd_diff)
-    topics = command("topics", "List topics with their paper counts (writes nothing).")
+    _data(diff)
+    diff.set_defaults(run=cmd_diff, strict=False)
+    topics = commands.add("topics", "List topics with their paper counts (writes nothing).")
+    _data(topics)
+    _strict(topics)
     topics.add_argument(
         "--suggest",
         action="store_true",
@@ -371,16 +449,19 @@ def parser() -> argparse.ArgumentParser:
         "into data/topics.yaml",
     )
     topics.set_defaults(run=cmd_topics)
-    serve = command("serve", "Generate, then preview the site with `mkdocs serve`.")
-    serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
-    serve.set_defaults(run=cmd_serve)
-    fetch = command(
+    _fetch_command(commands)
+
+
+def _fetch_command(commands: Commands) -> None:
+    fetch = commands.add(
         "fetch",
         "Save the Hub's daily papers into data/records/hub/YYYY-MM-DD.json (or, with "
         "--resolve, find arXiv ids for papers that have none). Without a date: the newest "
         "saved day (asked again) through today, UTC; today alone when nothing is saved yet.",
     )
     fetch.epilog = limits_help()
+    _data(fetch)
+    _strict(fetch)
     when = fetch.add_mutually_exclusive_group()
     when.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="fetch this day")
     when.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="first day to fetch")
@@ -402,11 +483,52 @@ def parser() -> argparse.ArgumentParser:
         "--endpoint", help="the Hub's address (default: $HF_ENDPOINT, else https://huggingface.co)"
     )
     fetch.set_defaults(run=cmd_fetch)
-    return top
+
+
+@dataclass
+class Commands:
+    """The subcommands: each takes only the options it uses."""
+
+    action: argparse._SubParsersAction[argparse.ArgumentParser]
+    parsers: dict[str, argparse.ArgumentParser] = field(default_factory=dict)
+
+    def add(self, name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = self.action.add_parser(name, help=help_text, description=help_text)
+        self.parsers[name] = sub
+        return sub
+
+
+def parser() -> tuple[argparse.ArgumentParser, Commands]:
+    top = _Parser(
+        prog="paperkb",
+        description="Build a paper knowledge base site from saved Daily Papers listings.",
+    )
+    top.add_argument("--version", action="version", version=f"paperkb {__version__}")
+    commands = Commands(
+        top.add_subparsers(
+            dest="command",
+            required=True,
+            metavar="COMMAND",
+            parser_class=argparse.ArgumentParser,
+        )
+    )
+    _site_commands(commands)
+    _tool_commands(commands)
+    return top, commands
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments; an option the command does not take is an error of that command."""
+    top, commands = parser()
+    args, extra = top.parse_known_args(argv)
+    if extra:
+        sub = commands.parsers[args.command]
+        sub.error(_unrecognized(sub, extra))
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    args = parse(argv)
     try:
         code: int = args.run(args)
     except PaperkbError as exc:

@@ -7,10 +7,13 @@ spelling. Paths are relative to the data directory, with ``/`` separators.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 #: Listings are the ``*.txt`` files anywhere under the data directory.
-LISTING_GLOB = "*.txt"
+LISTING_SUFFIX = ".txt"
 #: A listing saved as ``<YYYY-MM-DD>.txt`` (as the README asks) names its day.
 DATED_LISTING = re.compile(r"(?:.*/)?(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})\.txt")
 #: Records (Hub API JSON, hand-written YAML) live under this folder, at any depth.
@@ -31,3 +34,27 @@ REGISTRY_FILE = "permalinks.tsv"
 OVERRIDES_FILE = "overrides.yaml"
 #: The run lock, present while a run holds it (git-ignored, left out of the run fingerprint).
 LOCK_FILE = ".paperkb.lock"
+
+#: Folders never read as part of a knowledge base, at any depth: hidden ones (``.git``,
+#: ``.venv``, ``.paperkb-*``) and the folders of tools (a data folder pointed at a project or at
+#: ``/tmp`` must not read a virtual environment's or ``node_modules``' text files).
+SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "env"})
+
+
+def skipped(name: str) -> bool:
+    """Whether a folder of this name is left out of the knowledge base."""
+    return name.startswith(".") or name in SKIPPED_DIRS
+
+
+def data_files(root: Path, keep: Callable[[str], bool]) -> list[Path]:
+    """The files under ``root`` whose name ``keep`` accepts, outside :func:`skipped` folders,
+    sorted by their POSIX path relative to ``root`` (input order free)."""
+    found: list[tuple[str, Path]] = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = sorted(d for d in subfolders if not skipped(d))
+        base = Path(folder)
+        for name in names:
+            path = base / name
+            if keep(name) and path.is_file():
+                found.append((path.relative_to(root).as_posix(), path))
+    return [path for _, path in sorted(found)]

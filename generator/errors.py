@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -34,14 +34,35 @@ class PaperkbError(Exception):
     """Base class of every error paperkb reports to a user."""
 
 
+#: Problems (or rejected entries) printed at most; the rest are counted. A data folder pointed
+#: at the wrong place can hold a hundred thousand of them.
+SHOWN_PROBLEMS = 200
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``1 problem``, ``2 problems``: the count with its noun (``many``, else ``noun + "s"``)."""
+    return f"{count:,} {noun if count == 1 else many or noun + 's'}"
+
+
+def listed(problems: Sequence[Problem], limit: int = SHOWN_PROBLEMS) -> list[str]:
+    """Lines for the first ``limit`` problems, then one line counting the others and their
+    files."""
+    lines = [f"  {p}" for p in problems[:limit]]
+    rest = problems[limit:]
+    if rest:
+        files = len({p.file for p in rest})
+        lines.append(f"  ... and {plural(len(rest), 'more problem')} in {plural(files, 'file')}")
+    return lines
+
+
 class InputError(PaperkbError):
-    """The data directory holds problems; every one of them is listed."""
+    """The data directory holds problems; every one is kept in :attr:`problems`, and the first
+    :data:`SHOWN_PROBLEMS` are listed in the message."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(sorted(problems, key=lambda p: p.sort_key))
-        noun = "problem" if len(self.problems) == 1 else "problems"
-        lines = [f"{len(self.problems)} {noun} in the input; nothing was written:"]
-        lines += [f"  {p}" for p in self.problems]
+        lines = [f"{plural(len(self.problems), 'problem')} in the input; nothing was written:"]
+        lines += listed(self.problems)
         super().__init__("\n".join(lines))
 
 

@@ -225,3 +225,130 @@ def test_one_process_flag_reaches_generate(
     )
     assert code == 0, out
     assert seen == [parallel]
+
+
+# --- the command line as a new user meets it (issue 23) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "wrong"),
+    [
+        (["diff", "--strict", "HEAD"], "--strict"),
+        (["diff", "--config", "x.yml", "HEAD"], "--config"),
+        (["dedupe", "--one-process"], "--one-process"),
+        (["topics", "--one-process"], "--one-process"),
+        (["topics", "--site", "out"], "--site"),
+        (["generate", "--site", "out"], "--site"),
+        (["generate", "--config", "mkdocs.yml"], "--config"),
+        (["check", "--strict"], "--strict"),
+        (["check", "--site", "out"], "--site"),
+        (["fetch", "--docs", "d"], "--docs"),
+    ],
+)
+def test_a_command_refuses_options_it_does_not_use(
+    argv: list[str], wrong: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    assert f"usage: paperkb {argv[0]}" in err  # the command's usage, not the top level's
+    assert f"unrecognized arguments: {wrong}" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "--one-process", "--help"],
+        ["build", "--one-process", "--site", "s", "--help"],
+        ["serve", "--one-process", "--dev-addr", "127.0.0.1:1", "--help"],
+        ["dedupe", "--strict", "--report", "--help"],
+    ],
+)
+def test_a_command_takes_the_options_it_uses(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 0
+
+
+def test_a_mistyped_option_is_named_with_its_closest_option(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["topics", "--sugest"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    assert err.startswith("usage: paperkb topics")
+    assert "did you mean '--suggest'?" in err
+
+
+def test_a_mistyped_command_gets_a_did_you_mean(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["generat"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    assert "did you mean 'generate'?" in err
+
+
+def test_generate_names_the_papers_it_added_in_words_that_agree(
+    make_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_tree(
+        {
+            "data/listings/a.txt": listing(("Diffusion One", abstract("diffusion"))),
+            "data/topics.yaml": MINIMAL_TAXONOMY,
+        }
+    )
+    data, docs = str(root / "data"), str(root / "docs")
+    code, out, _ = run(capsys, "generate", "--data", data, "--docs", docs)
+    assert code == 0
+    assert "permalink registry: 1 new id in data/permalinks.tsv" in out
+    assert "added: diffusion-one  (Diffusion One)" in out
+    (root / "data/listings/b.txt").write_text(
+        listing(*((f"Paper number {n}", abstract(f"topic{n}", n)) for n in range(25))),
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "generate", "--data", data, "--docs", docs)
+    assert "permalink registry: 25 new ids" in out
+    assert out.count("  added: ") == 20
+    assert "... and 5 more papers" in out
+
+
+def test_tool_folders_in_the_data_folder_are_not_read(
+    make_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--data` pointed at a folder with a virtual environment or node_modules (a project, /tmp)
+    reads none of their text files."""
+    junk = "not a listing at all\n"
+    root = make_tree(
+        {
+            "data/listings/a.txt": listing(("Diffusion One", abstract("diffusion"))),
+            "data/topics.yaml": MINIMAL_TAXONOMY,
+            "data/.venv/lib/site-packages/pkg/LICENSE.txt": junk,
+            "data/node_modules/pkg/README.txt": junk,
+            "data/tool/__pycache__/x.txt": junk,
+            "data/.git/description.txt": junk,
+            "data/records/node_modules/x.json": "{",
+        }
+    )
+    code, out, err = run(
+        capsys, "generate", "--data", str(root / "data"), "--docs", str(root / "docs")
+    )
+    assert (code, err) == (0, "")
+    assert "1 listings, 0 record files" in out
+
+
+def test_a_flood_of_problems_is_listed_up_to_a_limit(
+    make_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {f"data/listings/bad{n:03}.txt": "\x00" for n in range(250)}
+    root = make_tree({**files, "data/topics.yaml": MINIMAL_TAXONOMY})
+    code, _, err = run(
+        capsys, "generate", "--data", str(root / "data"), "--docs", str(root / "docs")
+    )
+    assert code == 1
+    assert "250 problems in the input" in err
+    assert err.count("bad") == 200
+    assert "... and 50 more problems in 50 files" in err

@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.datafiles import DATED_LISTING, LISTING_GLOB
+from generator.datafiles import DATED_LISTING, LISTING_SUFFIX, data_files
 from generator.errors import Problem
 from generator.model import Entry, Source
 from generator.text.dates import UNKNOWN, listing_date_key
@@ -244,11 +244,9 @@ def _preview(text: str, width: int = 60) -> str:
 
 
 def listing_paths(data_dir: Path) -> list[Path]:
-    """Every listing under ``data_dir``, sorted by data-relative POSIX path (input order free)."""
-    return sorted(
-        (p for p in data_dir.rglob(LISTING_GLOB) if p.is_file()),
-        key=lambda p: p.relative_to(data_dir).as_posix(),
-    )
+    """Every listing under ``data_dir``, sorted by data-relative POSIX path (input order free),
+    outside hidden and tool folders (:func:`generator.datafiles.skipped`)."""
+    return data_files(data_dir, lambda name: name.endswith(LISTING_SUFFIX))
 
 
 def outside_problem(data_dir: Path, path: Path) -> Problem | None:

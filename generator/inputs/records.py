@@ -60,7 +60,13 @@ from urllib.parse import urlsplit
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.datafiles import API_SUFFIXES, HUB_DAY_FILE, RECORDS_DIR, YAML_SUFFIXES
+from generator.datafiles import (
+    API_SUFFIXES,
+    HUB_DAY_FILE,
+    RECORDS_DIR,
+    YAML_SUFFIXES,
+    data_files,
+)
 from generator.errors import Problem
 from generator.inputs.listings import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, read_input
 from generator.inputs.yamlcheck import TAG, Checker, compose, is_string, kind, line
@@ -719,10 +725,7 @@ def record_paths(data_dir: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     suffixes = API_SUFFIXES + YAML_SUFFIXES
-    return sorted(
-        (p for p in folder.rglob("*") if p.suffix.lower() in suffixes and p.is_file()),
-        key=lambda p: p.relative_to(data_dir).as_posix(),
-    )
+    return data_files(folder, lambda name: name.lower().endswith(suffixes))
 
 
 def read_records(

@@ -26,7 +26,7 @@ from typing import Any
 
 import generator
 from generator.account import Account
-from generator.datafiles import LOCK_FILE
+from generator.datafiles import LOCK_FILE, data_files
 from generator.errors import Problem
 from generator.layout import MARKER_TOKEN
 
@@ -73,11 +73,9 @@ def fingerprint(data_dir: Path, *, strict: bool) -> str:
 
 
 def _files(root: Path) -> list[Path]:
-    """The data files, without the run lock (:mod:`generator.runtime.lock`): it is not an input."""
-    return sorted(
-        (p for p in root.rglob("*") if p.is_file() and p.name != LOCK_FILE),
-        key=lambda p: p.as_posix(),
-    )
+    """The data files, without the run lock (:mod:`generator.runtime.lock`): it is not an input;
+    hidden and tool folders are left out as the readers leave them out."""
+    return data_files(root, lambda name: name != LOCK_FILE)
 
 
 def _stamp(path: Path) -> list[int]:

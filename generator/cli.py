@@ -376,25 +376,23 @@ def _one_process(sub: argparse.ArgumentParser) -> None:
     )
 
 
-def _docs(sub: argparse.ArgumentParser, *, config: bool) -> None:
-    if config:
-        sub.add_argument(
-            "--config", default="mkdocs.yml", help="MkDocs configuration (default: mkdocs.yml)"
-        )
-    where = "beside the config" if config else "in the current folder"
-    sub.add_argument("--docs", help=f"docs folder (default: docs/ {where})")
+def _docs(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--config", default="mkdocs.yml", help="MkDocs configuration (default: mkdocs.yml)"
+    )
+    sub.add_argument("--docs", help="docs folder (default: docs/ beside the config)")
 
 
 def _site_commands(commands: Commands) -> None:
     generate = commands.add("generate", "Write the generated pages into docs/ (no site build).")
     _data(generate)
-    _docs(generate, config=False)
+    _docs(generate)
     _strict(generate)
     _one_process(generate)
     generate.set_defaults(run=cmd_generate)
     build = commands.add("build", "Generate, then build the site strictly with MkDocs into site/.")
     _data(build)
-    _docs(build, config=True)
+    _docs(build)
     build.add_argument("--site", help="site output folder (default: site/ beside the config)")
     build.add_argument(
         "--site-url",
@@ -412,12 +410,12 @@ def _site_commands(commands: Commands) -> None:
         "strictly into a temporary folder.",
     )
     _data(check)
-    _docs(check, config=True)
+    _docs(check)
     _one_process(check)
     check.set_defaults(run=cmd_check, strict=True)
     serve = commands.add("serve", "Generate, then preview the site with `mkdocs serve`.")
     _data(serve)
-    _docs(serve, config=True)
+    _docs(serve)
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     _strict(serve)
     _one_process(serve)

@@ -239,7 +239,7 @@ def test_one_process_flag_reaches_generate(
         (["topics", "--one-process"], "--one-process"),
         (["topics", "--site", "out"], "--site"),
         (["generate", "--site", "out"], "--site"),
-        (["generate", "--config", "mkdocs.yml"], "--config"),
+        (["generate", "--site-url", "https://x/"], "--site-url"),
         (["check", "--strict"], "--strict"),
         (["check", "--site", "out"], "--site"),
         (["fetch", "--docs", "d"], "--docs"),

@@ -55,6 +55,14 @@ def parse_bib(text: str) -> Any:
     return library
 
 
+def uncase(title: str) -> str:
+    """A CSL-JSON title as plain text again: without the nocase spans paperkb wrote and the
+    zero-width space it put after a ``<`` that would start a tag
+    (:func:`generator.render.cite.csl_title`)."""
+    plain = title.replace('<span class="nocase">', "").replace("</span>", "")
+    return re.sub("<\u200b(?=\u200b|/?(?:i|b|sup|sub|span)\\b)", "<", plain, flags=re.IGNORECASE)
+
+
 def check_files(files: Mapping[str, str], papers: Sequence[Paper]) -> None:
     """Every citation file parses, holds exactly its papers once each, in id order."""
     by_id = {p.id: p for p in papers}
@@ -82,7 +90,7 @@ def check_files(files: Mapping[str, str], papers: Sequence[Paper]) -> None:
             title = one_line(p.title)
             assert balanced(entry["title"])
             assert unlatex(entry["title"]) == title
-            assert item["title"] == title == record["title"]
+            assert uncase(item["title"]) == title == record["title"]
             assert item["citation-key"] == entry.key
             authors = [one_line(a) for a in p.meta.authors if one_line(a)]
             assert len(record.get("authors", [])) == len(item.get("author", [])) == len(authors)
@@ -230,7 +238,7 @@ def test_hostile_titles_and_names_stay_inside_their_fields() -> None:
     assert len(library.entries[0]["author"].split(" and ")) == len(NAMES)
     items = json.loads(files[cite_path("t", ".json")])
     assert items[0]["issued"] == {"date-parts": [[2024, 2, 29]]}
-    assert items[0]["title"] == one_line(HOSTILE)
+    assert uncase(items[0]["title"]) == one_line(HOSTILE)
 
 
 @pytest.mark.parametrize(

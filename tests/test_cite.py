@@ -61,11 +61,13 @@ _UNESCAPE = {
 
 
 def unlatex(value: str) -> str:
-    """Undo the escaping: every backslash in a value starts one of our escapes."""
+    """Undo the escaping: every backslash in a value starts one of our escapes, and every
+    other brace protects a word's case (:func:`generator.render.cite.bibtex_title`)."""
+    unprotected = re.sub(r"(\\[a-z]+\{\})|[{}]", lambda m: m[1] or "", value)
     return re.sub(
         r"\\(?:([a-z]+)\{\}|([%&$#_]))",
         lambda m: _UNESCAPE[m[1]] if m[1] else m[2],
-        value,
+        unprotected,
     )
 
 

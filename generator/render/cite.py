@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from urllib.parse import quote, quote_plus
 
 from generator.model import Paper
+from generator.text.case import protected_words
 
 ARXIV_ABS = "https://arxiv.org/abs/"
 ARXIV_PDF = "https://arxiv.org/pdf/"
@@ -135,6 +137,48 @@ def _latex(value: str) -> str:
     return _one_line(value).translate(_LATEX)
 
 
+#: A word's leading punctuation, its core, its trailing punctuation.
+_WORD_PARTS = re.compile(r"([\W_]*)(.*?)([\W_]*)", re.DOTALL)
+
+
+def _protect(title: str, escape: Callable[[str], str], wrap: Callable[[str], str]) -> str:
+    """``title`` on one line, each part escaped; the core of each word that keeps its case
+    (:func:`generator.text.case.protected_words`) wrapped, its punctuation left outside."""
+    words = _one_line(title).split(" ")
+    out = []
+    for word, keep in zip(words, protected_words(" ".join(words)), strict=True):
+        match = _WORD_PARTS.fullmatch(word)
+        assert match is not None  # the pattern matches any text
+        lead, core, trail = match.groups()
+        if keep and core:
+            out.append(escape(lead) + wrap(escape(core)) + escape(trail))
+        else:
+            out.append(escape(word))
+    return " ".join(out)
+
+
+def bibtex_title(title: str) -> str:
+    """The title for BibTeX: LaTeX-safe, each word that keeps its case in braces, so
+    case-changing styles (``plain``'s sentence case) leave it as written."""
+    return _protect(title, lambda text: text.translate(_LATEX), lambda core: "{" + core + "}")
+
+
+#: The rich-text tags of CSL processors (citeproc-js, Pandoc's citeproc): a title's own ``<``
+#: before one (or before a zero-width space, so that the rule can be undone exactly) gets a
+#: zero-width space, so it is shown as text, never read as markup.
+_CSL_TAG = re.compile("<(?=\u200b|/?(?:i|b|sup|sub|span)\\b)", re.IGNORECASE)
+
+
+def csl_title(title: str) -> str:
+    """The title for CSL-JSON: plain text on one line, each word that keeps its case in a
+    ``<span class="nocase">`` (how Zotero protects case there)."""
+    return _protect(
+        title,
+        lambda text: _CSL_TAG.sub("<\u200b", text),
+        lambda core: f'<span class="nocase">{core}</span>',
+    )
+
+
 def _bibtex_name(name: str) -> str:
     """One author for BibTeX's ``and``-separated list.
 
@@ -163,7 +207,7 @@ def cite_key(paper: Paper) -> str:
 
 def bibtex(paper: Paper, primary_class: str | None = None) -> str:
     """An arXiv-style ``@misc`` entry with only the fields we know, ending in a newline."""
-    fields: list[tuple[str, str]] = [("title", _latex(paper.title))]
+    fields: list[tuple[str, str]] = [("title", bibtex_title(paper.title))]
     names = [n for n in (_bibtex_name(a) for a in paper.meta.authors) if n]
     if names:
         fields.append(("author", " and ".join(names)))
@@ -260,7 +304,7 @@ def csl_item(paper: Paper) -> dict[str, object]:
         "id": key,
         "citation-key": key,
         "type": "article",
-        "title": _one_line(paper.title),
+        "title": csl_title(paper.title),
     }
     names = [parts for parts in map(name_parts, paper.meta.authors) if parts]
     if names:

@@ -22,10 +22,11 @@ import os
 import re
 import time
 from collections import deque
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from generator.build.background import background, worth_a_second_process
 from generator.errors import WriteError
@@ -33,6 +34,7 @@ from generator.layout import (
     CITE_DIR,
     GENERATED_DIRS,
     GENERATED_FILES,
+    LEGACY_MARKER,
     MARKER,
     MARKER_TEXT,
     REDIRECT_MARKER,
@@ -45,9 +47,8 @@ _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 #: Threads that write files, and how many made pages may wait for them.
 WRITE_THREADS = 4
 IN_FLIGHT = 256
-#: The marker line must end within this many bytes of the start of a file (front matter with
-#: a long author list comes before it in a paper page).
-MARKER_WINDOW = 65_536
+#: No marker line is longer than this; a longer line is read past, never compared.
+MAX_MARKER_LINE = 4_096
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,7 @@ def _marker_lines() -> frozenset[bytes]:
     """Every marker line paperkb writes, exactly (one per format)."""
     lines = (
         MARKER,
+        LEGACY_MARKER,
         REDIRECT_MARKER,
         f"<!-- {MARKER_TEXT} -->",
         search_header(),
@@ -84,19 +86,22 @@ def is_generated(path: Path) -> bool:
     """Whether ``path`` is a file paperkb made: it carries a marker line in its fixed place.
 
     The place is the first line; the second when the first is its format's opener (an XML
-    declaration, a doctype, the brace of papers.json); for Markdown, the line right after the
-    front matter. The line must be one of :data:`MARKER_LINES` exactly: a hand-written page
-    that merely mentions the marker, anywhere, is not paperkb's and is never touched.
+    declaration, a doctype, the brace of papers.json) or a Markdown page's front matter fence,
+    which :data:`generator.layout.MARKER` follows. The line must be one of :data:`MARKER_LINES`
+    exactly: a hand-written page that merely mentions the marker, anywhere, is not paperkb's and
+    is never touched. Pages written before the marker moved into the front matter carry
+    :data:`generator.layout.LEGACY_MARKER` right after it, however long it is (the front matter
+    is read line by line to its end: no window, so a page of 5,000 authors is still found).
 
     A CSL-JSON or RIS file in ``cite/``, formats with no place for a marker, is paperkb's when
     the ``.bib`` file of the same name beside it is (:data:`TWIN_SUFFIXES`).
     """
     try:
         with path.open("rb") as handle:
-            head = handle.read(MARKER_WINDOW)
+            found = marker_line(_lines(handle))
     except OSError:
         return False
-    if marker_line(head.split(b"\n")) in MARKER_LINES:
+    if found in MARKER_LINES:
         return True
     twin = path.with_suffix(".bib")
     return path.suffix in TWIN_SUFFIXES and path.parent.name == CITE_DIR and is_generated(twin)
@@ -105,21 +110,44 @@ def is_generated(path: Path) -> bool:
 #: Formats with no place for a marker (CSL-JSON, RIS): in the citation folder, such a file is
 #: paperkb's when its ``.bib`` twin (same name, beside it) is (:mod:`generator.render.citations`).
 TWIN_SUFFIXES = frozenset({".json", ".ris"})
+_FRONT_MATTER_MARKER = MARKER.rstrip("\n").encode()
+_LEGACY_MARKER = LEGACY_MARKER.rstrip("\n").encode()
 
 
-def marker_line(lines: list[bytes]) -> bytes | None:
-    """The line of a file's head (split on newlines) where its marker must stand."""
-    if not lines:
+def _lines(handle: BinaryIO) -> Iterator[bytes | None]:
+    """A binary file's lines without their newline; ``None`` for a line too long to be a marker
+    (read past in pieces, never held whole)."""
+    while line := handle.readline(MAX_MARKER_LINE + 2):
+        if line.endswith(b"\n"):
+            yield line[:-1]
+            continue
+        if len(line) <= MAX_MARKER_LINE:  # the last line, without a newline
+            yield line
+            return
+        while line and not line.endswith(b"\n"):
+            line = handle.readline(MAX_MARKER_LINE)
+        yield None
+
+
+def marker_line(lines: Iterable[bytes | None]) -> bytes | None:
+    """The line of a file (its lines, as :func:`_lines` gives them) where its marker stands."""
+    found = iter(lines)
+    first = next(found, None)
+    if first is None:
         return None
-    first = lines[0].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
+    first = first.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
     if first == FRONT_MATTER:
-        try:
-            end = lines.index(FRONT_MATTER, 1)
-        except ValueError:
-            return None
-        return lines[end + 1] if end + 1 < len(lines) else None
+        second = next(found, None)
+        if second == _FRONT_MATTER_MARKER:
+            return second
+        # The layout before the marker moved into the front matter: the line after its end.
+        for line in found:
+            if line == FRONT_MATTER:
+                after = next(found, None)
+                return after if after == _LEGACY_MARKER else None
+        return None
     if first in OPENERS:
-        return lines[1] if len(lines) > 1 else None
+        return next(found, None)
     return first
 
 

@@ -25,7 +25,7 @@ from generator.inputs.registry import REGISTRY_FILE
 from generator.pipeline import Result, generate, make_plan, write_plan
 from generator.render.reports import render_merge_report
 from generator.tools.diff import Snapshot, compare, format_changes, read_base_data
-from generator.tools.fetch import limits_help
+from generator.tools.fetch import MAX_LOOKUPS, limits_help, resolve_help
 from generator.tools.fetch import run as run_fetch
 from generator.tools.suggest import format_suggestions, suggest
 
@@ -288,6 +288,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
             until=args.until,
             refresh=args.refresh,
             resolve_ids=args.resolve,
+            max_lookups=args.max_lookups,
             endpoint=args.endpoint,
             strict=args.strict,
         )
@@ -377,7 +378,7 @@ def parser() -> argparse.ArgumentParser:
         "--resolve, find arXiv ids for papers that have none). Without a date: the newest "
         "saved day (asked again) through today, UTC; today alone when nothing is saved yet.",
     )
-    fetch.epilog = limits_help()
+    fetch.epilog = limits_help() + " " + resolve_help()
     when = fetch.add_mutually_exclusive_group()
     when.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="fetch this day")
     when.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="first day to fetch")
@@ -394,6 +395,13 @@ def parser() -> argparse.ArgumentParser:
         "--refresh",
         action="store_true",
         help="ask again for days already saved; a day file is rewritten only if it changed",
+    )
+    fetch.add_argument(
+        "--max-lookups",
+        type=int,
+        default=MAX_LOOKUPS,
+        metavar="N",
+        help=f"with --resolve: at most N searches this run (default {MAX_LOOKUPS:,})",
     )
     fetch.add_argument(
         "--endpoint", help="the Hub's address (default: $HF_ENDPOINT, else https://huggingface.co)"

@@ -22,7 +22,7 @@ import os
 import re
 import time
 from collections import deque
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Container, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,7 +175,7 @@ def _existing_generated(docs: Path) -> tuple[set[str], set[str]]:
 _TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]+)\.tmp")
 
 
-def remove_leftovers(folder: Path, names: Collection[str]) -> None:
+def remove_leftovers(folder: Path, names: Container[str]) -> None:
     """Remove the temporary files that killed runs left for ``names`` in ``folder``."""
     try:
         found = [path.name for path in folder.iterdir()]

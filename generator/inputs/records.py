@@ -483,7 +483,7 @@ class _Decoder(json.JSONDecoder):
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
-def _too_deep(text: str) -> int | None:
+def too_deep(text: str) -> int | None:
     """The line where ``text`` nests deeper than :data:`MAX_DEPTH` (the decoder recurses)."""
     depth = 0
     for token in _JSON_TOKEN.finditer(text):
@@ -526,7 +526,7 @@ def parse_api_json(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
         message = f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         return [], [Problem(file, exc.lineno, message)]
     except RecursionError:
-        line = _too_deep(text)
+        line = too_deep(text)
         return [], [Problem(file, line, f"nested more than {MAX_DEPTH} levels deep (refused)")]
     problems: list[Problem] = []
     entries: list[Entry] = []

@@ -28,6 +28,7 @@ from generator.inputs.registry import (
     append_rows,
     parse_registry,
     read_registry,
+    registry_text,
     remove_rows,
 )
 from generator.inputs.taxonomy import load_taxonomy
@@ -312,7 +313,7 @@ def write_plan(
         report = write_docs(docs_dir, plan.files, parallel=parallel)
         if plan.new_rows or plan.dropped_rows:
             path = data_dir / REGISTRY_FILE
-            existing = path.read_text(encoding="utf-8") if path.exists() else None
+            existing = registry_text(path) if path.exists() else None
             if existing is not None and plan.dropped_rows:
                 existing = remove_rows(existing, plan.dropped_rows)
             remove_leftovers(data_dir, [REGISTRY_FILE])

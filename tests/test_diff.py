@@ -210,8 +210,7 @@ def test_a_record_deleted_by_hand_is_named_with_its_file(tmp_path: Path) -> None
             "Abstract",
             (),
             tuple(Source(f, 1, None) for f in files),
-            (),
-            Metadata(),
+            meta=Metadata(),
         )
 
     base = Snapshot.of([paper("a", day, "listings/a.txt"), paper("b", day), paper("c", day)], {})

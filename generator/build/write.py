@@ -239,17 +239,28 @@ def write_atomic(path: Path, data: bytes) -> None:
 
     The temporary file's name is made from ``path`` and the process id, and created exclusively
     (``O_EXCL``), which is what :func:`tempfile.mkstemp` does minus its random names and retries,
-    a third of the write stage at 10k papers. Permissions are 0o644 less the umask.
+    a third of the write stage at 10k papers. Permissions are 0o644 less the umask. A failure (a
+    full disk, no permission) is a :class:`WriteError` naming the file; the file is then as it
+    was, and no temporary file stays.
     """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = _create(tmp)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        fd = _create(tmp)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                fill(handle, data)
+            tmp.replace(path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise WriteError(f"{path.as_posix()}: cannot write it: {reason}; it is as it was") from None
+
+
+def fill(handle: BinaryIO, data: bytes) -> None:
+    """Write ``data`` to an open file (the one place bytes reach the disk; tests make it fail)."""
+    handle.write(data)
 
 
 def _create(tmp: Path) -> int:
@@ -268,7 +279,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False
-    except FileNotFoundError:
+    except OSError:  # none yet, or unreadable: writing it says what is wrong
         pass
     write_atomic(path, data)
     return True

@@ -65,6 +65,7 @@ from generator.inputs.listings import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, read_
 from generator.inputs.yamlcheck import TAG, Checker, compose, is_string, kind, line
 from generator.layout import SLUG
 from generator.model import Entry, Metadata, Source
+from generator.text.encodable import may_hold_surrogates, surrogate_problem
 
 __all__ = [
     "API_SUFFIXES",
@@ -512,6 +513,27 @@ def _nesting_problems(value: Json, path: str, file: str, line: int) -> list[Prob
     return problems
 
 
+def _surrogate_problems(value: Json, path: str, file: str, line: int) -> list[Problem]:
+    """Strings anywhere in one record (keys too) that no file can hold, by JSON path."""
+    problems: list[Problem] = []
+    stack: list[tuple[Json, str]] = [(value, path)]
+    while stack:
+        item, at = stack.pop()
+        if isinstance(item, str):
+            if (why := surrogate_problem(item)) is not None:
+                problems.append(Problem(file, line, f"{at or 'record'}: {why}"))
+        elif isinstance(item, dict):
+            for key, child in reversed(item.items()):
+                name = key
+                if (why := surrogate_problem(key)) is not None:
+                    problems.append(Problem(file, line, f"{at or 'record'}: a key {why}"))
+                    name = ascii(key)
+                stack.append((child, f"{at}.{name}" if at else name))
+        elif isinstance(item, list):
+            stack.extend((v, f"{at}[{i}]") for i, v in reversed(list(enumerate(item))))
+    return problems
+
+
 def parse_api_json(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
     """The entries of one daily papers API JSON file, and every problem in it.
 
@@ -531,12 +553,13 @@ def parse_api_json(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
     problems: list[Problem] = []
     entries: list[Entry] = []
     start = _skip(text, 0)
+    suspect = may_hold_surrogates(text)
     if isinstance(whole, dict):
-        duplicated = (
-            _nesting_problems(whole, "", file, _line_at(text, start)) if decoder.repeated else []
-        )
-        found = _JsonRecord(file, _line_at(text, start), problems).entry(whole, "")
-        return ([found] if found and not duplicated else []), duplicated + problems
+        line = _line_at(text, start)
+        refused = _nesting_problems(whole, "", file, line) if decoder.repeated else []
+        refused += _surrogate_problems(whole, "", file, line) if suspect else []
+        found = _JsonRecord(file, line, problems).entry(whole, "")
+        return ([found] if found and not refused else []), refused + problems
     items = _items(text, decoder) if isinstance(whole, list) else None
     if items is None:
         message = f"the top level must be a list of records or one record, got {_json_kind(whole)}"
@@ -545,10 +568,11 @@ def parse_api_json(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
     for index, (offset, item) in enumerate(items):
         line += text.count("\n", counted, offset)
         counted = offset
-        duplicated = _nesting_problems(item, f"[{index}]", file, line) if decoder.repeated else []
-        problems += duplicated
+        refused = _nesting_problems(item, f"[{index}]", file, line) if decoder.repeated else []
+        refused += _surrogate_problems(item, f"[{index}]", file, line) if suspect else []
+        problems += refused
         found = _JsonRecord(file, line, problems).entry(item, f"[{index}]")
-        if found is not None and not duplicated:
+        if found is not None and not refused:
             entries.append(found)
     return entries, problems
 

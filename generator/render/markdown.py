@@ -125,8 +125,9 @@ def _letter(title: str) -> str:
 
 #: Characters a URL from a record keeps as they are in a link target; every other one is
 #: percent-encoded, so no URL can end the Markdown link or the HTML attribute it becomes
-#: (quotes too: Python Markdown would read ``'...'`` in a target as the link's title).
-_URL_SAFE = "!#$%&+,/:;=?@~-._"
+#: (quotes too: Python Markdown would read ``'...'`` in a target as the link's title), and no
+#: extension reads part of it as syntax (``$...$`` is math to ``pymdownx.arithmatex``).
+_URL_SAFE = "!#%&+,/:;=?@~-._"
 #: Longest label of a link to a URL from a record (its host and path), then cut with "…".
 _URL_LABEL_CHARS = 60
 

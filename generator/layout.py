@@ -26,7 +26,7 @@ MARKER_TEXT = f"{MARKER_TOKEN}: {_MADE} from data/; do not edit"
 #: matter (the second of the file), before any of the page's variable fields, so its place never
 #: depends on how much a record holds (a paper of 5,000 authors has a long front matter).
 MARKER = f"# {MARKER_TEXT}, it is overwritten on every run\n"
-#: The marker line of Markdown pages written before 0.2 (issue 22): an HTML comment right after
+#: The marker line of Markdown pages written before issue 22: an HTML comment right after
 #: the front matter, or the first line of a page without one. Still recognised, at any distance
 #: from the start, so an upgrade never strands the pages of an existing site.
 LEGACY_MARKER = f"<!-- {MARKER_TEXT}, it is overwritten on every run -->\n"

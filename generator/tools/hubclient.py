@@ -215,16 +215,15 @@ class _Body:
         return bytes(self.data)
 
 
-def _read_body(response: httpx.Response, cap: int, still: Callable[[], bool]) -> bytes:
-    """The decoded body, at most ``cap`` bytes (then :class:`_TooLarge`); ``still()`` is asked
-    before each piece is taken, and stops the read when it says no."""
+def _read_body(response: httpx.Response, cap: int, in_time: Callable[[], None]) -> bytes:
+    """The decoded body, at most ``cap`` bytes (then :class:`_TooLarge`); ``in_time()`` is
+    called before each piece is taken, and stops the read (it raises) at the deadline."""
     length = response.headers.get("content-length", "").strip()
     if length.isdigit() and int(length) > cap:
         raise _TooLarge(f"it announces {int(length):,} bytes")
     body = _Body(response.headers.get("content-encoding", "").strip().lower(), cap)
     for chunk in response.iter_raw():
-        if not still():
-            raise _Transient("the answer was still arriving at the deadline")
+        in_time()
         body.feed(chunk)
     return body.finish()
 
@@ -240,7 +239,7 @@ def _exchange(
     headers: Mapping[str, str],
     timeout: float,
     cap: int,
-    still: Callable[[], bool],
+    in_time: Callable[[], None],
 ) -> _Answer:
     """One GET, its body read as it streams in. Runs in a worker thread (:meth:`Hub.attempt`)."""
     limits = httpx.Timeout(timeout)
@@ -250,12 +249,12 @@ def _exchange(
     ):
         if response.status_code >= 400:  # read for its message only
             try:
-                body = _read_body(response, _ERROR_BODY, still)
+                body = _read_body(response, _ERROR_BODY, in_time)
             except (_TooLarge, _Transient, httpx.HTTPError, zlib.error):
                 body = b""
             return _Answer(response.status_code, dict(response.headers), body)
         try:
-            body = _read_body(response, cap, still)
+            body = _read_body(response, cap, in_time)
         except zlib.error as exc:
             raise _Transient(f"the answer's compressed stream is corrupt: {exc}") from exc
         return _Answer(response.status_code, dict(response.headers), body)
@@ -355,14 +354,16 @@ class Hub:
         """One GET that returns or fails within ``limit`` seconds, whatever the server does."""
         ends = self.clock() + limit
         outcome: list[_Answer | BaseException] = []
+        late = f"no complete answer from {self.endpoint} within {limit:.3g} s"
 
-        def still() -> bool:
-            return self.clock() < ends
+        def in_time() -> None:
+            if self.clock() >= ends:
+                raise _Transient(late)
 
         def work() -> None:
             try:
                 found = _exchange(
-                    url, params, self.headers(), self.budget.timeout, self.budget.max_bytes, still
+                    url, params, self.headers(), self.budget.timeout, self.budget.max_bytes, in_time
                 )
             except BaseException as exc:  # handed to the caller
                 outcome.append(exc)
@@ -373,7 +374,7 @@ class Hub:
         worker.start()
         worker.join(max(limit, 0.0))
         if not outcome:
-            raise _Transient(f"no complete answer from {self.endpoint} within {limit:.3g} s")
+            raise _Transient(late)
         if isinstance(outcome[0], BaseException):
             raise outcome[0]
         return outcome[0]

@@ -498,34 +498,27 @@ def too_deep(text: str) -> int | None:
     return None
 
 
-def _nesting_problems(value: Json, path: str, file: str, line: int) -> list[Problem]:
-    """Repeated keys anywhere in one record, by JSON path (walked without recursion)."""
+def _walk_problems(
+    value: Json, path: str, file: str, line: int, *, repeated: bool, surrogates: bool
+) -> list[Problem]:
+    """What one record holds anywhere, by JSON path (walked without recursion): repeated keys
+    (when the file has any: ``repeated``) and text no file can hold, keys too (when the file
+    could: ``surrogates``, :func:`generator.text.encodable.may_hold_surrogates`)."""
     problems: list[Problem] = []
-    stack: list[tuple[Json, str]] = [(value, path)]
-    while stack:
-        item, at = stack.pop()
-        if isinstance(item, dict):
-            for key in getattr(item, "duplicates", ()):
-                problems.append(Problem(file, line, f"{at or 'record'}: duplicate key {key!r}"))
-            stack.extend((v, f"{at}.{k}") for k, v in reversed(item.items()))
-        elif isinstance(item, list):
-            stack.extend((v, f"{at}[{i}]") for i, v in reversed(list(enumerate(item))))
-    return problems
-
-
-def _surrogate_problems(value: Json, path: str, file: str, line: int) -> list[Problem]:
-    """Strings anywhere in one record (keys too) that no file can hold, by JSON path."""
-    problems: list[Problem] = []
+    if not (repeated or surrogates):
+        return problems
     stack: list[tuple[Json, str]] = [(value, path)]
     while stack:
         item, at = stack.pop()
         if isinstance(item, str):
-            if (why := surrogate_problem(item)) is not None:
+            if surrogates and (why := surrogate_problem(item)) is not None:
                 problems.append(Problem(file, line, f"{at or 'record'}: {why}"))
         elif isinstance(item, dict):
+            for key in getattr(item, "duplicates", ()):
+                problems.append(Problem(file, line, f"{at or 'record'}: duplicate key {key!r}"))
             for key, child in reversed(item.items()):
                 name = key
-                if (why := surrogate_problem(key)) is not None:
+                if surrogates and (why := surrogate_problem(key)) is not None:
                     problems.append(Problem(file, line, f"{at or 'record'}: a key {why}"))
                     name = ascii(key)
                 stack.append((child, f"{at}.{name}" if at else name))
@@ -556,8 +549,9 @@ def parse_api_json(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
     suspect = may_hold_surrogates(text)
     if isinstance(whole, dict):
         line = _line_at(text, start)
-        refused = _nesting_problems(whole, "", file, line) if decoder.repeated else []
-        refused += _surrogate_problems(whole, "", file, line) if suspect else []
+        refused = _walk_problems(
+            whole, "", file, line, repeated=decoder.repeated, surrogates=suspect
+        )
         found = _JsonRecord(file, line, problems).entry(whole, "")
         return ([found] if found and not refused else []), refused + problems
     items = _items(text, decoder) if isinstance(whole, list) else None
@@ -568,8 +562,9 @@ def parse_api_json(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
     for index, (offset, item) in enumerate(items):
         line += text.count("\n", counted, offset)
         counted = offset
-        refused = _nesting_problems(item, f"[{index}]", file, line) if decoder.repeated else []
-        refused += _surrogate_problems(item, f"[{index}]", file, line) if suspect else []
+        refused = _walk_problems(
+            item, f"[{index}]", file, line, repeated=decoder.repeated, surrogates=suspect
+        )
         problems += refused
         found = _JsonRecord(file, line, problems).entry(item, f"[{index}]")
         if found is not None and not refused:

@@ -1,9 +1,11 @@
 """``paperkb fetch`` against a stand-in for the Hub on 127.0.0.1 (never the internet).
 
-The stand-in serves ``/api/daily_papers`` (paged with ``limit`` and ``p``) and
-``/api/papers/search`` from dictionaries a test fills, answers scripted replies (errors, slow or
-broken answers) first, and records every request. Retry waits are made tiny through
-:data:`generator.tools.fetch.BUDGET`, or recorded by an injected ``sleep``.
+The stand-in (:mod:`hubstandin`, the ``hub`` fixture of ``conftest.py``) serves
+``/api/daily_papers`` (paged with ``limit`` and ``p``) and ``/api/papers/search`` from
+dictionaries a test fills, answers scripted replies (errors, slow or broken answers) first,
+records every request, and fails the test on a request to any other path. Retry waits are made
+tiny through :data:`generator.tools.hubclient.BUDGET`, or recorded by an injected ``sleep``.
+Bounds in time and bytes, and saved days asked again: ``test_fetch_bounds``.
 """
 
 from __future__ import annotations

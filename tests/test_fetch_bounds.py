@@ -7,12 +7,14 @@ the Hub shrinks. Every bound is small here (a :class:`Budget` of fractions of a 
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import os
 import threading
 import time
 import tracemalloc
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +41,7 @@ QUICK = Budget(timeout=0.5, attempts=1, first_wait=0.001, per_day=2.0, per_reque
 
 
 def quick(hub: FakeHub, **changes: Any) -> Hub:
-    values = {name: getattr(QUICK, name) for name in QUICK.__slots__}
-    return Hub(hub.url, budget=Budget(**{**values, **changes}))
+    return Hub(hub.url, budget=dataclasses.replace(QUICK, **changes))
 
 
 # --- the stand-in itself ----------------------------------------------------------------------
@@ -146,15 +147,30 @@ def test_a_gzip_bomb_is_stopped_at_the_cap_never_expanded(
     assert peak < 32 * 2**20, peak
 
 
-def test_a_compressed_answer_within_the_cap_is_read(hub: FakeHub, make_tree: MakeTree) -> None:
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_a_compressed_answer_within_the_cap_is_read_whole(
+    hub: FakeHub, make_tree: MakeTree, encoding: str
+) -> None:
     items = [item(n) for n in range(3)]
-    hub.script = [
-        Reply(body=gzip.compress(json.dumps(items).encode()), headers={"Content-Encoding": "gzip"})
-    ]
+    padding = "," + " " * 1_000_000  # between the items: it decodes in many pieces
+    text = "[" + padding.join(map(json.dumps, items)) + "]"
+    packed = gzip.compress(text.encode()) if encoding == "gzip" else zlib.compress(text.encode())
+    hub.script = [Reply(body=packed, headers={"Content-Encoding": encoding})]
     data = data_dir(make_tree)
     fetch_days(data, DayPlan((DAY,)), quick(hub), out=quiet)
     assert json.loads(saved(data).read_bytes()) == items
     assert hub.seen[0].headers["accept-encoding"] == "gzip, deflate"
+
+
+def test_a_cut_compressed_answer_is_an_error_not_half_a_day(
+    hub: FakeHub, make_tree: MakeTree
+) -> None:
+    packed = gzip.compress(json.dumps([item(1), item(2)]).encode())
+    hub.script = [Reply(body=packed[: len(packed) // 2], headers={"Content-Encoding": "gzip"})]
+    data = data_dir(make_tree)
+    with pytest.raises(FetchError, match="the answer's gzip stream is cut short"):
+        fetch_days(data, DayPlan((DAY,)), quick(hub), out=quiet)
+    assert not saved(data).exists()
 
 
 def test_items_beyond_the_page_size_are_refused_and_named(

@@ -62,6 +62,8 @@ MAX_RETRY_AFTER = 120.0
 _SHOWN = 60
 #: Bytes of an error answer read for its message.
 _ERROR_BODY = 65_536
+#: Decoded bytes asked of a decompressor at a time (so at most this much more than the body).
+_PIECE = 1 << 20
 
 
 class FetchError(PaperkbError):
@@ -179,8 +181,8 @@ class _Body:
     """An answer's body as it streams in: decoded (``gzip``, ``deflate`` or none) and counted.
 
     At most ``cap`` bytes arrive and at most ``cap`` decoded bytes are kept (then
-    :class:`_TooLarge`): a decoder is asked for no more than the room left, so a gzip bomb is
-    never expanded past the cap.
+    :class:`_TooLarge`): a decoder is asked for no more than the room left, a piece at a time,
+    so a gzip bomb is never expanded past the cap.
     """
 
     def __init__(self, encoding: str, cap: int) -> None:
@@ -203,9 +205,11 @@ class _Body:
             raise _TooLarge(f"more than {self.cap:,} bytes arrived")
         if self.engine is None:
             self.data += chunk
-        while chunk and self.engine is not None and len(self.data) <= self.cap:
-            self.data += self.engine.decompress(chunk, self.cap + 1 - len(self.data))
-            chunk = self.engine.unconsumed_tail
+        while self.engine is not None and len(self.data) <= self.cap:
+            self.data += self.engine.decompress(chunk, min(self.cap + 1 - len(self.data), _PIECE))
+            chunk = self.engine.unconsumed_tail  # the input a full piece left undecoded
+            if not chunk:
+                break
         if len(self.data) > self.cap:
             raise _TooLarge(f"it decodes to more than {self.cap:,} bytes")
 

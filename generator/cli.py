@@ -314,6 +314,13 @@ def iso_date(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
+def positive_int(text: str) -> int:
+    """An ``argparse`` type: a whole number of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of at least 1: {text!r}")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="paperkb",
@@ -407,7 +414,7 @@ def parser() -> argparse.ArgumentParser:
     )
     fetch.add_argument(
         "--max-lookups",
-        type=int,
+        type=positive_int,
         default=MAX_LOOKUPS,
         metavar="N",
         help=f"with --resolve: at most N searches this run (default {MAX_LOOKUPS:,})",

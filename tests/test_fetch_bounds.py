@@ -292,6 +292,10 @@ def test_resolve_asks_at_most_max_lookups(
     assert "resolve: 5 papers without an arXiv id: 0 resolved, 2 unmatched, 0 ambiguous; " in out
     assert "3 not looked up (at most 2 a run)" in out
     assert MAX_LOOKUPS == 1_000
+    for bad in ("0", "-3", "many"):
+        with pytest.raises(SystemExit) as usage:
+            run(capsys, "--data", str(data), "--resolve", "--max-lookups", bad)
+        assert usage.value.code == 2
 
 
 def test_resolve_stops_when_its_time_is_spent_keeping_what_it_found(

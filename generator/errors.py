@@ -67,7 +67,7 @@ class InputError(PaperkbError):
 
 
 class WriteError(PaperkbError):
-    """Writing the generated pages would clobber something paperkb does not own."""
+    """Writing would clobber something paperkb does not own, or a file cannot be written."""
 
 
 class BuildError(PaperkbError):

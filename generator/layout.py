@@ -21,8 +21,14 @@ MARKER_TOKEN = "paperkb:generated"
 _MADE = "made by `paperkb generate`"
 #: The marker's words in the formats that carry them in a comment or a field (feed, JSON).
 MARKER_TEXT = f"{MARKER_TOKEN}: {_MADE} from data/; do not edit"
-#: The marker line of a generated Markdown page, right after its front matter.
-MARKER = f"<!-- {MARKER_TEXT}, it is overwritten on every run -->\n"
+#: The marker line of a generated Markdown page: a YAML comment, the first line of its front
+#: matter (the second of the file), before any of the page's variable fields, so its place never
+#: depends on how much a record holds (a paper of 5,000 authors has a long front matter).
+MARKER = f"# {MARKER_TEXT}, it is overwritten on every run\n"
+#: The marker line of Markdown pages written before issue 22: an HTML comment right after
+#: the front matter, or the first line of a page without one. Still recognised, at any distance
+#: from the start, so an upgrade never strands the pages of an existing site.
+LEGACY_MARKER = f"<!-- {MARKER_TEXT}, it is overwritten on every run -->\n"
 #: The marker line of a redirect page, right after its doctype.
 REDIRECT_MARKER = f"<!-- {MARKER_TOKEN}: {_MADE}; do not edit -->\n"
 #: The first line of every generated search file (``search/**.js``): a comment with the marker.

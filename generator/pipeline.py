@@ -20,7 +20,7 @@ from generator.account import Account
 from generator.corpus import Corpus, StageHook, classify_corpus, merge, no_hook, read_inputs
 from generator.datafiles import REGISTRY_FILE
 from generator.errors import Problem
-from generator.inputs.registry import Row, append_rows, remove_rows
+from generator.inputs.registry import Row, append_rows, registry_text, remove_rows
 from generator.model import Paper, Topic
 from generator.render.files import Files
 from generator.render.search import render_search
@@ -238,7 +238,7 @@ def write_plan(
         report = write_docs(docs_dir, plan.files, parallel=parallel)
         if plan.new_rows or plan.dropped_rows:
             path = data_dir / REGISTRY_FILE
-            existing = path.read_text(encoding="utf-8") if path.exists() else None
+            existing = registry_text(path) if path.exists() else None
             if existing is not None and plan.dropped_rows:
                 existing = remove_rows(existing, plan.dropped_rows)
             remove_leftovers(data_dir, [REGISTRY_FILE])

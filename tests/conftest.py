@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from hubstandin import FakeHub
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -98,3 +102,12 @@ def load_hook(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeHub]:
+    """A stand-in Hub on 127.0.0.1 (:mod:`hubstandin`); ``HF_ENDPOINT`` points at it."""
+    from hubstandin import serve
+
+    with serve(monkeypatch, tmp_path / "hf-home") as fake:
+        yield fake

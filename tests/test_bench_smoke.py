@@ -175,3 +175,15 @@ def test_a_child_out_of_time_is_stopped() -> None:
     assert bench_pipeline.run_child(sleeper, timeout=0.5) is None
     assert time.perf_counter() - started < 10
     assert bench_pipeline.run_child([sys.executable, "-c", "raise SystemExit(3)"], 30) == 3
+
+
+def test_the_fetch_bounds_benchmark_runs_small() -> None:
+    from benchmarks import bench_fetch_bounds
+
+    rows, budget, bomb_bytes = bench_fetch_bounds.run(per_request=0.5, body_mb=40, bomb_mib=64)
+    assert [r.answer for r in rows] == ["drip", "big", "bomb"]
+    assert all("not bounded" not in r.outcome for r in rows)
+    assert rows[0].seconds < 0.5 + 1.5 and "within 0.5 s" in rows[0].outcome
+    assert "larger than" in rows[1].outcome and "larger than" in rows[2].outcome
+    report = bench_fetch_bounds.report(rows, budget, bomb_bytes, "cmd")
+    assert "| drip |" in report and "Command: `cmd`" in report

@@ -1,8 +1,9 @@
 """The citation files keep the case a title needs, as real processors render them.
 
 Citation styles re-case titles. The exports protect what must keep its case
-(:mod:`generator.text.case`): braces in BibTeX, ``<span class="nocase">`` in CSL-JSON. Here the shipped knowledge base's
-whole-base files are rendered by real processors with styles that change case on purpose:
+(:mod:`generator.text.case`): braces in BibTeX, ``<span class="nocase">`` in CSL-JSON. Here the
+shipped knowledge base's whole-base files are rendered by real processors with styles that change
+case on purpose:
 
 * BibTeX 0.99 (Debian's ``texlive-binaries``) with a style that makes titles sentence case the
   way ``plain.bst`` does (``tests/fixtures/citeproc/sentence.bst``);

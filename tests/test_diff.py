@@ -12,7 +12,7 @@ from conftest import DATA, FIXTURES
 
 from generator.cli import main
 from generator.inputs.registry import parse_registry
-from generator.model import Metadata, Paper
+from generator.model import Metadata, Paper, Source
 from generator.tools.diff import Snapshot, compare, format_changes
 
 
@@ -38,8 +38,9 @@ def test_compare_names_every_kind_of_change() -> None:
         ("video", (), ("b",)),
     )
     text = format_changes(changes, head, "main")
+    assert "- `d`: `D`\n" in text  # removed, named with its title
     assert "| Papers added | 1 |" in text
-    assert "- `b` -> `a`: A new title" in text
+    assert "- `b` -> `a`: `A new title`" in text
 
 
 def test_summary_titles_cannot_inject_markup() -> None:
@@ -148,9 +149,9 @@ def test_the_summary_shows_every_change_a_reviewer_has_to_judge() -> None:
     assert len(changes.warnings) == 1 and "`a`: the abstract went from 1,360" in changes.warnings[0]
     text = format_changes(changes, head, "main")
     assert "### Warnings" in text
-    assert "- `a`: A; now also: A (new spelling)" in text
-    assert "- `a` arxiv: (none) -> 2401.04081" in text
-    assert "- `b` authors: X Y -> X Y, Z W" in text
+    assert "- `a`: `A`; now also: `A (new spelling)`" in text
+    assert "- `a` arxiv: (none) -> `2401.04081`" in text
+    assert "- `b` authors: `X Y` -> `X Y, Z W`" in text
     assert "- `video`: +0 -1; left: `c`" in text
     assert "- `audio`: +1 -0; joined: `c`" in text
     assert "| Warnings | 1 |" in text
@@ -163,3 +164,62 @@ def test_a_same_length_abstract_change_is_listed_without_a_warning() -> None:
     assert changes.abstracts == (("a", 100, 90),)
     assert changes.warnings == ()
     assert not changes.empty
+
+
+def test_summary_text_makes_no_link_mention_or_reference_on_github() -> None:
+    """Issue 22: PR bodies and job summaries are rendered by GitHub, which links bare URLs,
+    ``www.``, ``#1``, ``GH-1`` and ``@user``: every piece of data text is in a code span."""
+    hostile = "See https://evil.example/x www.evil.example GH-1 #1 @user `tick` and more"
+    base = Snapshot.of([_paper("a", "Old abstract", github="https://old.example")], {})
+    head = Snapshot.of(
+        [
+            Paper(
+                id="a",
+                key="a",
+                title=hostile,
+                abstract="Old abstract",
+                aliases=(),
+                sources=(),
+                topics=(),
+                meta=Metadata(github="https://evil.example/repo"),
+            ),
+            _paper("n", "New", organization="@org GH-2"),
+        ],
+        {},
+    )
+    text = format_changes(compare(base, head), head, "origin/main")
+    assert text.startswith("## Content changes against `origin/main`\n")
+    for line in text.splitlines():
+        outside = line.split("`")[0::2]  # the parts of the line outside code spans
+        for part in outside:
+            for bare in ("http", "www.", "GH-", "#1", "@", "evil"):
+                assert bare not in part, (bare, line)
+    assert "`See https://evil.example/x www.evil.example GH-1 1 user tick and more`" in text
+    assert "`https://old.example` -> `https://evil.example/repo`" in text
+
+
+def test_a_record_deleted_by_hand_is_named_with_its_file(tmp_path: Path) -> None:
+    """A paper leaves a day file only by a reviewed edit; the review names it and the file."""
+    day = "records/hub/2024-12-03.json"
+
+    def paper(pid: str, *files: str) -> Paper:
+        return Paper(
+            pid,
+            pid,
+            pid.upper(),
+            "Abstract",
+            (),
+            tuple(Source(f, 1, None) for f in files),
+            meta=Metadata(),
+        )
+
+    base = Snapshot.of([paper("a", day, "listings/a.txt"), paper("b", day), paper("c", day)], {})
+    head = Snapshot.of([paper("a", "listings/a.txt"), paper("c", day)], {})
+    changes = compare(base, head)
+    assert changes.departures == (("a", "A", (day,)), ("b", "B", (day,)))
+    text = format_changes(changes, head, "main")
+    assert "| Papers that left a data file | 1 |" in text
+    assert "| Papers removed | 1 |" in text
+    assert f"- `a`: `A`: no longer in `{day}`" in text
+    assert f"- `b`: `B`: was in `{day}`" in text
+    assert "### Removed (deleted by hand: fetch never deletes a saved paper)" in text

@@ -27,7 +27,7 @@ SCHEMA = etree.RelaxNG(etree.parse(str(Path(__file__).parent / "schemas" / "atom
 A = f"{{{ATOM_NS}}}"
 NS = {"a": ATOM_NS}
 #: What the lead passes: the text of the generated-file comment.
-MARKER_TEXT = MARKER.removeprefix("<!-- ").removesuffix(" -->\n")
+MARKER_TEXT = MARKER.removeprefix("# ").removesuffix("\n")
 
 
 def paper(
@@ -101,7 +101,7 @@ def test_feed_is_valid_atom_with_a_marked_head() -> None:
     assert links == {"self": "feed.xml", "alternate": "index.html"}
     assert document.startswith('<?xml version="1.0" encoding="utf-8"?>\n<!-- ')
     assert f"<!-- {MARKER_TEXT} -->".encode() in document.encode()[:MARKER_WINDOW]
-    assert MARKER_WINDOW <= write.MARKER_WINDOW
+    assert MARKER_WINDOW <= write.MAX_MARKER_LINE
 
 
 def test_the_writer_recognizes_the_feed_as_generated(tmp_path: Path) -> None:

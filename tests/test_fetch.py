@@ -1,9 +1,11 @@
 """``paperkb fetch`` against a stand-in for the Hub on 127.0.0.1 (never the internet).
 
-The stand-in serves ``/api/daily_papers`` (paged with ``limit`` and ``p``) and
-``/api/papers/search`` from dictionaries a test fills, answers scripted replies (errors, slow or
-broken answers) first, and records every request. Retry waits are made tiny through
-:data:`generator.tools.fetch.BUDGET`, or recorded by an injected ``sleep``.
+The stand-in (:mod:`hubstandin`, the ``hub`` fixture of ``conftest.py``) serves
+``/api/daily_papers`` (paged with ``limit`` and ``p``) and ``/api/papers/search`` from
+dictionaries a test fills, answers scripted replies (errors, slow or broken answers) first,
+records every request, and fails the test on a request to any other path. Retry waits are made
+tiny through :data:`generator.tools.hubclient.BUDGET`, or recorded by an injected ``sleep``.
+Bounds in time and bytes, and saved days asked again: ``test_fetch_bounds``.
 """
 
 from __future__ import annotations
@@ -11,22 +13,17 @@ from __future__ import annotations
 import datetime
 import json
 import socket
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import MINIMAL_TAXONOMY, MakeTree, abstract, listing
-from huggingface_hub.utils import close_session
+from conftest import MakeTree, abstract, listing
+from hubstandin import DAY, TINY, FakeHub, Reply, Sleeps, data_dir, item, quiet, run, saved
 
 from generator.cli import main
 from generator.pipeline import generate, make_plan
 from generator.text.folding import title_key
-from generator.tools import fetch
+from generator.tools import fetch, hubclient
 from generator.tools.fetch import (
     PAGE_SIZE,
     Budget,
@@ -40,152 +37,6 @@ from generator.tools.fetch import (
     select_days,
     split_items,
 )
-
-DAY = datetime.date(2024, 12, 3)
-#: Retries in microseconds, a generous timeout (tests that want a timeout lower it).
-TINY = Budget(timeout=5.0, attempts=3, first_wait=0.001, max_wait=0.004, per_day=30.0)
-
-
-# --- the stand-in Hub -----------------------------------------------------------------------
-
-
-@dataclass
-class Reply:
-    status: int = 200
-    body: bytes = b"[]"
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
-
-
-@dataclass
-class Seen:
-    path: str
-    query: dict[str, str]
-    headers: dict[str, str]
-
-
-@dataclass
-class FakeHub:
-    url: str = ""
-    days: dict[str, list[Any]] = field(default_factory=dict)
-    searches: dict[str, list[Any]] = field(default_factory=dict)
-    script: list[Reply] = field(default_factory=list)
-    slow_days: set[str] = field(default_factory=set)
-    seen: list[Seen] = field(default_factory=list)
-    release: threading.Event = field(default_factory=threading.Event)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def answer(self, path: str, query: dict[str, str]) -> Reply:
-        with self.lock:
-            if self.script:
-                return self.script.pop(0)
-        if path == "/api/daily_papers":
-            if query.get("date") in self.slow_days:
-                return Reply(delay=2.0)
-            items = self.days.get(query["date"], [])
-            limit, page = int(query["limit"]), int(query["p"])
-            return Reply(body=json.dumps(items[page * limit : (page + 1) * limit]).encode())
-        if path == "/api/papers/search":
-            return Reply(body=json.dumps(self.searches.get(query["q"], [])).encode())
-        return Reply(404, b'{"error": "not found"}')
-
-    def dates(self) -> list[str]:
-        return [s.query["date"] for s in self.seen if s.path == "/api/daily_papers"]
-
-
-def handler_for(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            parts = urlsplit(self.path)
-            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            with hub.lock:
-                hub.seen.append(Seen(parts.path, query, headers))
-            reply = hub.answer(parts.path, query)
-            if reply.delay:
-                hub.release.wait(reply.delay)
-            try:
-                self.send_response(reply.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(reply.body)))
-                for name, value in reply.headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(reply.body)
-            except OSError:  # the client gave up (a timeout test)
-                pass
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    return Handler
-
-
-@pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
-    fake = FakeHub()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(fake))
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("HF_ENDPOINT", fake.url)
-    monkeypatch.delenv("HF_TOKEN", raising=False)
-    monkeypatch.setattr(fetch, "BUDGET", TINY)
-    close_session()  # the shared client reads the proxy settings above when it is made
-    yield fake
-    fake.release.set()
-    server.shutdown()
-    server.server_close()
-    close_session()
-
-
-def item(n: int, day: str = "2024-12-03", **paper: Any) -> dict[str, Any]:
-    """An item in the daily papers shape (distinct titles and abstracts for distinct ``n``)."""
-    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]
-    topic = f"{words[n % 8]} {words[(n // 8) % 8]} {words[(n // 64) % 8]}"
-    fields = {
-        "id": f"2412.{n:05d}",
-        "title": f"Paper {n}: {topic.title()} Networks",
-        "summary": f"We introduce {topic} networks, model {n}. They learn {topic} from data "
-        f"and beat the baselines on {n % 7 + 2} benchmarks while using less compute.",
-        "authors": [{"name": f"Ada Author{n}", "_id": f"a{n}"}],
-        "publishedAt": f"{day}T10:00:00.000Z",
-        "upvotes": n % 11,
-    }
-    fields.update(paper)
-    return {
-        "paper": fields,
-        "title": fields["title"],
-        "publishedAt": f"{day}T12:00:00.000Z",
-        "numComments": 1,
-    }
-
-
-def data_dir(make_tree: MakeTree, files: dict[str, str] | None = None) -> Path:
-    return make_tree({"data/topics.yaml": MINIMAL_TAXONOMY, **(files or {})}) / "data"
-
-
-def saved(data: Path, day: str = "2024-12-03") -> Path:
-    return data / "records" / "hub" / f"{day}.json"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(["fetch", *args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-class Sleeps(list[float]):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-def quiet(line: str) -> None:
-    pass
-
 
 # --- paging, saving, the file format --------------------------------------------------------
 
@@ -323,7 +174,7 @@ def test_timeouts_are_retried_then_fail_keeping_the_days_saved_before(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(fetch, "BUDGET", Budget(timeout=0.2, attempts=2, first_wait=0.001))
+    monkeypatch.setattr(hubclient, "BUDGET", Budget(timeout=0.2, attempts=2, first_wait=0.001))
     hub.days["2024-12-02"] = [item(1, "2024-12-02")]
     hub.slow_days.add("2024-12-03")  # answers after 2 s
     data = data_dir(make_tree)
@@ -347,7 +198,7 @@ def test_connection_refused_is_a_clear_error(
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
-    monkeypatch.setattr(fetch, "BUDGET", TINY)
+    monkeypatch.setattr(hubclient, "BUDGET", TINY)
     code, _, err = run(capsys, "--data", str(data_dir(make_tree)), "--date", "2024-12-03")
     assert code == 1
     assert err.startswith("paperkb: error: 2024-12-03: gave up after 3 attempts")
@@ -599,8 +450,11 @@ def test_help_states_the_time_bounds(capsys: pytest.CaptureFixture[str]) -> None
     with pytest.raises(SystemExit):
         main(["fetch", "--help"])
     out = " ".join(capsys.readouterr().out.split())
-    assert "Each request times out after 30 s" in out
+    assert "Each request takes at most 60 s however the server answers" in out
+    assert "a connection or a read waits at most 30 s) and at most 32 MiB, decoded" in out
     assert "one day (or one search) takes at most 300 s in all" in out
+    assert "--resolve asks at most --max-lookups searches a run (default 1,000" in out
+    assert "takes at most 3600 s in all" in out
     assert "--refresh" in out and "--resolve" in out and "--since" in out
 
 

@@ -95,8 +95,8 @@ def test_paper_page_has_title_topics_abstract_related_sources_and_aliases() -> N
     )
     page = render_paper(p, {"diffusion": TOPIC}, {"a": "Diffusion A", "b": "B"})
     assert page.startswith(
-        '---\ntitle: "Diffusion A"\ndescription: "Abstract of Diffusion A."\n'
-        'citation: [["citation_title", "Diffusion A"]]\nhide: [toc]\n---\n' + MARKER
+        f'---\n{MARKER}title: "Diffusion A"\ndescription: "Abstract of Diffusion A."\n'
+        'citation: [["citation_title", "Diffusion A"]]\nhide: [toc]\n---\n'
     )
     assert "# Diffusion A" in page
     assert "[Diffusion](../topics/diffusion.md)" in page
@@ -425,7 +425,7 @@ def test_the_ai_summary_is_labelled_machine_written_and_kept_apart_from_the_abst
 def test_a_withdrawn_paper_says_so_at_the_top() -> None:
     meta = Metadata(arxiv="2412.01234", withdrawn="2024-12-05")
     page = render_paper(paper("p", "P", meta=meta), {}, {"p": "P"})
-    body = page.split(MARKER, 1)[1]
+    body = page.split("\n---\n", 1)[1]
     assert body.startswith(
         "\n# P\n\n> **Withdrawn:** the Hub marks this paper as withdrawn on 2024-12-05.\n\n"
     )
@@ -449,7 +449,7 @@ def test_hostile_hub_text_stays_text(value: str) -> None:
         arxiv="2412.01234", ai_summary=value, organization=value, ai_keywords=(value, "ok")
     )
     page = render_paper(paper("p", "P", meta=meta), {}, {"p": "P"})
-    body = page.split(MARKER, 1)[1]
+    body = page.split("\n---\n", 1)[1]
     assert value not in body and "{{" not in body and "{%" not in body
     html = html_of(body)
     assert "<script" not in html and "{{" not in html and "{%" not in html
@@ -478,7 +478,7 @@ def test_odd_characters_in_a_url_cannot_end_the_link() -> None:
     url = 'https://example.org/a)b](c"d<script>{{x}}`e|f\\g'
     meta = Metadata(arxiv="2412.01234", project=url)
     page = render_paper(paper("p", "P", meta=meta), {}, {"p": "P"})
-    html = html_of(page.split(MARKER, 1)[1])
+    html = html_of(page.split("\n---\n", 1)[1])
     assert "<script" not in html and "{{" not in html
     parser = Anchors()
     parser.feed(html)
@@ -502,7 +502,7 @@ def test_a_paper_without_an_id_gets_title_searches_on_arxiv_and_the_hub() -> Non
     assert links["arXiv"] == arxiv and links["Hugging Face"] == hub
     assert page.count("Find it") == 1
     # one line between the title and the topics
-    assert page.split(MARKER, 1)[1].startswith(f"\n# {text(title)}\n\n**Find it:** ")
+    assert page.split("\n---\n", 1)[1].startswith(f"\n# {text(title)}\n\n**Find it:** ")
     with_id = render_paper(paper("p", title, meta=Metadata(arxiv="2412.01234")), {}, {})
     assert "Find it" not in with_id and "arxiv.org/search" not in with_id
 

@@ -99,8 +99,24 @@ def is_abstract_after(title: str, text: str) -> bool:
     return text.endswith(SENTENCE_END) and len(text) >= MIN_PROSE_CHARS and len(text) > len(title)
 
 
+def _utf16(data: bytes) -> str | None:
+    """How ``data`` looks like UTF-16 (its byte order mark, or a NUL in every other byte of its
+    start, as ASCII text saved in UTF-16 has), or ``None``."""
+    for mark, name in ((b"\xff\xfe", "UTF-16 LE"), (b"\xfe\xff", "UTF-16 BE")):
+        if data.startswith(mark):
+            return f"{name} (it starts with the byte order mark {mark.hex(' ').upper()})"
+    head = data[:512]
+    for name, nuls in (("UTF-16 LE", head[1::2]), ("UTF-16 BE", head[0::2])):
+        if len(nuls) >= 8 and nuls.count(0) >= 0.9 * len(nuls):
+            return f"{name} (a NUL byte in every other byte)"
+    return None
+
+
 def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
-    """Strict UTF-8 (optional BOM), CRLF/CR -> LF. Binary data and bad bytes are problems."""
+    """Strict UTF-8 (optional BOM), CRLF/CR -> LF. UTF-16, binary data and bad bytes are
+    problems (UTF-16 named as such: paperkb reads UTF-8 only, so a file is read one way)."""
+    if (utf16 := _utf16(data)) is not None:
+        return None, [Problem(file, None, f"UTF-16 text, not UTF-8: {utf16}; save it as UTF-8")]
     if b"\x00" in data:
         offset = data.index(b"\x00")
         return None, [Problem(file, None, f"binary content: NUL byte at byte offset {offset}")]

@@ -72,6 +72,7 @@ from generator.inputs.listings import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, read_
 from generator.inputs.yamlcheck import TAG, Checker, compose, is_string, kind, line
 from generator.layout import SLUG
 from generator.model import Entry, Metadata, Source
+from generator.text.encodable import may_hold_surrogates, surrogate_problem
 
 __all__ = [
     "API_SUFFIXES",
@@ -484,7 +485,7 @@ class _Decoder(json.JSONDecoder):
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
-def _too_deep(text: str) -> int | None:
+def too_deep(text: str) -> int | None:
     """The line where ``text`` nests deeper than :data:`MAX_DEPTH` (the decoder recurses)."""
     depth = 0
     for token in _JSON_TOKEN.finditer(text):
@@ -498,16 +499,30 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
-def _nesting_problems(value: Json, path: str, file: str, line: int) -> list[Problem]:
-    """Repeated keys anywhere in one record, by JSON path (walked without recursion)."""
+def _walk_problems(
+    value: Json, path: str, file: str, line: int, *, repeated: bool, surrogates: bool
+) -> list[Problem]:
+    """What one record holds anywhere, by JSON path (walked without recursion): repeated keys
+    (when the file has any: ``repeated``) and text no file can hold, keys too (when the file
+    could: ``surrogates``, :func:`generator.text.encodable.may_hold_surrogates`)."""
     problems: list[Problem] = []
+    if not (repeated or surrogates):
+        return problems
     stack: list[tuple[Json, str]] = [(value, path)]
     while stack:
         item, at = stack.pop()
-        if isinstance(item, dict):
+        if isinstance(item, str):
+            if surrogates and (why := surrogate_problem(item)) is not None:
+                problems.append(Problem(file, line, f"{at or 'record'}: {why}"))
+        elif isinstance(item, dict):
             for key in getattr(item, "duplicates", ()):
                 problems.append(Problem(file, line, f"{at or 'record'}: duplicate key {key!r}"))
-            stack.extend((v, f"{at}.{k}") for k, v in reversed(item.items()))
+            for key, child in reversed(item.items()):
+                name = key
+                if surrogates and (why := surrogate_problem(key)) is not None:
+                    problems.append(Problem(file, line, f"{at or 'record'}: a key {why}"))
+                    name = ascii(key)
+                stack.append((child, f"{at}.{name}" if at else name))
         elif isinstance(item, list):
             stack.extend((v, f"{at}[{i}]") for i, v in reversed(list(enumerate(item))))
     return problems
@@ -527,17 +542,19 @@ def parse_api_json(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
         message = f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         return [], [Problem(file, exc.lineno, message)]
     except RecursionError:
-        line = _too_deep(text)
+        line = too_deep(text)
         return [], [Problem(file, line, f"nested more than {MAX_DEPTH} levels deep (refused)")]
     problems: list[Problem] = []
     entries: list[Entry] = []
     start = _skip(text, 0)
+    suspect = may_hold_surrogates(text)
     if isinstance(whole, dict):
-        duplicated = (
-            _nesting_problems(whole, "", file, _line_at(text, start)) if decoder.repeated else []
+        line = _line_at(text, start)
+        refused = _walk_problems(
+            whole, "", file, line, repeated=decoder.repeated, surrogates=suspect
         )
-        found = _JsonRecord(file, _line_at(text, start), problems).entry(whole, "")
-        return ([found] if found and not duplicated else []), duplicated + problems
+        found = _JsonRecord(file, line, problems).entry(whole, "")
+        return ([found] if found and not refused else []), refused + problems
     items = _items(text, decoder) if isinstance(whole, list) else None
     if items is None:
         message = f"the top level must be a list of records or one record, got {_json_kind(whole)}"
@@ -546,10 +563,12 @@ def parse_api_json(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
     for index, (offset, item) in enumerate(items):
         line += text.count("\n", counted, offset)
         counted = offset
-        duplicated = _nesting_problems(item, f"[{index}]", file, line) if decoder.repeated else []
-        problems += duplicated
+        refused = _walk_problems(
+            item, f"[{index}]", file, line, repeated=decoder.repeated, surrogates=suspect
+        )
+        problems += refused
         found = _JsonRecord(file, line, problems).entry(item, f"[{index}]")
-        if found is not None and not duplicated:
+        if found is not None and not refused:
             entries.append(found)
     return entries, problems
 

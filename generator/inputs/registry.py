@@ -15,6 +15,10 @@ from generator.datafiles import REGISTRY_FILE
 from generator.errors import Problem
 from generator.layout import MAX_ID_LENGTH, SLUG, reserved_reason
 
+#: A byte order mark, which some editors put at the start of a file: read, and kept.
+BOM = "\ufeff"
+
+
 HEADER = (
     "# paperkb permalink registry: one row per paper id ever published. Append-only:\n"
     "# `paperkb generate` appends rows for new papers; never edit or delete a row, since the\n"
@@ -40,7 +44,8 @@ def parse_registry(text: str, file: str) -> tuple[list[Row], list[Problem]]:
     problems: list[Problem] = []
     ids: dict[str, int] = {}
     keys: dict[str, int] = {}
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(text.removeprefix(BOM).split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
@@ -80,25 +85,36 @@ def format_registry(rows: Iterable[Row]) -> str:
 def append_rows(existing: str | None, rows: Iterable[Row]) -> str:
     """The registry text with ``rows`` appended: what is there stays byte for byte.
 
-    Comments, blank lines and the order of the rows are the curators'; a new file starts with
-    :data:`HEADER`.
+    Comments, blank lines, a byte order mark and the order of the rows are the curators'; new
+    rows end their lines as the file's first line does (``\r\n`` in a file saved on Windows).
+    A new file starts with :data:`HEADER`.
     """
     if existing is None:
         return format_registry(rows)
-    if existing and not existing.endswith("\n"):
-        existing += "\n"
-    return existing + format_registry(rows).removeprefix(HEADER)
+    first = existing.split("\n", 1)[0]
+    newline = "\r\n" if first.endswith("\r") else "\n"
+    if existing.removeprefix(BOM) and not existing.endswith("\n"):
+        existing += newline
+    return existing + format_registry(rows).removeprefix(HEADER).replace("\n", newline)
 
 
 def remove_rows(existing: str, rows: Iterable[Row]) -> str:
     """The registry text without the lines of ``rows``; every other line stays as it is."""
     gone = {row.line for row in rows}
-    lines = existing.split("\n")
-    return "\n".join(text for number, text in enumerate(lines, start=1) if number not in gone)
+    bom = BOM if existing.startswith(BOM) else ""
+    lines = existing.removeprefix(bom).split("\n")
+    kept = (text for number, text in enumerate(lines, start=1) if number not in gone)
+    return bom + "\n".join(kept)
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.replace("\t", " ").split())
+
+
+def registry_text(path: Path) -> str:
+    """The registry's text exactly as saved: a byte order mark and ``\r\n`` line ends kept
+    (:func:`append_rows` writes it back byte for byte). Strict UTF-8: :class:`UnicodeError`."""
+    return path.read_bytes().decode("utf-8")
 
 
 def read_registry(data_dir: Path) -> tuple[list[Row], list[Problem]]:
@@ -107,7 +123,10 @@ def read_registry(data_dir: Path) -> tuple[list[Row], list[Problem]]:
     if not path.exists():
         return [], []
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [Problem(REGISTRY_FILE, None, f"cannot read: {exc}")]
+        text = registry_text(path)
+    except OSError as exc:
+        return [], [Problem(REGISTRY_FILE, None, f"cannot read: {exc.strerror}")]
+    except UnicodeDecodeError as exc:
+        message = f"not valid UTF-8 at byte offset {exc.start}: {exc.reason}"
+        return [], [Problem(REGISTRY_FILE, None, message)]
     return parse_registry(text, REGISTRY_FILE)

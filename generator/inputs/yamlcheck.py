@@ -13,6 +13,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import Problem
+from generator.text.encodable import may_hold_surrogates, surrogate_problem
 
 TAG = "tag:yaml.org,2002:"
 _KINDS = {
@@ -57,7 +58,10 @@ def compose(text: str, file: str) -> tuple[Node | None, list[Problem]]:
             return None, [
                 Problem(file, too_deep, f"nested more than {MAX_DEPTH} levels deep (refused)")
             ]
-        return yaml.compose(text, Loader=yaml.SafeLoader), []
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        if root is not None and may_hold_surrogates(text) and (refused := _surrogates(root, file)):
+            return None, refused
+        return root, []
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = None if mark is None else int(mark.line) + 1
@@ -65,6 +69,22 @@ def compose(text: str, file: str) -> tuple[Node | None, list[Problem]]:
         return None, [Problem(file, where, f"invalid YAML: {reason}")]
     except yaml.YAMLError as exc:
         return None, [Problem(file, None, f"invalid YAML: {exc}")]
+
+
+def _surrogates(root: Node, file: str) -> list[Problem]:
+    """Strings (keys too) that no file can hold, at their lines (walked without recursion)."""
+    problems: list[Problem] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ScalarNode):
+            if isinstance(node.value, str) and (why := surrogate_problem(node.value)):
+                problems.append(Problem(file, line(node), f"a string {why}"))
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, MappingNode):
+            stack.extend(child for pair in reversed(node.value) for child in reversed(pair))
+    return problems
 
 
 def _too_deep(text: str) -> int | None:

@@ -5,8 +5,8 @@ Untrusted text (titles, abstracts, file names, and even taxonomy text) goes thro
 extensions or a template engine could read as syntax where it stands as a numeric character
 reference. Python Markdown passes such references through untouched, so the reader sees the
 literal characters and no input can become a tag, a link, emphasis, a table, a heading or a
-template expression. Every page starts with its front matter and :data:`generator.layout.MARKER`,
-which is how the writer tells its own files from hand-written ones.
+template expression. Every page starts with its front matter, whose first line is
+:data:`generator.layout.MARKER`, which is how the writer tells its own files from hand-written ones.
 """
 
 from __future__ import annotations
@@ -80,19 +80,19 @@ def front_matter(
     hide_toc: bool = False,
     description: str | None = None,
 ) -> str:
-    """YAML front matter naming the page, then the generated-file marker.
+    """YAML front matter naming the page, the generated-file marker its first line.
 
-    MkDocs takes a page title from a leading h1 only when it is the first element, which the
-    marker is not, so the title is given explicitly. Themes insert ``page.title`` into the HTML
-    unescaped (MkDocs' Jinja environment does not autoescape), in element text and attributes,
-    so it is HTML-escaped here, quotes included; JSON string syntax is valid YAML.
+    The title is given explicitly rather than left to MkDocs to take from the page. Themes
+    insert ``page.title`` into the HTML unescaped (MkDocs' Jinja environment does not
+    autoescape), in element text and attributes, so it is HTML-escaped here, quotes included;
+    JSON string syntax is valid YAML.
 
     ``citation`` are Highwire ``citation_*`` (name, content) pairs; ``overrides/main.html``
     writes them as ``<meta>`` tags and escapes them itself, so they are stored as plain text
     (JSON strings, control characters stripped).
     """
     escaped = html.escape(" ".join(title.split()), quote=True)
-    lines = ["---", f"title: {json.dumps(escaped, ensure_ascii=False)}"]
+    lines = ["---", MARKER.rstrip("\n"), f"title: {json.dumps(escaped, ensure_ascii=False)}"]
     if description:  # search engines and link previews: this page's own words, not the site's
         shown = _plain(description)
         if len(shown) > DESCRIPTION_CHARS:
@@ -104,7 +104,7 @@ def front_matter(
         lines.append(f"citation: {json.dumps(pairs, ensure_ascii=False)}")
     if hide_toc:  # Material: no table of contents (a paper page's five fixed headings)
         lines.append("hide: [toc]")
-    return "\n".join([*lines, "---", MARKER.rstrip("\n")]) + "\n"
+    return "\n".join([*lines, "---"]) + "\n"
 
 
 def _plain(value: str) -> str:
@@ -125,9 +125,8 @@ def _letter(title: str) -> str:
 
 #: Characters a URL from a record keeps as they are in a link target; every other one is
 #: percent-encoded, so no URL can end the Markdown link or the HTML attribute it becomes
-#: (quotes too: Python Markdown would read ``'...'`` in a target as the link's title). ``$`` is
-#: encoded too: an extension a site may add (pymdownx.arithmatex) reads ``$...$`` as math even
-#: inside a link target, and ``%24`` is the same URL.
+#: (quotes too: Python Markdown would read ``'...'`` in a target as the link's title), and no
+#: extension reads part of it as syntax (``$...$`` is math to ``pymdownx.arithmatex``).
 _URL_SAFE = "!#%&+,/:;=?@~-._"
 #: Longest label of a link to a URL from a record (its host and path), then cut with "…".
 _URL_LABEL_CHARS = 60

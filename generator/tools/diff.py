@@ -47,6 +47,8 @@ class Snapshot:
     abstracts: Mapping[str, str] = field(default_factory=dict)
     facts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """Per paper: its metadata fields that have a value (arXiv id, authors, note, ...)."""
+    files: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Per paper: the data files (listings, records) it comes from."""
 
     @classmethod
     def of(cls, papers: Sequence[Paper], redirects: Mapping[str, str]) -> Snapshot:
@@ -57,6 +59,7 @@ class Snapshot:
             aliases={p.id: p.aliases for p in papers},
             abstracts={p.id: p.abstract for p in papers},
             facts={p.id: _facts(p) for p in papers},
+            files={p.id: frozenset(s.file for s in p.sources) for p in papers},
         )
 
 
@@ -75,6 +78,9 @@ class Changes:
     """(paper, field, old value, new value) of papers in both revisions"""
     abstracts: tuple[tuple[str, int, int], ...] = ()
     """(paper, old length, new length) of abstracts that changed"""
+    departures: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    """(paper, its title in the base, data files it is no longer in): a record or listing entry
+    deleted, which only a reviewed edit does (``fetch`` keeps what the Hub stops listing)"""
 
     @property
     def empty(self) -> bool:
@@ -87,13 +93,14 @@ class Changes:
             or self.spellings
             or self.facts
             or self.abstracts
+            or self.departures
         )
 
     @property
     def warnings(self) -> tuple[str, ...]:
         """What a reviewer must look at twice: abstracts cut short by a replacing record."""
         return tuple(
-            f"`{pid}`: the abstract went from {old:,} to {new:,} characters; check that the "
+            f"{_code(pid)}: the abstract went from {old:,} to {new:,} characters; check that the "
             "record that replaced it is not a truncated or stub abstract"
             for pid, old, new in self.abstracts
             if new < old * SHORTER_ABSTRACT
@@ -136,6 +143,11 @@ def compare(base: Snapshot, head: Snapshot) -> Changes:
         old_abstract, new_abstract = base.abstracts.get(pid), head.abstracts.get(pid)
         if old_abstract is not None and new_abstract is not None and old_abstract != new_abstract:
             abstracts.append((pid, len(old_abstract), len(new_abstract)))
+    departures = []
+    for pid in sorted(set(base.titles) - set(head.redirects)):
+        lost = base.files.get(pid, frozenset()) - head.files.get(pid, frozenset())
+        if lost or pid not in head.titles:
+            departures.append((pid, base.titles[pid], tuple(sorted(lost))))
     return Changes(
         tuple(added),
         tuple(removed),
@@ -146,6 +158,7 @@ def compare(base: Snapshot, head: Snapshot) -> Changes:
         tuple(spellings),
         tuple(facts),
         tuple(abstracts),
+        tuple(departures),
     )
 
 
@@ -158,14 +171,21 @@ def _members(snapshot: Snapshot) -> dict[str, set[str]]:
 
 
 def format_changes(changes: Changes, head: Snapshot, base_name: str) -> str:
-    """The summary as Markdown (it reads as plain text on a terminal too)."""
-    lines = [f"## Content changes against {base_name}", ""]
+    """The summary as Markdown (it reads as plain text on a terminal too).
+
+    It goes into pull-request bodies and job summaries, where GitHub makes links and mentions of
+    bare text (``https://...``, ``www.``, ``#1``, ``GH-1``, ``@user``, and any prefix a
+    repository configures): every piece of text from the data is in a code span, where nothing
+    becomes a link, and has no markup character (:func:`_code`).
+    """
+    lines = [f"## Content changes against {_code(base_name)}", ""]
     if changes.empty:
         return "\n".join([*lines, "No paper or topic changed.", ""])
     counts = [
         ("Papers added", len(changes.added)),
         ("Papers removed", len(changes.removed)),
         ("Papers merged into another", len(changes.merged)),
+        ("Papers that left a data file", len(changes.departures) - len(changes.removed)),
         ("Papers retitled", len(changes.retitled)),
         ("Papers with new spellings", len(changes.spellings)),
         ("Papers whose facts changed", len({pid for pid, *_ in changes.facts})),
@@ -177,55 +197,76 @@ def format_changes(changes: Changes, head: Snapshot, base_name: str) -> str:
     lines += ["| | |", "| --- | --: |", *[f"| {k} | {v} |" for k, v in counts], ""]
 
     def title(pid: str) -> str:
-        return _plain(head.titles.get(pid, pid))
+        return _code(head.titles.get(pid, pid))
 
     def value(text: str | None) -> str:
         if text is None:
             return "(none)"
         shown = _plain(text)
-        return shown if len(shown) <= _SHOWN_CHARS else shown[: _SHOWN_CHARS - 3] + "..."
+        return _code(shown if len(shown) <= _SHOWN_CHARS else shown[: _SHOWN_CHARS - 3] + "...")
 
     def ids(pids: Sequence[str]) -> str:
-        listed = ", ".join(f"`{p}`" for p in pids[:20])
+        listed = ", ".join(map(_code, pids[:20]))
         return listed + (f" and {len(pids) - 20} more" if len(pids) > 20 else "")
 
     sections: list[tuple[str, list[str]]] = [
         ("Warnings", [f"- {warning}" for warning in changes.warnings]),
-        ("Added", [f"- `{pid}`: {title(pid)}" for pid in changes.added]),
-        ("Removed", [f"- `{pid}`" for pid in changes.removed]),
-        ("Merged", [f"- `{old}` -> `{new}`: {title(new)}" for old, new in changes.merged]),
+        ("Added", [f"- {_code(pid)}: {title(pid)}" for pid in changes.added]),
+        (
+            "Removed (deleted by hand: fetch never deletes a saved paper)",
+            [
+                f"- {_code(pid)}: {_code(old)}" + (f": was in {ids(files)}" if files else "")
+                for pid, old, files in changes.departures
+                if pid in changes.removed
+            ],
+        ),
+        (
+            "Left a data file (a record or listing entry deleted; the paper stays)",
+            [
+                f"- {_code(pid)}: {title(pid)}: no longer in {ids(files)}"
+                for pid, _, files in changes.departures
+                if pid not in changes.removed
+            ],
+        ),
+        (
+            "Merged",
+            [f"- {_code(old)} -> {_code(new)}: {title(new)}" for old, new in changes.merged],
+        ),
         (
             "Retitled",
-            [f"- `{pid}`: {_plain(a)} -> {_plain(b)}" for pid, a, b in changes.retitled],
+            [f"- {_code(pid)}: {_code(a)} -> {_code(b)}" for pid, a, b in changes.retitled],
         ),
         (
             "New spellings merged into a paper",
             [
-                f"- `{pid}`: {title(pid)}; now also: {'; '.join(map(_plain, gained))}"
+                f"- {_code(pid)}: {title(pid)}; now also: {'; '.join(map(_code, gained))}"
                 for pid, gained in changes.spellings
             ],
         ),
         (
             "Facts added, changed or removed",
             [
-                f"- `{pid}` {name}: {value(old)} -> {value(new)}"
+                f"- {_code(pid)} {name}: {value(old)} -> {value(new)}"
                 for pid, name, old, new in changes.facts
             ],
         ),
         (
             "Abstracts replaced",
-            [f"- `{pid}`: {old:,} -> {new:,} characters" for pid, old, new in changes.abstracts],
+            [
+                f"- {_code(pid)}: {old:,} -> {new:,} characters"
+                for pid, old, new in changes.abstracts
+            ],
         ),
         (
             "Topics",
             [
-                f"- `{topic}`: +{len(joined)} -{len(left)}"
+                f"- {_code(topic)}: +{len(joined)} -{len(left)}"
                 + (f"; joined: {ids(joined)}" if joined else "")
                 + (f"; left: {ids(left)}" if left else "")
                 for topic, joined, left in changes.topics
             ],
         ),
-        ("New unsorted", [f"- `{pid}`: {title(pid)}" for pid in changes.new_unsorted]),
+        ("New unsorted", [f"- {_code(pid)}: {title(pid)}" for pid in changes.new_unsorted]),
     ]
     for heading, items in sections:
         if items:
@@ -235,7 +276,15 @@ def format_changes(changes: Changes, head: Snapshot, base_name: str) -> str:
 
 def _plain(text: str) -> str:
     """Titles in a summary are untrusted: no markup characters reach the Markdown renderer."""
-    return "".join(ch if ch.isalnum() or ch in " ,.;:?!'-/()" else " " for ch in text).strip()
+    return " ".join(
+        "".join(ch if ch.isalnum() or ch in " ,.;:?!'-/()" else " " for ch in text).split()
+    )
+
+
+def _code(text: str) -> str:
+    """Untrusted text as a code span: no link, mention or reference is made of it on GitHub."""
+    shown = _plain(text)
+    return f"`{shown}`" if shown else "(empty)"
 
 
 def read_base_data(data_dir: Path, revision: str, into: Path) -> Path:

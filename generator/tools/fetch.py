@@ -1,67 +1,69 @@
 """``paperkb fetch``: save the Hub's daily papers API into ``data/records/hub/YYYY-MM-DD.json``.
 
 The pure parts decide (which days to ask, when a day's paging is done, which items are well
-formed, how a day file is formatted, how long to wait before a retry, whether a search hit is
-the paper); :class:`Hub` and :func:`fetch_days` / :func:`resolve` do the I/O at the edges.
+formed, what a refreshed day keeps, how a day file is formatted, whether a search hit is the
+paper); :class:`~generator.tools.hubclient.Hub` (the HTTP client, its bounds and retries) and
+:func:`fetch_days` / :func:`resolve` do the I/O at the edges.
 
-* **Client.** ``huggingface_hub``'s shared HTTP session (:func:`huggingface_hub.utils.get_session`,
-  an ``httpx`` client that honours ``HF_HUB_OFFLINE``, proxies and the system's trust store),
-  its headers (:func:`~huggingface_hub.utils.build_hf_headers`: user agent, ``Authorization:
-  Bearer $HF_TOKEN``) and its error messages (:func:`~huggingface_hub.utils.hf_raise_for_status`).
-  The items are kept exactly as returned: ``huggingface_hub.PaperInfo`` reads several fields from
-  the top level of an item while this endpoint nests them under ``paper``.
-* **Retries.** ``huggingface_hub.utils.http_backoff`` is not used: it waits ``Retry-After`` plus
-  a second with no cap, has no bound on the total time, and sleeps with :func:`time.sleep` that
-  tests cannot replace. :meth:`Hub.get_json` is a small loop on the same session instead:
-  connection errors, timeouts, 408, 429 and 5xx are retried with exponential backoff
-  (:class:`Budget`), ``Retry-After`` is waited exactly when it is at most
-  :data:`MAX_RETRY_AFTER` (longer: the run gives up rather than ask again early), every request
-  has a timeout and every day a total time budget. A ``200`` answer that is not JSON, or JSON
-  that is not a list, is an error at once (it is not retried: such an answer is not transient).
 * **Days.** A day's items are well formed when :func:`generator.inputs.records.parse_api_json`
-accepts
-  them, so ``fetch`` never saves what ``generate`` would refuse; a malformed item is left out
-  and named (day, 0-based position, id). A day with no items is not saved (an empty file says
-  nothing); the default range therefore asks such days again on the next run, which is cheap.
+  accepts them, so ``fetch`` never saves what ``generate`` would refuse; a malformed item is left
+  out and named (day, 0-based position, id). A page holding more items than were asked is
+  refused, its surplus named. A day with no items is not saved (an empty file says nothing);
+  the default range therefore asks such days again on the next run, which is cheap.
+* **Nothing saved is lost.** A day asked again keeps every paper its file holds that the Hub no
+  longer lists (after the listed ones) and says so: a paper leaves a day file only by a reviewed
+  edit, which ``paperkb diff`` names.
 * **Idempotent.** Days already saved are skipped unless ``--refresh``; a refreshed day is
-  rewritten only when its bytes change (:func:`generator.writers.docs.write_if_changed`, atomic).
-  Without dates the range starts *at* the newest saved day (re-asked, rewritten only if it
-  changed: the Hub keeps adding papers to a day after it was first fetched) and ends today (UTC).
+  rewritten only when its bytes change (:func:`generator.writers.docs.write_if_changed`, atomic;
+  temporary files of a killed run are removed by the next). Without dates the range starts *at*
+  the newest saved day (re-asked: the Hub keeps adding papers to a day after it was first
+  fetched) and ends today (UTC).
 """
 
 from __future__ import annotations
 
 import datetime
-import email.utils
 import json
-import os
 import re
-import time
-import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
-from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
-from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status, httpx
-from rapidfuzz import fuzz
-
-from generator import __version__
 from generator.corpus import read_corpus
 from generator.datafiles import HUB_DIR, RESOLVED_FILE
-from generator.errors import PaperkbError
-from generator.inputs.records import parse_api_json
 from generator.model import Paper
-from generator.stages.normalize import clean_text, clean_title
-from generator.text.folding import title_key
-from generator.writers.docs import write_if_changed
+from generator.tools.dayfiles import (
+    ABSTRACT_AGREEMENT,
+    NAMED,
+    LeftOut,
+    Match,
+    format_items,
+    item_id,
+    keep_saved,
+    match_hits,
+    merge_resolved,
+    named,
+    split_items,
+)
+from generator.tools.hubclient import (
+    BUDGET,
+    DEFAULT_ENDPOINT,
+    Budget,
+    FetchError,
+    Hub,
+    limits_help,
+    parse_retry_after,
+)
+from generator.tools.hubclient import kind as _kind
+from generator.tools.hubclient import shown as _shown
+from generator.writers.docs import remove_leftovers, write_if_changed
 
 __all__ = [
     "ABSTRACT_AGREEMENT",
     "BUDGET",
     "DEFAULT_ENDPOINT",
     "HUB_DIR",
+    "MAX_LOOKUPS",
     "PAGE_SIZE",
     "RESOLVED_FILE",
     "Budget",
@@ -70,10 +72,13 @@ __all__ = [
     "Hub",
     "LeftOut",
     "Match",
+    "daily_papers",
     "fetch_days",
     "format_items",
+    "keep_saved",
     "limits_help",
     "match_hits",
+    "parse_retry_after",
     "resolve",
     "run",
     "saved_days",
@@ -81,9 +86,6 @@ __all__ = [
     "split_items",
 ]
 
-#: The Hub's address when neither ``--endpoint`` nor ``HF_ENDPOINT`` says otherwise (the default
-#: of ``huggingface_hub.constants.ENDPOINT``, which reads the same variable).
-DEFAULT_ENDPOINT = "https://huggingface.co"
 DAILY_PAPERS = "/api/daily_papers"
 PAPER_SEARCH = "/api/papers/search"
 #: Items asked per page. 50 is the endpoint's documented default: a server that capped a larger
@@ -92,78 +94,10 @@ PAGE_SIZE = 50
 #: Pages asked per day at most (2,500 papers; a busy day has about a hundred). A server that
 #: ignored ``p`` would otherwise be asked forever.
 MAX_PAGES = 50
-#: A ``Retry-After`` longer than this is not waited: the run stops and says so.
-MAX_RETRY_AFTER = 120.0
-#: Abstracts "agree" for ``--resolve`` at this :func:`rapidfuzz.fuzz.ratio` (0-100) or more, on
-#: cleaned, case-folded text. ``ratio`` compares the whole texts (``token_set_ratio`` would call
-#: an abstract equal to any abstract that contains its words); 90 tolerates LaTeX left-overs and
-#: small edits, and keeps apart abstracts that merely share a title.
-ABSTRACT_AGREEMENT = 90.0
 _DAY_FILE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})\.json")
-_SHOWN = 60
-
-
-class FetchError(PaperkbError):
-    """The Hub could not be asked, or answered something unusable; names the day or paper."""
-
-
-@dataclass(frozen=True, slots=True)
-class Budget:
-    """How long one day (or one search) may take, and how often a request is tried.
-
-    Waits between attempts double from ``first_wait`` up to ``max_wait``; ``Retry-After`` replaces
-    that wait when given (up to :data:`MAX_RETRY_AFTER`). Every request gets ``timeout`` seconds
-    to connect and for each read, and no more than what is left of ``per_day``; a retry whose
-    wait would end after ``per_day`` is not made.
-    """
-
-    timeout: float = 30.0
-    attempts: int = 6
-    first_wait: float = 1.0
-    max_wait: float = 30.0
-    per_day: float = 300.0
-    max_retry_after: float = MAX_RETRY_AFTER
-
-    def backoff(self, attempt: int) -> float:
-        """The wait after failed attempt number ``attempt`` (1-based) without ``Retry-After``."""
-        return float(min(self.max_wait, self.first_wait * 2 ** (attempt - 1)))
-
-
-#: The budget of a run; tests replace it with a tiny one.
-BUDGET = Budget()
-
-
-def limits_help(budget: Budget = BUDGET) -> str:
-    """The time bounds, for ``paperkb fetch --help``."""
-    return (
-        f"Each request times out after {budget.timeout:g} s; connection errors, timeouts, 408, "
-        f"429 and 5xx answers are tried up to {budget.attempts} times with waits doubling from "
-        f"{budget.first_wait:g} s to {budget.max_wait:g} s (a Retry-After of up to "
-        f"{budget.max_retry_after:g} s is waited instead; a longer one stops the run), and one "
-        f"day (or one search) takes at most {budget.per_day:g} s in all. When that is spent the "
-        "run stops with exit code 1 naming the day; days saved before stay saved. "
-        "HF_ENDPOINT sets the Hub's address, HF_TOKEN is sent as a Bearer token when set."
-    )
-
-
-# --- pure parts -----------------------------------------------------------------------------
-
-
-def _shown(value: str) -> str:
-    if len(value) > _SHOWN:
-        value = value[: _SHOWN - 3] + "..."
-    return repr(value)
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    for kind, name in ((bool, "a boolean"), (int, "an integer"), (float, "a number")):
-        if isinstance(value, kind):
-            return name
-    if isinstance(value, str):
-        return "a string"
-    return "a list" if isinstance(value, list) else "an object"
+#: ``--resolve`` asks at most this many searches a run, and takes at most this long in all.
+MAX_LOOKUPS = 1_000
+RESOLVE_SECONDS = 3_600.0
 
 
 def utc_today() -> datetime.date:
@@ -240,300 +174,41 @@ def is_last_page(count: int, limit: int = PAGE_SIZE) -> bool:
     return count < limit
 
 
-def item_id(item: object) -> str | None:
-    """``paper.id`` of an item when it has a non-empty string there."""
-    if isinstance(item, dict):
-        paper = item.get("paper")
-        if isinstance(paper, dict):
-            found = paper.get("id")
-            if isinstance(found, str) and found.strip():
-                return found
-    return None
-
-
-def item_problem(item: object) -> str | None:
-    """Why ``item`` is not a well-formed daily papers record, or ``None`` when it is.
-
-    The check is :func:`generator.inputs.records.parse_api_json`'s on the item alone, so what is
-    saved
-    is what the rest of the pipeline accepts.
-    """
-    if not isinstance(item, dict):
-        return f"must be an object, got {_kind(item)}"
-    try:
-        text = json.dumps(item, ensure_ascii=False, allow_nan=False)
-    except ValueError:
-        return "holds a number JSON cannot carry (NaN or Infinity)"
-    entries, problems = parse_api_json(text, "item")
-    if problems:
-        return "; ".join(problem.message for problem in problems)
-    return None if entries else "not a record"
-
-
-@dataclass(frozen=True, slots=True)
-class LeftOut:
-    """A malformed item of a day (or a search), left out of what is saved."""
-
-    where: str
-    position: int
-    id: str | None
-    reason: str
-
-    def __str__(self) -> str:
-        named = f" (id {_shown(self.id)})" if self.id is not None else ""
-        return f"{self.where}: item {self.position}{named} left out: {self.reason}"
-
-
-def split_items(where: str, items: Sequence[object]) -> tuple[list[object], list[LeftOut]]:
-    """The well-formed items in their order, and the others with their 0-based positions."""
-    kept: list[object] = []
-    left: list[LeftOut] = []
-    for position, item in enumerate(items):
-        problem = item_problem(item)
-        if problem is None:
-            kept.append(item)
-        else:
-            left.append(LeftOut(where, position, item_id(item), problem))
-    return kept, left
-
-
-def format_items(items: Sequence[object]) -> bytes:
-    """A day file: the items as returned, keys sorted, two-space indents, a final newline."""
-    text = json.dumps(list(items), indent=2, ensure_ascii=False, sort_keys=True, allow_nan=False)
-    return (text + "\n").encode("utf-8")
-
-
-def parse_retry_after(value: str | None, now: datetime.datetime | None = None) -> float | None:
-    """Seconds a ``Retry-After`` asks to wait (delay-seconds or an HTTP date), or ``None``."""
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        seconds = float(text)
-    except ValueError:
-        try:
-            moment = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError):
-            return None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=datetime.UTC)
-        seconds = (moment - (now or datetime.datetime.now(datetime.UTC))).total_seconds()
-    if seconds != seconds:  # NaN
-        return None
-    return max(0.0, seconds)
-
-
-def retryable(status: int) -> bool:
-    """Statuses worth asking again: request timeout, rate limit, server errors."""
-    return status in (408, 429) or 500 <= status <= 599
-
-
-def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", clean_text(text)).casefold().split())
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """What the Hub's search says of one paper: ``item`` is set when ``resolved``."""
-
-    outcome: Literal["resolved", "unmatched", "ambiguous"]
-    item: dict[str, object] | None = None
-    ids: tuple[str, ...] = ()
-
-
-def _as_item(hit: object) -> dict[str, object] | None:
-    """A search hit in the daily papers shape ``{"paper": {...}}`` (hits come either way)."""
-    if not isinstance(hit, dict):
-        return None
-    if isinstance(hit.get("paper"), dict):
-        return hit
-    if "id" in hit and "title" in hit:
-        return {"paper": hit}
-    return None
-
-
-def match_hits(titles: Iterable[str], abstract: str, hits: Sequence[object]) -> Match:
-    """Whether exactly one paper among ``hits`` is the paper with ``titles`` and ``abstract``.
-
-    A hit matches when its cleaned title has the same :func:`generator.text.folding.title_key`
-    as
-    one of ``titles`` and its abstract agrees (:data:`ABSTRACT_AGREEMENT`). Malformed hits are
-    ignored. Matches with more than one distinct arXiv id are ``ambiguous``: no link is made.
-    """
-    keys = {title_key(clean_title(title)) for title in titles}
-    ours = _fold(abstract)
-    found: dict[str, dict[str, object]] = {}
-    for hit in hits:
-        item = _as_item(hit)
-        if item is None or item_problem(item) is not None:
-            continue
-        entries, _ = parse_api_json(json.dumps(item, ensure_ascii=False), "hit")
-        entry = entries[0]
-        if title_key(clean_title(entry.title)) not in keys or entry.meta.arxiv is None:
-            continue
-        if fuzz.ratio(ours, _fold(entry.abstract)) >= ABSTRACT_AGREEMENT:
-            found.setdefault(entry.meta.arxiv, item)
-    if not found:
-        return Match("unmatched")
-    if len(found) > 1:
-        return Match("ambiguous", ids=tuple(sorted(found)))
-    ((arxiv, item),) = found.items()
-    return Match("resolved", item, (arxiv,))
-
-
-def _arxiv_of(item: object) -> str:
-    entries, _ = parse_api_json(json.dumps(item, ensure_ascii=False), "item")
-    arxiv = entries[0].meta.arxiv if entries else None
-    return arxiv or ""
-
-
-def merge_resolved(existing: Sequence[object], found: Iterable[dict[str, object]]) -> list[object]:
-    """``existing`` items with ``found`` ones added (replacing those of the same id), by id."""
-    merged: dict[str, object] = {_arxiv_of(item): item for item in existing}
-    for item in found:
-        merged[_arxiv_of(item)] = item
-    return [merged[key] for key in sorted(merged)]
-
-
 # --- the Hub --------------------------------------------------------------------------------
 
 
-def _http_problem(response: httpx.Response) -> str:
-    """``huggingface_hub``'s account of an error answer, on one line."""
-    try:
-        hf_raise_for_status(response)
-    except HfHubHTTPError as exc:
-        lines = [line.strip() for line in str(exc).splitlines()]
-        kept = [line for line in lines if line and not line.startswith("For more information")]
-        return " ".join(kept) or f"HTTP {response.status_code}"
-    return f"HTTP {response.status_code}"
+def daily_papers(hub: Hub, day: datetime.date) -> list[object]:
+    """Every item the Hub lists for ``day``, page after page, in the order returned."""
+    what = day.isoformat()
+    deadline = hub.clock() + hub.budget.per_day
+    items: list[object] = []
+    previous: list[object] | None = None
+    for page in range(MAX_PAGES):
+        params: dict[str, str | int] = {"date": what, "limit": PAGE_SIZE, "p": page}
+        batch = hub.get_list(DAILY_PAPERS, params, what=what, deadline=deadline)
+        if len(batch) > PAGE_SIZE:
+            extra = [
+                _shown(item_id(x) or f"item {n}") for n, x in enumerate(batch) if n >= PAGE_SIZE
+            ]
+            raise FetchError(
+                f"{what}: page {page} holds {len(batch):,} items where {PAGE_SIZE} were asked; "
+                f"the day is not saved (the Hub ignores limit), items beyond {PAGE_SIZE} "
+                f"refused: {named(extra)}"
+            )
+        if previous is not None and batch and batch == previous:
+            raise FetchError(f"{what}: page {page} repeats page {page - 1}: the Hub ignores p")
+        items += batch
+        if is_last_page(len(batch)):
+            return items
+        previous = batch
+    raise FetchError(f"{what}: more than {MAX_PAGES} pages of {PAGE_SIZE}: stopped")
 
 
-def _transport_problem(exc: Exception, endpoint: str, timeout: float) -> str:
-    detail = str(exc) or type(exc).__name__
-    if isinstance(exc, httpx.TimeoutException):
-        return f"no answer from {endpoint} within {timeout:g} s ({type(exc).__name__})"
-    if isinstance(exc, httpx.ConnectError):
-        return f"cannot connect to {endpoint}: {detail}"
-    return f"the connection to {endpoint} failed: {detail}"
-
-
-@dataclass(frozen=True, slots=True)
-class Hub:
-    """Where and how to ask the Hub. ``sleep`` and ``clock`` are replaceable for tests."""
-
-    endpoint: str = DEFAULT_ENDPOINT
-    token: str | None = None
-    budget: Budget = field(default_factory=lambda: BUDGET)
-    sleep: Callable[[float], None] = time.sleep
-    clock: Callable[[], float] = time.monotonic
-
-    @classmethod
-    def from_env(cls, endpoint: str | None = None, environ: Mapping[str, str] | None = None) -> Hub:
-        """``endpoint``, else ``HF_ENDPOINT``, else :data:`DEFAULT_ENDPOINT`; ``HF_TOKEN``."""
-        env = os.environ if environ is None else environ
-        address = (endpoint or env.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).strip().rstrip("/")
-        if not re.match(r"https?://[^/\s]+", address):
-            raise FetchError(f"the Hub endpoint must be an http(s) URL, got {_shown(address)}")
-        token = (env.get("HF_TOKEN") or "").strip() or None
-        return cls(address, token, BUDGET)
-
-    def headers(self) -> dict[str, str]:
-        # token=False: only HF_TOKEN is sent, never a token file found on the machine.
-        return build_hf_headers(
-            token=self.token or False, library_name="paperkb", library_version=__version__
-        )
-
-    def get_json(
-        self, path: str, params: Mapping[str, str | int], *, what: str, deadline: float
-    ) -> object:
-        """The decoded JSON answer to ``GET endpoint+path?params``, retried per :class:`Budget`.
-
-        Raises :class:`FetchError` naming ``what`` (the day, or the searched title).
-        """
-        url = self.endpoint + path
-        budget = self.budget
-        started = self.clock()
-        attempt = 0
-        while True:
-            attempt += 1
-            timeout = min(budget.timeout, deadline - self.clock())
-            if timeout <= 0:
-                raise FetchError(f"{what}: the {budget.per_day:g} s budget is spent")
-            retry_after: float | None = None
-            try:
-                response = get_session().get(
-                    url, params=dict(params), headers=self.headers(), timeout=timeout
-                )
-            except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
-                problem = _transport_problem(exc, self.endpoint, timeout)
-            except OfflineModeIsEnabled as exc:
-                raise FetchError(f"{what}: {exc}") from exc
-            except httpx.HTTPError as exc:  # not transient: a bad URL, an unsupported protocol
-                raise FetchError(f"{what}: cannot ask {url}: {exc}") from exc
-            else:
-                if response.status_code < 400:
-                    return _decode(response, what)
-                problem = _http_problem(response)
-                if not retryable(response.status_code):
-                    raise FetchError(f"{what}: {problem}")
-                retry_after = parse_retry_after(response.headers.get("retry-after"))
-            elapsed = self.clock() - started
-            tries = f"{attempt} attempt{'' if attempt == 1 else 's'} in {elapsed:.1f} s"
-            if attempt >= budget.attempts:
-                raise FetchError(f"{what}: gave up after {tries}: {problem}")
-            if retry_after is not None and retry_after > budget.max_retry_after:
-                raise FetchError(
-                    f"{what}: the Hub asks to wait {retry_after:g} s before asking again, longer "
-                    f"than paperkb waits ({budget.max_retry_after:g} s); try later: {problem}"
-                )
-            wait = budget.backoff(attempt) if retry_after is None else retry_after
-            if self.clock() + wait > deadline:
-                raise FetchError(
-                    f"{what}: gave up after {tries} (the next one "
-                    f"would end after the {budget.per_day:g} s budget): {problem}"
-                )
-            self.sleep(wait)
-
-    def get_list(
-        self, path: str, params: Mapping[str, str | int], *, what: str, deadline: float
-    ) -> list[object]:
-        found = self.get_json(path, params, what=what, deadline=deadline)
-        if not isinstance(found, list):
-            raise FetchError(f"{what}: the Hub answered {_kind(found)} where a list was expected")
-        return found
-
-    def daily_papers(self, day: datetime.date) -> list[object]:
-        """Every item the Hub lists for ``day``, page after page, in the order returned."""
-        what = day.isoformat()
-        deadline = self.clock() + self.budget.per_day
-        items: list[object] = []
-        previous: list[object] | None = None
-        for page in range(MAX_PAGES):
-            params: dict[str, str | int] = {"date": what, "limit": PAGE_SIZE, "p": page}
-            batch = self.get_list(DAILY_PAPERS, params, what=what, deadline=deadline)
-            if previous is not None and batch and batch == previous:
-                raise FetchError(f"{what}: page {page} repeats page {page - 1}: the Hub ignores p")
-            items += batch
-            if is_last_page(len(batch)):
-                return items
-            previous = batch
-        raise FetchError(f"{what}: more than {MAX_PAGES} pages of {PAGE_SIZE}: stopped")
-
-    def search(self, title: str) -> list[object]:
-        what = f"search for {_shown(title)}"
-        deadline = self.clock() + self.budget.per_day
-        return self.get_list(PAPER_SEARCH, {"q": title}, what=what, deadline=deadline)
-
-
-def _decode(response: httpx.Response, what: str) -> object:
-    try:
-        return json.loads(response.content)
-    except ValueError as exc:
-        start = response.content[:_SHOWN].decode("utf-8", "replace")
-        raise FetchError(
-            f"{what}: the Hub's answer is not JSON ({exc}); it starts with {_shown(start)}"
-        ) from exc
+def search(hub: Hub, title: str, ends: float) -> list[object]:
+    """The Hub's paper search for ``title``, within its own budget and before ``ends``."""
+    what = f"search for {_shown(title)}"
+    deadline = min(hub.clock() + hub.budget.per_day, ends)
+    return hub.get_list(PAPER_SEARCH, {"q": title}, what=what, deadline=deadline)
 
 
 # --- runs -----------------------------------------------------------------------------------
@@ -545,6 +220,35 @@ def _say(line: str) -> None:
     print(line, flush=True)
 
 
+class _HubFiles(Container[str]):
+    """The names of the files ``fetch`` writes (day files, ``resolved.json``)."""
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and (
+            _DAY_FILE.fullmatch(name) is not None or name == RESOLVED_FILE
+        )
+
+
+def remove_temporary_files(data_dir: Path) -> None:
+    """Remove the temporary files that a killed ``fetch`` left beside the day files."""
+    remove_leftovers(data_dir / HUB_DIR, _HubFiles())
+
+
+def _read_saved(path: Path) -> list[object]:
+    """The items of a saved day file, to keep what the Hub no longer lists."""
+    name = f"{HUB_DIR}/{path.name}"
+    try:
+        found = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError) as exc:
+        raise FetchError(f"{name}: cannot read it to add to it ({exc}); fix it by hand") from None
+    if not isinstance(found, list):
+        raise FetchError(f"{name}: must be a list of records, got {_kind(found)}")
+    kept, left = split_items(name, found)
+    if left:
+        raise FetchError(f"cannot add to {name}: " + "; ".join(map(str, left[:NAMED])))
+    return kept
+
+
 @dataclass(slots=True)
 class Tally:
     """What a fetch run did, day by day."""
@@ -553,16 +257,38 @@ class Tally:
     unchanged: int = 0
     skipped: int = 0
     empty: int = 0
+    kept: int = 0
     left_out: list[LeftOut] = field(default_factory=list)
 
     def summary(self, days: int) -> str:
         noun = "day" if days == 1 else "days"
         items = len(self.left_out)
+        kept = f"; {self.kept} no longer listed by the Hub, kept" if self.kept else ""
         return (
             f"fetch: {days} {noun}: {self.saved} saved, {self.unchanged} unchanged, "
             f"{self.skipped} skipped (already saved), {self.empty} without papers; "
-            f"{items} malformed {'item' if items == 1 else 'items'} left out"
+            f"{items} malformed {'item' if items == 1 else 'items'} left out{kept}"
         )
+
+
+def _save_day(path: Path, name: str, listed: list[object], tally: Tally, out: Out) -> None:
+    """Save a day's ``listed`` items, keeping what its file holds that the Hub no longer lists."""
+    items, gone = keep_saved(listed, _read_saved(path) if path.exists() else [])
+    for item in gone:
+        paper = item_id(item)
+        out(
+            f"{name}: {_shown(paper) if paper else 'an item without id'} is no longer listed by "
+            "the Hub; kept in the saved file (remove it by hand, in a reviewed change, if it "
+            "should go)"
+        )
+    tally.kept += len(gone)
+    count = f"{len(items)} {'paper' if len(items) == 1 else 'papers'}"
+    if write_if_changed(path, format_items(items)):
+        tally.saved += 1
+        out(f"{name}: {count} saved")
+    else:
+        tally.unchanged += 1
+        out(f"{name}: unchanged ({count})")
 
 
 def fetch_days(
@@ -575,6 +301,7 @@ def fetch_days(
     """
     if not data_dir.is_dir():
         raise FetchError(f"{data_dir.as_posix()}: data directory does not exist")
+    remove_temporary_files(data_dir)
     tally = Tally()
     done = 0
     for day in plan.days:
@@ -586,28 +313,22 @@ def fetch_days(
             done += 1
             continue
         try:
-            items = hub.daily_papers(day)
+            items = daily_papers(hub, day)
+            kept, left = split_items(name, items)
+            for item in left:
+                out(str(item))
+            tally.left_out += left
+            if not kept:
+                tally.empty += 1
+                note = f" ({len(left)} malformed)" if left else ""
+                kept_file = "; the saved file is kept" if path.exists() else ""
+                out(f"{name}: no papers{note}{kept_file}")
+            else:
+                _save_day(path, name, kept, tally, out)
         except FetchError:
             out(tally.summary(done) + f"; stopped at {name}")
             raise
-        kept, left = split_items(name, items)
-        for item in left:
-            out(str(item))
-        tally.left_out += left
         done += 1
-        if not kept:
-            tally.empty += 1
-            note = f" ({len(left)} malformed)" if left else ""
-            kept_file = "; the saved file is kept" if path.exists() else ""
-            out(f"{name}: no papers{note}{kept_file}")
-            continue
-        noun = "paper" if len(kept) == 1 else "papers"
-        if write_if_changed(path, format_items(kept)):
-            tally.saved += 1
-            out(f"{name}: {len(kept)} {noun} saved")
-        else:
-            tally.unchanged += 1
-            out(f"{name}: unchanged ({len(kept)} {noun})")
     out(tally.summary(done))
     return tally
 
@@ -618,36 +339,36 @@ class ResolveTally:
     unmatched: int = 0
     ambiguous: int = 0
     written: bool = False
+    asked: int = 0
 
 
-def _read_resolved(path: Path) -> list[object]:
-    if not path.exists():
-        return []
-    name = path.name
-    try:
-        found = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:
-        raise FetchError(f"{name}: cannot read it to add to it: {exc}") from exc
-    if not isinstance(found, list):
-        raise FetchError(f"{name}: must be a list of records, got {_kind(found)}")
-    kept, left = split_items(name, found)
-    if left:
-        raise FetchError(f"cannot add to {name}: " + "; ".join(map(str, left)))
-    return kept
+def resolve(
+    data_dir: Path,
+    hub: Hub,
+    *,
+    strict: bool = False,
+    out: Out = _say,
+    max_lookups: int = MAX_LOOKUPS,
+    seconds: float = RESOLVE_SECONDS,
+) -> ResolveTally:
+    """Look up papers without an arXiv id in the Hub's paper search; save sure matches.
 
-
-def resolve(data_dir: Path, hub: Hub, *, strict: bool = False, out: Out = _say) -> ResolveTally:
-    """Look up every paper without an arXiv id in the Hub's paper search; save sure matches.
-
-    Matches are added to ``data/records/hub/resolved.json`` (merged with what it holds, sorted
-    by id, written only when it changes), also when a later search fails.
+    At most ``max_lookups`` searches and ``seconds`` in all (then the run stops, naming what was
+    not looked up). Matches are added to ``data/records/hub/resolved.json`` (merged with what it
+    holds, sorted by id, written only when it changes), also when a later search fails.
     """
+    ends = hub.clock() + seconds
     corpus = read_corpus(data_dir, strict=strict)
     missing: list[Paper] = [paper for paper in corpus.papers if paper.meta.arxiv is None]
     tally = ResolveTally()
     found: list[dict[str, object]] = []
     path = data_dir / HUB_DIR / RESOLVED_FILE
-    existing = _read_resolved(path)
+    remove_temporary_files(data_dir)
+    existing = _read_saved(path) if path.exists() else []
+
+    def spent() -> str:
+        left = len(missing) - tally.asked
+        return f"its {seconds:g} s are spent after {tally.asked} look-ups; {left} not looked up"
 
     def save() -> None:
         if found:
@@ -655,10 +376,17 @@ def resolve(data_dir: Path, hub: Hub, *, strict: bool = False, out: Out = _say) 
             tally.written = write_if_changed(path, format_items(merged))
 
     try:
-        for paper in missing:
-            match = match_hits(
-                (paper.title, *paper.aliases), paper.abstract, hub.search(paper.title)
-            )
+        for paper in missing[:max_lookups]:
+            if hub.clock() >= ends:
+                raise FetchError(f"--resolve: {spent()}")
+            try:
+                hits = search(hub, paper.title, ends)
+            except FetchError as exc:
+                if hub.clock() + hub.budget.per_request < ends:
+                    raise
+                raise FetchError(f"--resolve: {spent()}; {exc}") from None
+            tally.asked += 1
+            match = match_hits((paper.title, *paper.aliases), paper.abstract, hits)
             if match.outcome == "resolved" and match.item is not None:
                 tally.resolved += 1
                 found.append(match.item)
@@ -673,9 +401,11 @@ def resolve(data_dir: Path, hub: Hub, *, strict: bool = False, out: Out = _say) 
         save()
     where = f"{HUB_DIR}/{RESOLVED_FILE}"
     saved = f"; {where} {'written' if tally.written else 'unchanged'}" if found else ""
+    left = len(missing) - tally.asked
+    capped = f"; {left} not looked up (at most {max_lookups} a run)" if left else ""
     out(
         f"resolve: {len(missing)} papers without an arXiv id: {tally.resolved} resolved, "
-        f"{tally.unmatched} unmatched, {tally.ambiguous} ambiguous{saved}"
+        f"{tally.unmatched} unmatched, {tally.ambiguous} ambiguous{capped}{saved}"
     )
     return tally
 
@@ -688,6 +418,7 @@ def run(
     until: datetime.date | None = None,
     refresh: bool = False,
     resolve_ids: bool = False,
+    max_lookups: int = MAX_LOOKUPS,
     endpoint: str | None = None,
     strict: bool = False,
     today: datetime.date | None = None,
@@ -698,7 +429,7 @@ def run(
     if resolve_ids:
         if date or since or until or refresh:
             raise FetchError("--resolve takes no dates and no --refresh")
-        resolve(data_dir, hub, strict=strict, out=out)
+        resolve(data_dir, hub, strict=strict, out=out, max_lookups=max_lookups)
         return
     if not data_dir.is_dir():
         raise FetchError(f"{data_dir.as_posix()}: data directory does not exist")
@@ -709,3 +440,12 @@ def run(
         out("fetch: nothing to ask (the newest saved day is after today, UTC)")
         return
     fetch_days(data_dir, plan, hub, refresh=refresh, out=out)
+
+
+def resolve_help() -> str:
+    """The bounds of ``--resolve``, for ``paperkb fetch --help``."""
+    return (
+        f"--resolve asks at most --max-lookups searches a run (default {MAX_LOOKUPS:,}; the "
+        f"papers beyond are counted, for the next run) and takes at most {RESOLVE_SECONDS:g} s "
+        "in all (then it stops with exit code 1; matches found so far are saved)."
+    )

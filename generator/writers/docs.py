@@ -22,16 +22,18 @@ import os
 import re
 import time
 from collections import deque
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Container, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from generator.errors import WriteError
 from generator.layout import (
     CITE_DIR,
     GENERATED_DIRS,
     GENERATED_FILES,
+    LEGACY_MARKER,
     MARKER,
     MARKER_TEXT,
     REDIRECT_MARKER,
@@ -45,9 +47,8 @@ _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 #: Threads that write files, and how many made pages may wait for them.
 WRITE_THREADS = 4
 IN_FLIGHT = 256
-#: The marker line must end within this many bytes of the start of a file (front matter with
-#: a long author list comes before it in a paper page).
-MARKER_WINDOW = 65_536
+#: No marker line is longer than this; a longer line is read past, never compared.
+MAX_MARKER_LINE = 4_096
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,7 @@ def _marker_lines() -> frozenset[bytes]:
     """Every marker line paperkb writes, exactly (one per format)."""
     lines = (
         MARKER,
+        LEGACY_MARKER,
         REDIRECT_MARKER,
         f"<!-- {MARKER_TEXT} -->",
         SEARCH_HEADER,
@@ -84,19 +86,22 @@ def is_generated(path: Path) -> bool:
     """Whether ``path`` is a file paperkb made: it carries a marker line in its fixed place.
 
     The place is the first line; the second when the first is its format's opener (an XML
-    declaration, a doctype, the brace of papers.json); for Markdown, the line right after the
-    front matter. The line must be one of :data:`MARKER_LINES` exactly: a hand-written page
-    that merely mentions the marker, anywhere, is not paperkb's and is never touched.
+    declaration, a doctype, the brace of papers.json) or a Markdown page's front matter fence,
+    which :data:`generator.layout.MARKER` follows. The line must be one of :data:`MARKER_LINES`
+    exactly: a hand-written page that merely mentions the marker, anywhere, is not paperkb's and
+    is never touched. Pages written before the marker moved into the front matter carry
+    :data:`generator.layout.LEGACY_MARKER` right after it, however long it is (the front matter
+    is read line by line to its end: no window, so a page of 5,000 authors is still found).
 
     A CSL-JSON or RIS file in ``cite/``, formats with no place for a marker, is paperkb's when
     the ``.bib`` file of the same name beside it is (:data:`TWIN_SUFFIXES`).
     """
     try:
         with path.open("rb") as handle:
-            head = handle.read(MARKER_WINDOW)
+            found = marker_line(_lines(handle))
     except OSError:
         return False
-    if marker_line(head.split(b"\n")) in MARKER_LINES:
+    if found in MARKER_LINES:
         return True
     twin = path.with_suffix(".bib")
     return path.suffix in TWIN_SUFFIXES and path.parent.name == CITE_DIR and is_generated(twin)
@@ -105,21 +110,44 @@ def is_generated(path: Path) -> bool:
 #: Formats with no place for a marker (CSL-JSON, RIS): in the citation folder, such a file is
 #: paperkb's when its ``.bib`` twin (same name, beside it) is (:mod:`generator.render.citations`).
 TWIN_SUFFIXES = frozenset({".json", ".ris"})
+_FRONT_MATTER_MARKER = MARKER.rstrip("\n").encode()
+_LEGACY_MARKER = LEGACY_MARKER.rstrip("\n").encode()
 
 
-def marker_line(lines: list[bytes]) -> bytes | None:
-    """The line of a file's head (split on newlines) where its marker must stand."""
-    if not lines:
+def _lines(handle: BinaryIO) -> Iterator[bytes | None]:
+    """A binary file's lines without their newline; ``None`` for a line too long to be a marker
+    (read past in pieces, never held whole)."""
+    while line := handle.readline(MAX_MARKER_LINE + 2):
+        if line.endswith(b"\n"):
+            yield line[:-1]
+            continue
+        if len(line) <= MAX_MARKER_LINE:  # the last line, without a newline
+            yield line
+            return
+        while line and not line.endswith(b"\n"):
+            line = handle.readline(MAX_MARKER_LINE)
+        yield None
+
+
+def marker_line(lines: Iterable[bytes | None]) -> bytes | None:
+    """The line of a file (its lines, as :func:`_lines` gives them) where its marker stands."""
+    found = iter(lines)
+    first = next(found, None)
+    if first is None:
         return None
-    first = lines[0].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
+    first = first.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
     if first == FRONT_MATTER:
-        try:
-            end = lines.index(FRONT_MATTER, 1)
-        except ValueError:
-            return None
-        return lines[end + 1] if end + 1 < len(lines) else None
+        second = next(found, None)
+        if second == _FRONT_MATTER_MARKER:
+            return second
+        # The layout before the marker moved into the front matter: the line after its end.
+        for line in found:
+            if line == FRONT_MATTER:
+                after = next(found, None)
+                return after if after == _LEGACY_MARKER else None
+        return None
     if first in OPENERS:
-        return lines[1] if len(lines) > 1 else None
+        return next(found, None)
     return first
 
 
@@ -147,7 +175,7 @@ def _existing_generated(docs: Path) -> tuple[set[str], set[str]]:
 _TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]+)\.tmp")
 
 
-def remove_leftovers(folder: Path, names: Collection[str]) -> None:
+def remove_leftovers(folder: Path, names: Container[str]) -> None:
     """Remove the temporary files that killed runs left for ``names`` in ``folder``."""
     try:
         found = [path.name for path in folder.iterdir()]
@@ -211,17 +239,28 @@ def write_atomic(path: Path, data: bytes) -> None:
 
     The temporary file's name is made from ``path`` and the process id, and created exclusively
     (``O_EXCL``), which is what :func:`tempfile.mkstemp` does minus its random names and retries,
-    a third of the write stage at 10k papers. Permissions are 0o644 less the umask.
+    a third of the write stage at 10k papers. Permissions are 0o644 less the umask. A failure (a
+    full disk, no permission) is a :class:`WriteError` naming the file; the file is then as it
+    was, and no temporary file stays.
     """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = _create(tmp)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        fd = _create(tmp)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                fill(handle, data)
+            tmp.replace(path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise WriteError(f"{path.as_posix()}: cannot write it: {reason}; it is as it was") from None
+
+
+def fill(handle: BinaryIO, data: bytes) -> None:
+    """Write ``data`` to an open file (the one place bytes reach the disk; tests make it fail)."""
+    handle.write(data)
 
 
 def _create(tmp: Path) -> int:
@@ -240,7 +279,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False
-    except FileNotFoundError:
+    except OSError:  # none yet, or unreadable: writing it says what is wrong
         pass
     write_atomic(path, data)
     return True

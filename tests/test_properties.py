@@ -15,8 +15,8 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.inputs.fields import web_url
 from generator.inputs.listings import decode, parse_listing
-from generator.inputs.records import web_url
 from generator.layout import MAX_ID_LENGTH, SLUG
 from generator.model import Metadata, Paper, Source
 from generator.render.cite import arxiv_search_url, hub_search_url

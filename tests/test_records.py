@@ -14,14 +14,11 @@ from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.inputs.records import (
-    RECORDS_DIR,
-    arxiv_id,
-    parse_api_json,
-    parse_yaml_records,
-    read_records,
-    record_paths,
-)
+from generator.datafiles import RECORDS_DIR
+from generator.inputs.fields import arxiv_id
+from generator.inputs.hubjson import parse_api_json
+from generator.inputs.records import read_records, record_paths
+from generator.inputs.yamlrecords import parse_yaml_records
 from generator.model import Entry, Metadata, Source
 
 RECORDS = FIXTURES / RECORDS_DIR

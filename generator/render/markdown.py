@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import quote, urlsplit
 
-from generator.inputs.records import web_url
+from generator.inputs.fields import web_url
 from generator.layout import MARKER
 from generator.text.folding import sort_key
 
@@ -136,7 +136,7 @@ def _href(url: str | None) -> str | None:
     """A record's URL as a Markdown link target (``()[]<>"'``, spaces, backslashes, braces and
     the like percent-encoded, ``&`` as ``&amp;``), or ``None`` unless it is an http(s) URL.
 
-    The records reader keeps only such URLs (:func:`generator.inputs.records.web_url`); checked
+    The records reader keeps only such URLs (:func:`generator.inputs.fields.web_url`); checked
     again here, so that no other scheme can become a link whatever made the :class:`Metadata`. An
     ``&`` is written as a reference because Python Markdown keeps ``&copy;`` in an ``href`` as
     the entity it looks like; ``&amp;`` reaches the browser as the ``&`` the URL has.

@@ -14,7 +14,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
-from generator.inputs.records import parse_api_json
+from generator.inputs.hubjson import parse_api_json
 from generator.stages.normalize import clean_text, clean_title
 from generator.text.folding import title_key
 from generator.tools.hubclient import kind as _kind
@@ -43,7 +43,7 @@ def item_id(item: object) -> str | None:
 def item_problem(item: object) -> str | None:
     """Why ``item`` is not a well-formed daily papers record, or ``None`` when it is.
 
-    The check is :func:`generator.inputs.records.parse_api_json`'s on the item alone, so what is
+    The check is :func:`generator.inputs.hubjson.parse_api_json`'s on the item alone, so what is
     saved
     is what the rest of the pipeline accepts.
     """

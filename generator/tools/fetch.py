@@ -5,7 +5,7 @@ formed, what a refreshed day keeps, how a day file is formatted, whether a searc
 paper); :class:`~generator.tools.hubclient.Hub` (the HTTP client, its bounds and retries) and
 :func:`fetch_days` / :func:`resolve` do the I/O at the edges.
 
-* **Days.** A day's items are well formed when :func:`generator.inputs.records.parse_api_json`
+* **Days.** A day's items are well formed when :func:`generator.inputs.hubjson.parse_api_json`
   accepts them, so ``fetch`` never saves what ``generate`` would refuse; a malformed item is left
   out and named (day, 0-based position, id). A page holding more items than were asked is
   refused, its surplus named. A day with no items is not saved (an empty file says nothing);

@@ -20,7 +20,7 @@
   (:class:`Budget`); ``Retry-After`` is waited exactly when it is at most
   :data:`MAX_RETRY_AFTER` (longer: the run gives up rather than ask again early). An answer that
   is too large, not UTF-8, not JSON or nested deeper than
-  :data:`generator.inputs.records.MAX_DEPTH` is an error at once (not transient).
+  :data:`generator.inputs.jsondoc.MAX_DEPTH` is an error at once (not transient).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ import httpx
 
 from generator import __version__
 from generator.errors import PaperkbError
-from generator.inputs.records import MAX_DEPTH, too_deep
+from generator.inputs.jsondoc import MAX_DEPTH, too_deep
 
 __all__ = [
     "BUDGET",

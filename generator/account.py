@@ -30,6 +30,8 @@ class Account:
     """Links for a similar abstract (the rest are weaker), and how many of them share a topic:
     the independent check on content similarity."""
     related_similar_shared: int = 0
+    annotations: int = 0
+    """Hand-written records that name a paper and add facts to it (not entries read)."""
 
     @property
     def shared_topic_rate(self) -> float | None:

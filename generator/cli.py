@@ -60,6 +60,8 @@ def print_account(result: Result, then: str = "nothing to do") -> None:
         f"paperkb: {a.listings} listings, {a.records} record files, {a.entries} entries read: "
         f"{a.papers} distinct papers + {a.merged} duplicates merged + {a.rejected} rejected"
     )
+    if a.annotations:
+        print(f"  annotations: {plural(a.annotations, 'record')} adding facts to a paper")
     print(f"  topics: {a.topics}, papers in no topic (Unsorted): {a.unsorted}")
     rate = a.shared_topic_rate
     with_related = result.summary.with_related

@@ -29,7 +29,7 @@ from generator.inputs.overrides import Overrides, load_overrides
 from generator.inputs.records import read_records, record_paths
 from generator.inputs.registry import Row, parse_registry, read_registry
 from generator.inputs.taxonomy import load_taxonomy
-from generator.model import Entry, Paper, Topic
+from generator.model import ANNOTATION, Entry, Paper, Topic
 from generator.stages.classify import classify
 from generator.stages.dedupe import DedupeResult, dedupe
 from generator.stages.normalize import invisible_entries, normalize
@@ -79,7 +79,9 @@ class Corpus:
     listings: int
     records: int
     entries: int
-    """Entries read: papers + duplicates merged + rejected."""
+    """Entries read: papers + duplicates merged + rejected (annotations aside)."""
+    annotations: int = 0
+    """Annotations read: hand-written records that add facts to a paper they name."""
 
     @property
     def merged(self) -> int:
@@ -136,6 +138,7 @@ def merge(inputs: Inputs, data_dir: Path, *, stage: StageHook = no_hook) -> Corp
     ``data_dir`` is asked (git) which registry rows were ever published, for rows whose paper
     is gone (:func:`unpublished`).
     """
+    annotations = sum(1 for entry in inputs.entries if entry.origin == ANNOTATION)
     with stage("dedupe"):
         merged = dedupe(
             inputs.entries, inputs.overrides, ids={row.id: row.key for row in inputs.rows}
@@ -159,7 +162,8 @@ def merge(inputs: Inputs, data_dir: Path, *, stage: StageHook = no_hook) -> Corp
         rejected=inputs.rejected,
         listings=inputs.listings,
         records=inputs.records,
-        entries=len(inputs.entries) + len(inputs.rejected),
+        entries=len(inputs.entries) + len(inputs.rejected) - annotations,
+        annotations=annotations,
     )
 
 

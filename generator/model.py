@@ -9,12 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Origin = Literal["record", "api", "listing"]
-"""What kind of input an entry was read from: a hand-written YAML record (``record``), the Hub's
-daily papers API JSON (``api``) or a listing's text (``listing``)."""
+Origin = Literal["record", "annotation", "api", "listing"]
+"""What kind of input an entry was read from: a hand-written YAML record (``record``), one that
+names a paper of the knowledge base without an abstract to add what it knows (``annotation``),
+the Hub's daily papers API JSON (``api``) or a listing's text (``listing``)."""
 
 #: Field precedence when entries of one paper disagree: lower wins.
-PRECEDENCE: dict[Origin, int] = {"record": 0, "api": 1, "listing": 2}
+PRECEDENCE: dict[Origin, int] = {"record": 0, "annotation": 0, "api": 1, "listing": 2}
+#: Entries that name a paper without an abstract of their own: a hand-written record that only
+#: adds facts (an *annotation*). They never give a paper its title or abstract.
+ANNOTATION: Origin = "annotation"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -59,6 +63,9 @@ class Metadata:
     ai_summary: str | None = None
     ai_keywords: tuple[str, ...] = ()
     withdrawn: str | None = None
+    verified: tuple[str, ...] = ()
+    """Where a curator checked the facts a hand-written record gives (http(s) URLs: the page
+    whose title and abstract matched, the pages authors and date were taken from)."""
 
 
 NO_METADATA = Metadata()

@@ -128,6 +128,7 @@ def plan_site(
         account = Account(
             listings=corpus.listings,
             entries=corpus.entries,
+            annotations=corpus.annotations,
             papers=len(papers),
             merged=corpus.merged,
             rejected=len(corpus.rejected),

@@ -343,14 +343,15 @@ def test_every_yaml_problem_has_its_line_and_unknown_keys_are_errors() -> None:
     entries, problems = parsed("bad/fields.yaml")
     assert entries == []
     file = "records/bad/fields.yaml"
-    allowed = "title, abstract, arxiv, authors, date, topics, note"
+    allowed = (
+        "title, abstract, arxiv, authors, date, topics, note, verified_at, authors_from, date_from"
+    )
     slug_help = (
         "is not a topic slug (lowercase ASCII letters and digits in words joined by single "
         "hyphens, like 'image-generation')"
     )
     assert problems == [
         f"{file}:2: record 1: unknown key 'abstarct' (allowed: {allowed})",
-        f"{file}:1: record 1: missing 'abstract'",
         f"{file}:3: record 2: missing 'title'",
         f"{file}:4: record 3: 'title' must be a string, got an integer",
         f"{file}:5: record 3: 'abstract' must not be empty",
@@ -360,8 +361,10 @@ def test_every_yaml_problem_has_its_line_and_unknown_keys_are_errors() -> None:
         f"{file}:14: record 6: 'authors' must be a list of strings, got a string",
         f"{file}:17: record 7: 'authors' item 2 must be a string, got an integer",
         f"{file}:17: record 7: 'authors' item 3 must not be empty",
-        f"{file}:20: record 8: 'date' must be a date YYYY-MM-DD, got '2024-02-30'",
-        f"{file}:23: record 9: 'date' must be a date YYYY-MM-DD, got '2024-01-08 10:00:00'",
+        f"{file}:20: record 8: 'date' must be a date YYYY-MM-DD (or a month, YYYY-MM), got "
+        "'2024-02-30'",
+        f"{file}:23: record 9: 'date' must be a date YYYY-MM-DD (or a month, YYYY-MM), got "
+        "'2024-01-08 10:00:00'",
         f"{file}:26: record 10: topic 'Image Generation' {slug_help}",
         f"{file}:29: record 11: 'note' must be a string, got a list",
         f"{file}:30: record 12: a record must be a mapping, got a string",
@@ -471,7 +474,7 @@ def test_read_records_reads_every_file_under_records_in_path_order() -> None:
             "top.json",
         )
     }
-    assert len(problems) == 22 + 16 + 5  # fields.json, fields.yaml, one each
+    assert len(problems) == 22 + 15 + 5  # fields.json, fields.yaml, one each
     assert all(not p.warning for p in problems)
     names = [p.relative_to(FIXTURES).as_posix() for p in record_paths(FIXTURES)]
     assert names == sorted(names)

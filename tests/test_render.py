@@ -189,7 +189,7 @@ def test_paper_page_shows_record_metadata_links_authors_and_cites() -> None:
     ids = {author_key("Albert Gu"): "albert-gu"}
     page = render_paper(p, {}, {"mamba": "Mamba"}, ids)
     assert "**Authors:** [Albert Gu](../authors/albert-gu.md), Tri &#60;b&#62;Dao" in page
-    assert f"**Published:** {text('2023-12-01')}" in page
+    assert "**Published:** Dec 1, 2023" in page
     assert f"[{text('2312.00752')}](https://arxiv.org/abs/2312.00752)" in page
     assert "[Hugging Face](https://huggingface.co/papers/2312.00752)" in page
     assert "**Upvotes:** 1,234" in page

@@ -1,9 +1,16 @@
 """Hand-written YAML records (``data/records/**/*.yaml`` or ``*.yml``).
 
-One mapping per file, or a list of them, with the keys ``title`` and ``abstract`` (required),
-``arxiv``, ``authors`` (a list of names), ``date`` (``YYYY-MM-DD``), ``topics`` (a list of topic
-slugs) and ``note``. A key not in that list is an error, not ignored: a typo such as
-``abstarct`` must not silently drop a field. arXiv ids are accepted as ``2401.04081``,
+One mapping per file, or a list of them, with the keys ``title`` (required), ``abstract``,
+``arxiv``, ``authors`` (a list of names), ``date`` (``YYYY-MM-DD``, or ``YYYY-MM`` when only the
+month is known), ``topics`` (a list of topic slugs), ``note``, and where a curator checked the
+facts: ``verified_at`` (the page whose title and abstract matched the paper's),
+``authors_from`` and ``date_from`` (the pages those came from, when others), each an http(s)
+URL. A key not in that list is an error, not ignored: a typo such as ``abstarct`` must not
+silently drop a field.
+
+A record without an abstract is an *annotation*: it names a paper of the knowledge base, by its
+title or its arXiv id, and adds what it gives (:mod:`generator.stages.dedupe.annotations`
+checks that it names one, and only one). arXiv ids are accepted as ``2401.04081``,
 ``2401.04081v2``, ``cs/0112017v1``, with or without an ``arXiv:`` prefix, and stored without
 prefix and version: every version is the same paper. Author names keep their spelling, with
 runs of whitespace collapsed.
@@ -18,14 +25,28 @@ from collections.abc import Collection, Mapping
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import Problem
-from generator.inputs.fields import LIMITS, arxiv_id, one_line, shown
+from generator.inputs.fields import LIMITS, arxiv_id, one_line, shown, web_url
 from generator.inputs.yamlcheck import TAG, Checker, compose, is_string, kind, line
 from generator.layout import SLUG
-from generator.model import Entry, Metadata, Source
+from generator.model import ANNOTATION, Entry, Metadata, Origin, Source
 
 #: Keys of a hand-written record, in the order problems list them.
-YAML_KEYS = ("title", "abstract", "arxiv", "authors", "date", "topics", "note")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+YAML_KEYS = (
+    "title",
+    "abstract",
+    "arxiv",
+    "authors",
+    "date",
+    "topics",
+    "note",
+    "verified_at",
+    "authors_from",
+    "date_from",
+)
+#: The keys that say where a curator checked the facts: http(s) URLs.
+EVIDENCE_KEYS = ("verified_at", "authors_from", "date_from")
+#: A day, or a month (``2024-06``: what an arXiv id says of its first version).
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?")
 
 
 class _YamlChecker(Checker):
@@ -90,17 +111,34 @@ class _YamlChecker(Checker):
         if node is None:
             return None
         # Unquoted, ``2024-01-08`` is a YAML timestamp (a ``datetime.date`` when loaded).
+        need = "a date YYYY-MM-DD (or a month, YYYY-MM)"
         if not (isinstance(node, ScalarNode) and node.tag in (TAG + "str", TAG + "timestamp")):
-            self.problem(node, f"{where}'date' must be a date YYYY-MM-DD, got {kind(node)}")
+            self.problem(node, f"{where}'date' must be {need}, got {kind(node)}")
             return None
         text = str(node.value).strip()
         try:
             if _ISO_DATE.fullmatch(text) is None:
                 raise ValueError(text)
+            if len(text) == 7:
+                return datetime.date.fromisoformat(text + "-01").isoformat()[:7]
             return datetime.date.fromisoformat(text).isoformat()
         except ValueError:
-            self.problem(node, f"{where}'date' must be a date YYYY-MM-DD, got {shown(text)}")
+            self.problem(node, f"{where}'date' must be {need}, got {shown(text)}")
             return None
+
+    def evidence(self, keys: Mapping[str, Node], where: str) -> tuple[str, ...]:
+        """The URLs of :data:`EVIDENCE_KEYS`, each an absolute http(s) URL, without repeats."""
+        found: list[str] = []
+        for key in EVIDENCE_KEYS:
+            text = self.text(keys, key, where)
+            if text is None:
+                continue
+            url = web_url(text)
+            if url is None:
+                self.problem(keys[key], f"{where}{key!r} must be an http(s) URL, got {shown(text)}")
+            else:
+                found.append(url)
+        return tuple(dict.fromkeys(found))
 
     def topics(self, keys: Mapping[str, Node], where: str) -> tuple[str, ...]:
         items = self.strings(keys, "topics", where)
@@ -132,11 +170,11 @@ class _YamlChecker(Checker):
             return None
         before = len(self.problems)
         keys = self.mapping(node, where, YAML_KEYS)
-        for required in ("title", "abstract"):
-            if required not in keys:
-                self.problem(node, f"{where}missing {required!r}")
+        if "title" not in keys:
+            self.problem(node, f"{where}missing 'title'")
         title = self.capped(keys, "title", where)
-        abstract = self.capped(keys, "abstract", where)
+        annotation = "abstract" not in keys
+        abstract = "" if annotation else self.capped(keys, "abstract", where)
         authors = self.strings(keys, "authors", where) or []
         meta = Metadata(
             arxiv=self.arxiv(keys, where),
@@ -144,10 +182,12 @@ class _YamlChecker(Checker):
             published=self.date(keys, where),
             note=self.text(keys, "note", where),
             topics=self.topics(keys, where),
+            verified=self.evidence(keys, where),
         )
         if len(self.problems) > before or title is None or abstract is None:
             return None
-        return Entry(title, abstract, Source(self.file, line(node)), "record", meta)
+        origin: Origin = ANNOTATION if annotation else "record"
+        return Entry(title, abstract, Source(self.file, line(node)), origin, meta)
 
     def document(self, root: Node | None) -> list[Entry]:
         if root is None:

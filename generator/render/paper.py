@@ -19,6 +19,7 @@ from generator.render.markdown import (
 )
 from generator.stages.authors import author_key
 from generator.stages.link import REASON_LABELS, related_groups
+from generator.text.dates import date_label, listing_date_key
 
 
 def _byline(paper: Paper, author_ids: Mapping[str, str], prefix: str) -> list[str]:
@@ -38,7 +39,8 @@ def _byline(paper: Paper, author_ids: Mapping[str, str], prefix: str) -> list[st
         lines.append("**Authors:** " + ", ".join(names))
     facts: list[str] = []
     if meta.published:
-        facts.append(f"**Published:** {text(meta.published)}")
+        shown = date_label(listing_date_key(meta.published)) or meta.published
+        facts.append(f"**Published:** {text(shown)}")
     if meta.arxiv:
         facts.append(
             f"**arXiv:** {_link(meta.arxiv, cite.arxiv_url(meta.arxiv))} "
@@ -133,6 +135,10 @@ def render_paper(
     lines += ["## Sources", "", "| File | Line | Listing date |", "| --- | --- | --- |"]
     lines += [f"| {text(s.file)} | {s.line} | {text(s.date or '—')} |" for s in paper.sources]
     lines.append("")
+    checked = [(url, href) for url in paper.meta.verified if (href := _href(url)) is not None]
+    if checked:
+        links = ", ".join(_link(_url_label(url), href) for url, href in checked)
+        lines += [f"Facts checked by a curator at: {links}", ""]
     if paper.aliases:
         lines += ["## Other spellings", ""]
         lines += [f"- {text(alias)}" for alias in paper.aliases]

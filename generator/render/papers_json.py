@@ -50,6 +50,7 @@ def json_chunks(
             "entries_read": account.entries,
             "distinct_papers": account.papers,
             "duplicates_merged": account.merged,
+            "annotations": account.annotations,
             "rejected": account.rejected,
             "rejected_entries": [
                 {"file": p.file, "line": p.line, "reason": p.message} for p in rejected

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from generator.errors import Problem
-from generator.model import Entry
+from generator.model import ANNOTATION, Entry
 
 __all__ = [
     "KNOWN_COMMANDS",
@@ -403,11 +403,10 @@ def invisible_entries(entries: Iterable[Entry]) -> tuple[list[Entry], list[Probl
     kept: list[Entry] = []
     problems: list[Problem] = []
     for entry in entries:
-        blank = [
-            name
-            for name, value in (("title", entry.title), ("abstract", entry.abstract))
-            if not is_visible(value)
-        ]
+        fields = [("title", entry.title)]
+        if entry.origin != ANNOTATION:  # an annotation gives no abstract
+            fields.append(("abstract", entry.abstract))
+        blank = [name for name, value in fields if not is_visible(value)]
         if not blank:
             kept.append(entry)
             continue

@@ -4,8 +4,8 @@ A listing's date line is free text as the Daily Papers page shows it, matched by
 :data:`generator.inputs.listings.DATE_RE`: ``Aug 12``, ``August 12``, ``Sept 3``, ``Aug. 12``,
 ``Aug 12, 2024``. Most saved pages carry no year, so a date is only partly known: the key keeps
 the year as ``0`` rather than guessing one (guessing "this year" would make a build depend on the
-day it ran). Structured records carry ISO dates (``2024-08-12``); both spellings are read here so
-that callers can compare any date a paper has.
+day it ran). Structured records carry ISO dates (``2024-08-12``, or only the month: ``2024-08``,
+keyed with day 0); both spellings are read here so that callers can compare any date a paper has.
 
 Pure and locale-independent: month names are matched against a fixed English table, never
 through :func:`time.strptime`, whose ``%b`` follows the process locale.
@@ -38,8 +38,9 @@ _MONTHS = (
 
 #: A month word, an optional dot, a day, an optional ``, year``; extra spaces are forgiven.
 _LISTING_RE = re.compile(r"([A-Za-z]+)\.? +([0-9]{1,2})(?: *, *([0-9]{4}))?")
-#: ASCII digits only: ``\d`` would also take other scripts' digits, which ``int`` accepts.
-_ISO_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+#: ASCII digits only: ``\d`` would also take other scripts' digits, which ``int`` accepts. The day
+#: may be absent: a record may know only the month (``2024-06``, the month an arXiv id encodes).
+_ISO_RE = re.compile(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?")
 
 #: Any year is valid for a day of the month when the year is unknown; 2000 is a leap year, so
 #: ``Feb 29`` without a year is accepted.
@@ -80,9 +81,11 @@ def listing_date_key(text: str | None) -> DateKey:
         return UNKNOWN
     value = text.strip()
     if match := _ISO_RE.fullmatch(value):
-        year, month, day = (int(group) for group in match.groups())
+        year, month, day = (int(group or 0) for group in match.groups())
         if year == 0:
             return UNKNOWN
+        if match.group(3) is None:  # a month: day 0, before the month's first day
+            return (year, month, 0) if 1 <= month <= 12 else UNKNOWN
     elif match := _LISTING_RE.fullmatch(value):
         month = _month(match.group(1))
         day = int(match.group(2))
@@ -95,9 +98,9 @@ def listing_date_key(text: str | None) -> DateKey:
 
 
 def iso_date(text: str | None) -> str | None:
-    """``YYYY-MM-DD`` when ``text`` is a valid date whose year is known, else ``None``."""
+    """``YYYY-MM-DD`` when ``text`` is a valid date whose year and day are known, else ``None``."""
     year, month, day = listing_date_key(text)
-    if not year:
+    if not year or not day:
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"
 
@@ -106,9 +109,12 @@ _SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", 
 
 
 def date_label(key: DateKey) -> str:
-    """A date key as a page shows it: ``Aug 12, 2024``, ``Aug 12`` (no year known), or ``""``."""
+    """A date key as a page shows it: ``Aug 12, 2024``, ``Aug 12`` (no year known), ``Aug 2024``
+    (a month: day 0), or ``""``."""
     year, month, day = key
     if not month:
         return ""
+    if not day:
+        return f"{_SHORT_MONTHS[month - 1]} {year}" if year else ""
     label = f"{_SHORT_MONTHS[month - 1]} {day}"
     return f"{label}, {year}" if year else label

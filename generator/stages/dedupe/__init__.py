@@ -91,6 +91,7 @@ from rapidfuzz import fuzz
 from generator.errors import Problem
 from generator.inputs.overrides import NO_OVERRIDES, Overrides
 from generator.model import NO_METADATA, Entry, Source
+from generator.stages.dedupe.annotations import crossed, only_annotations, orphans
 from generator.stages.dedupe.blocking import candidates, make_nodes
 from generator.stages.dedupe.components import EDGE_ORDER, Components, Edge, Joining
 from generator.stages.dedupe.curated import force_merges, keep_apart
@@ -189,6 +190,7 @@ def _dedupe(entries: Sequence[Entry], overrides: Overrides, ids: Mapping[str, st
     nodes = make_nodes(entries)
     by_key = {node.key: node.index for node in nodes}
     work = Joining(nodes, Components(len(nodes)))
+    crossed(work)
     by_arxiv = _arxiv_ids(work)
     kept_apart = keep_apart(work, by_key, ids, overrides)
     _join_arxiv(work, by_arxiv)
@@ -202,6 +204,7 @@ def _dedupe(entries: Sequence[Entry], overrides: Overrides, ids: Mapping[str, st
             work.misses[(edge.a, edge.b)] = (edge.title_score or 0.0, reason)
             continue
         work.join(edge)
+    orphans(work)
     return result(work)
 
 
@@ -225,6 +228,8 @@ def _proposals(work: Joining) -> dict[tuple[int, int], Edge]:
     nodes, misses = work.nodes, work.misses
     proposals: dict[tuple[int, int], Edge] = {}
     for (i, j), score in sorted(candidates(nodes).items()):
+        if only_annotations(nodes[i]) or only_annotations(nodes[j]):
+            continue  # an annotation names its paper by title key or id, never by a near title
         verdict = _fuzzy(nodes[i], nodes[j], score)
         if isinstance(verdict, Edge):
             proposals[(i, j)] = verdict

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from generator.model import NO_METADATA, PRECEDENCE, Cluster, Entry, Metadata, Source
+from generator.model import ANNOTATION, NO_METADATA, PRECEDENCE, Cluster, Entry, Metadata, Source
 from generator.stages.dedupe.features import node_key
 
 # --- canonical choice -----------------------------------------------------------------------
@@ -24,7 +24,10 @@ def _choose(values: Sequence[tuple[str, Source]]) -> str:
 
 
 def _trusted(ordered: Sequence[Entry]) -> Sequence[Entry]:
-    """The entries of the most trusted origin present (all of them for listings only)."""
+    """The entries of the most trusted origin present (all of them for listings only), among
+    those that can give a title and an abstract (not annotations, unless there is nothing else:
+    :mod:`generator.stages.dedupe.annotations` refuses such a paper)."""
+    ordered = [e for e in ordered if e.origin != ANNOTATION] or ordered
     first = ordered[0].origin
     if all(e.origin == first for e in ordered):
         return ordered
@@ -77,6 +80,7 @@ def combine(entries: Iterable[Entry]) -> Metadata:
         ai_summary=first(e.meta.ai_summary for e in known),
         ai_keywords=next((e.meta.ai_keywords for e in known if e.meta.ai_keywords), ()),
         withdrawn=first(e.meta.withdrawn for e in known),
+        verified=tuple(sorted({url for e in known for url in e.meta.verified})),
     )
     return NO_METADATA if combined == NO_METADATA else combined
 
@@ -85,7 +89,8 @@ def cluster(entries: Sequence[Entry]) -> Cluster:
     """Fold the entries of one paper into a cluster."""
     ordered = sorted(entries, key=lambda e: e.source)
     title, abstract = title_and_abstract(ordered)
-    aliases = tuple(dict.fromkeys(e.title for e in ordered if e.title != title))
+    spelled = [e for e in ordered if e.origin != ANNOTATION] or ordered
+    aliases = tuple(dict.fromkeys(e.title for e in spelled if e.title != title))
     return Cluster(
         key=node_key(title),
         title=title,
@@ -93,5 +98,5 @@ def cluster(entries: Sequence[Entry]) -> Cluster:
         aliases=aliases,
         sources=tuple(e.source for e in ordered),
         meta=combine(ordered),
-        keys=frozenset(node_key(e.title) for e in ordered),
+        keys=frozenset(node_key(e.title) for e in spelled),
     )

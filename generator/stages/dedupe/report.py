@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from generator.errors import Problem
-from generator.model import Cluster, Entry, Source
+from generator.model import ANNOTATION, Cluster, Entry, Source
 from generator.stages.dedupe.components import Edge, Joining
 from generator.stages.dedupe.features import Node, abstract_verdict, node_key
 from generator.stages.dedupe.precedence import cluster, combine
@@ -85,9 +85,12 @@ def _near_misses(work: Joining) -> tuple[NearMiss, ...]:
 
 
 def _aliases(entries: Sequence[Entry], title: str) -> tuple[str, ...]:
+    """The other spellings of the title (an annotation's title only names the paper)."""
     if len(entries) == 1:
         return ()
-    return tuple(dict.fromkeys(e.title for e in entries if e.title != title))
+    return tuple(
+        dict.fromkeys(e.title for e in entries if e.title != title and e.origin != ANNOTATION)
+    )
 
 
 def _miss_order(miss: NearMiss) -> tuple[float, str, str, str]:

@@ -29,7 +29,13 @@ from generator.errors import BuildError, InputError, PaperkbError, plural
 from generator.pipeline import Result, generate, make_plan, write_plan
 from generator.render.reports import render_merge_report
 from generator.runtime.lock import run_lock
-from generator.tools.diff import Snapshot, compare, format_changes, read_base_data
+from generator.tools.diff import (
+    Snapshot,
+    compare,
+    format_changes,
+    read_base_data,
+    renamed_files,
+)
 from generator.tools.fetch import MAX_LOOKUPS, limits_help, resolve_help
 from generator.tools.fetch import run as run_fetch
 from generator.tools.suggest import format_suggestions, suggest
@@ -260,9 +266,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
             except InputError as exc:
                 raise PaperkbError(f"the data at {args.base} is not valid:\n{exc}") from exc
             base_snapshot = Snapshot.of(base.papers, base.redirects)
+            renamed = renamed_files(base_dir, data)
         else:
-            base_snapshot = Snapshot({}, {})
-    print(format_changes(compare(base_snapshot, head_snapshot), head_snapshot, args.base))
+            base_snapshot, renamed = Snapshot({}, {}), {}
+    changes = compare(base_snapshot, head_snapshot, renamed)
+    print(format_changes(changes, head_snapshot, args.base))
     return EXIT_OK
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -46,8 +47,16 @@ def test_compare_names_every_kind_of_change() -> None:
 def test_summary_titles_cannot_inject_markup() -> None:
     head = Snapshot(titles={"x": "<script>alert(1)</script> [l](javascript:x)"}, topics={})
     text = format_changes(compare(Snapshot({}, {}), head), head, "main")
-    assert "<" not in text
-    assert "[l]" not in text
+    outside = "".join(outside_code(line) for line in text.splitlines())
+    assert "<" not in outside
+    assert "[l]" not in outside
+    assert "`<script>alert(1)</script> [l](javascript:x)`" in text  # shown as written, as code
+
+
+def outside_code(line: str) -> str:
+    """The parts of a Markdown line outside its code spans (CommonMark: a span ends at the first
+    run of as many backticks as opened it)."""
+    return re.sub(r"(`+)(.+?)\1", "", line)
 
 
 def git(repo: Path, *args: str) -> None:
@@ -190,11 +199,9 @@ def test_summary_text_makes_no_link_mention_or_reference_on_github() -> None:
     text = format_changes(compare(base, head), head, "origin/main")
     assert text.startswith("## Content changes against `origin/main`\n")
     for line in text.splitlines():
-        outside = line.split("`")[0::2]  # the parts of the line outside code spans
-        for part in outside:
-            for bare in ("http", "www.", "GH-", "#1", "@", "evil"):
-                assert bare not in part, (bare, line)
-    assert "`See https://evil.example/x www.evil.example GH-1 1 user tick and more`" in text
+        for bare in ("http", "www.", "GH-", "#1", "@", "evil"):
+            assert bare not in outside_code(line), (bare, line)
+    assert "``See https://evil.example/x www.evil.example GH-1 #1 @user `tick` and more``" in text
     assert "`https://old.example` -> `https://evil.example/repo`" in text
 
 
@@ -223,3 +230,27 @@ def test_a_record_deleted_by_hand_is_named_with_its_file(tmp_path: Path) -> None
     assert f"- `a`: `A`: no longer in `{day}`" in text
     assert f"- `b`: `B`: was in `{day}`" in text
     assert "### Removed (deleted by hand: fetch never deletes a saved paper)" in text
+
+
+def test_a_renamed_data_file_is_a_rename_not_a_departure(tmp_path: Path) -> None:
+    """A listing saved under a dated name (its content unchanged) takes no paper out of the
+    knowledge base: the summary names the rename, not 'left a data file'."""
+    from conftest import MINIMAL_TAXONOMY, abstract, listing
+
+    from generator.corpus import read_corpus
+    from generator.tools.diff import renamed_files
+
+    text = listing(("Diffusion One", abstract("diffusion")))
+    for name, where in (("base", "listings/abc.txt"), ("head", "listings/2024-08-12.txt")):
+        (tmp_path / name / "listings").mkdir(parents=True)
+        (tmp_path / name / where).write_text(text, encoding="utf-8")
+        (tmp_path / name / "topics.yaml").write_text(MINIMAL_TAXONOMY, encoding="utf-8")
+    moved = renamed_files(tmp_path / "base", tmp_path / "head")
+    assert moved == {"listings/abc.txt": "listings/2024-08-12.txt"}
+    base, head = (read_corpus(tmp_path / n) for n in ("base", "head"))
+    before, after = (Snapshot.of(c.papers, c.redirects) for c in (base, head))
+    assert compare(before, after).departures != ()  # without the rename: it looks like a loss
+    changes = compare(before, after, moved)
+    assert changes.departures == ()
+    text = format_changes(changes, after, "main")
+    assert "`listings/abc.txt` -> `listings/2024-08-12.txt`" in text

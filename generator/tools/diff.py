@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 import subprocess
 import tarfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.datafiles import data_files
 from generator.errors import PaperkbError
 from generator.model import UNSORTED, Paper
 
@@ -79,6 +81,8 @@ class Changes:
     abstracts: tuple[tuple[str, int, int], ...] = ()
     """(paper, old length, new length) of abstracts that changed"""
     departures: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    renamed: tuple[tuple[str, str], ...] = ()
+    """(old path, new path) of data files that moved, their content unchanged."""
     """(paper, its title in the base, data files it is no longer in): a record or listing entry
     deleted, which only a reviewed edit does (``fetch`` keeps what the Hub stops listing)"""
 
@@ -107,7 +111,31 @@ class Changes:
         )
 
 
-def compare(base: Snapshot, head: Snapshot) -> Changes:
+def renamed_files(base_dir: Path, head_dir: Path) -> dict[str, str]:
+    """Data files moved or renamed between two data folders: base path -> head path, for each
+    file gone from the head whose exact bytes are at a path new in the head (a listing saved
+    under a dated name, say). The edge of :func:`compare`, which reads no file."""
+    base = {p.relative_to(base_dir).as_posix(): p for p in data_files(base_dir, _any)}
+    head = {p.relative_to(head_dir).as_posix(): p for p in data_files(head_dir, _any)}
+    new_by_content: dict[bytes, list[str]] = {}
+    for rel in sorted(set(head) - set(base)):
+        new_by_content.setdefault(head[rel].read_bytes(), []).append(rel)
+    moved: dict[str, str] = {}
+    for rel in sorted(set(base) - set(head)):
+        targets = new_by_content.get(base[rel].read_bytes())
+        if targets:
+            moved[rel] = targets.pop(0)
+    return moved
+
+
+def _any(name: str) -> bool:
+    return True
+
+
+def compare(base: Snapshot, head: Snapshot, renamed: Mapping[str, str] | None = None) -> Changes:
+    """What changed from ``base`` to ``head``; ``renamed``: data files that only moved
+    (:func:`renamed_files`), whose papers did not leave them."""
+    moved = dict(renamed or {})
     added = sorted(set(head.titles) - set(base.titles))
     gone = sorted(set(base.titles) - set(head.titles))
     merged = [(old, head.redirects[old]) for old in gone if old in head.redirects]
@@ -145,7 +173,8 @@ def compare(base: Snapshot, head: Snapshot) -> Changes:
             abstracts.append((pid, len(old_abstract), len(new_abstract)))
     departures = []
     for pid in sorted(set(base.titles) - set(head.redirects)):
-        lost = base.files.get(pid, frozenset()) - head.files.get(pid, frozenset())
+        now = head.files.get(pid, frozenset())
+        lost = {f for f in base.files.get(pid, frozenset()) - now if moved.get(f) not in now}
         if lost or pid not in head.titles:
             departures.append((pid, base.titles[pid], tuple(sorted(lost))))
     return Changes(
@@ -159,6 +188,7 @@ def compare(base: Snapshot, head: Snapshot) -> Changes:
         tuple(facts),
         tuple(abstracts),
         tuple(departures),
+        tuple(sorted(moved.items())),
     )
 
 
@@ -180,7 +210,12 @@ def format_changes(changes: Changes, head: Snapshot, base_name: str) -> str:
     """
     lines = [f"## Content changes against {_code(base_name)}", ""]
     if changes.empty:
-        return "\n".join([*lines, "No paper or topic changed.", ""])
+        lines += ["No paper or topic changed.", ""]
+        if changes.renamed:
+            lines += ["### Data files renamed (the same content)", ""]
+            lines += [f"- {_code(old)} -> {_code(new)}" for old, new in changes.renamed]
+            lines.append("")
+        return "\n".join(lines)
     counts = [
         ("Papers added", len(changes.added)),
         ("Papers removed", len(changes.removed)),
@@ -227,6 +262,10 @@ def format_changes(changes: Changes, head: Snapshot, base_name: str) -> str:
                 for pid, _, files in changes.departures
                 if pid not in changes.removed
             ],
+        ),
+        (
+            "Data files renamed (the same content)",
+            [f"- {_code(old)} -> {_code(new)}" for old, new in changes.renamed],
         ),
         (
             "Merged",
@@ -282,9 +321,15 @@ def _plain(text: str) -> str:
 
 
 def _code(text: str) -> str:
-    """Untrusted text as a code span: no link, mention or reference is made of it on GitHub."""
-    shown = _plain(text)
-    return f"`{shown}`" if shown else "(empty)"
+    """Untrusted text as a code span: no link, mention or reference is made of it on GitHub, and
+    no markup: it is shown as written (on one line), delimited by more backticks than it holds
+    in a row (CommonMark's rule)."""
+    shown = " ".join(text.split())
+    if not shown:
+        return "(empty)"
+    fence = "`" * (max((len(run) for run in re.findall("`+", shown)), default=0) + 1)
+    pad = " " if shown.startswith("`") or shown.endswith("`") else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
 
 
 def read_base_data(data_dir: Path, revision: str, into: Path) -> Path:

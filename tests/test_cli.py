@@ -179,7 +179,10 @@ def test_build_account_reports_the_shared_topic_rate_of_related_papers(
     assert rate >= 80.0, line
     record = json.loads((tmp_path / "docs" / "papers.json").read_text(encoding="utf-8"))
     assert record["account"]["shared_topic_rate"] >= 0.8
-    assert "2 record files" in out and "authors: 10" in out
+    records = len(list((DATA / "records").rglob("*.yaml")))
+    assert f"{records} record files" in out
+    authors = int(out.split("authors: ", 1)[1].split(" ", 1)[0])
+    assert authors > 1000  # the shipped papers' authors, from their annotation records
 
 
 def test_topics_lists_counts_and_suggests_for_unsorted_papers(

@@ -17,6 +17,7 @@ from generator.render.markdown import (
     text,
     text_with_links,
 )
+from generator.render.provenance import render_provenance
 from generator.stages.authors import author_key
 from generator.stages.link import REASON_LABELS, related_groups
 
@@ -130,11 +131,5 @@ def render_paper(
     # An indented code block: Markdown escapes its content and no line can end it early.
     lines += [f"    {line}" for line in cite.bibtex(paper).translate(_CONTROLS).splitlines()]
     lines.append("")
-    lines += ["## Sources", "", "| File | Line | Listing date |", "| --- | --- | --- |"]
-    lines += [f"| {text(s.file)} | {s.line} | {text(s.date or '—')} |" for s in paper.sources]
-    lines.append("")
-    if paper.aliases:
-        lines += ["## Other spellings", ""]
-        lines += [f"- {text(alias)}" for alias in paper.aliases]
-        lines.append("")
+    lines += render_provenance(paper, "../")
     return "\n".join(lines)

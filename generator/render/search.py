@@ -69,7 +69,8 @@ import numpy.typing as npt
 
 from generator import layout
 from generator.model import UNSORTED, Paper, Topic
-from generator.stages.authors import Author, collect_authors, display_name
+from generator.render.rows import first_authors
+from generator.stages.authors import Author, collect_authors
 from generator.text.dates import date_label, listing_date_key
 from generator.text.folding import sort_key
 from generator.text.words import ENGLISH_STOP_WORDS, SHORT_WORDS
@@ -93,8 +94,8 @@ LEXICON_CHARS = 12_000
 #: Result rows per ``search/d`` file, and author pages per ``search/a`` file.
 DOCS_PER_SHARD = 16
 AUTHORS_PER_SHARD = 64
-#: Authors shown in a result row; a one-line snippet is cut at about this many characters.
-ROW_AUTHORS = 3
+#: A one-line snippet is cut at about this many characters (the authors of a result row are
+#: those of a list's row: :func:`generator.render.rows.first_authors`).
 SNIPPET_CHARS = 140
 #: Title heads (the name before a colon) of at most this many words are paper names.
 MAX_HEAD_WORDS = 3
@@ -318,13 +319,6 @@ def snippet(abstract: str) -> str:
         return first
     cut = first[: SNIPPET_CHARS - 1].rsplit(" ", 1)[0]
     return cut.rstrip(",;:…") + "…"
-
-
-def first_authors(paper: Paper) -> str:
-    names = [display_name(n) for n in paper.meta.authors]
-    names = [n for n in names if n]
-    shown = ", ".join(names[:ROW_AUTHORS])
-    return shown + (" et al." if len(names) > ROW_AUTHORS else "")
 
 
 def paper_order(

@@ -3,9 +3,9 @@
  * keyboard access to tables that scroll sideways on a phone.
  *
  * A topic page with many papers carries a placeholder <div class="pkb-filter"> before its
- * grouped list. This script turns it into a text box: typing hides every paper whose list item
- * does not contain all the typed words (case- and accent-insensitive), and every date heading
- * left with no visible paper. Without JavaScript the page is the plain grouped list.
+ * list of papers (rows: generator/render/rows.py). This script turns it into a text box: typing
+ * hides every row that does not contain all the typed words (case- and accent-insensitive), and
+ * every heading left with no visible row after it. Without JavaScript the page is the plain list.
  * Material loads pages with instant navigation off here, so running once per load is enough;
  * document$ is used when present so it also works if instant navigation is turned on.
  */
@@ -30,25 +30,14 @@
     box.appendChild(input);
     box.appendChild(status);
 
+    var scope = box.closest("article") || document.body;
+    var lists = Array.prototype.slice.call(scope.querySelectorAll("ul.pkb-rows"));
     var items = [];
-    var headings = [];
-    var node = box.nextElementSibling;
-    var heading = null;
-    while (node) {
-      if (node.tagName === "H3") {
-        heading = { element: node, items: [] };
-        headings.push(heading);
-      } else if (node.tagName === "UL") {
-        Array.prototype.forEach.call(node.children, function (li) {
-          var item = { element: li, text: fold(li.textContent || "") };
-          items.push(item);
-          if (heading) heading.items.push(item);
-        });
-      } else if (node.tagName === "H2") {
-        break;
-      }
-      node = node.nextElementSibling;
-    }
+    lists.forEach(function (list) {
+      Array.prototype.forEach.call(list.children, function (li) {
+        items.push({ element: li, text: fold(li.textContent || "") });
+      });
+    });
 
     input.addEventListener("input", function () {
       var words = fold(input.value).split(/\s+/).filter(Boolean);
@@ -58,11 +47,10 @@
         item.element.hidden = !match;
         if (match) shown += 1;
       });
-      headings.forEach(function (h) {
-        var any = h.items.some(function (item) { return !item.element.hidden; });
-        h.element.hidden = !any;
-        var list = h.element.nextElementSibling;
-        if (list && list.tagName === "UL") list.hidden = !any;
+      lists.forEach(function (list) {
+        var any = Array.prototype.some.call(list.children, function (li) { return !li.hidden; });
+        var heading = list.previousElementSibling;
+        if (heading && /^H[1-6]$/.test(heading.tagName)) heading.hidden = !any;
       });
       status.textContent = words.length ? shown + " of " + items.length + " papers" : "";
     });

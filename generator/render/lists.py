@@ -32,7 +32,7 @@ def gist(abstract: str) -> str:
     return cut.rstrip(",;:") + "…"
 
 
-#: A raw HTML placeholder that docs/assets/javascripts/paperkb-filter.js turns into a filter box
+#: A raw HTML placeholder that docs/assets/javascripts/paperkb-lists.js turns into a filter box
 #: (no external script; without JavaScript the page is the plain grouped list).
 FILTER_BOX = '<div class="pkb-filter" data-pkb-filter="papers"></div>'
 #: Topics with more papers than this get the in-page filter.

@@ -8,7 +8,7 @@ them; its topics. A field nobody told us is left out, never guessed.
 :func:`render_rows` writes rows as one raw HTML block (``<ul class="pkb-rows">``) that Python
 Markdown passes through untouched (so it starts at the beginning of a line, has no blank line
 and no indented line). Each ``<li>`` carries its sort keys as data attributes, read by
-``docs/assets/javascripts/paperkb-sort.js`` to re-sort the list in the browser without a
+``docs/assets/javascripts/paperkb-lists.js`` to re-sort the list in the browser without a
 request: ``data-d`` the date (ISO, only when known), ``data-u`` the upvotes (only when known);
 the title is the link's text. Without JavaScript a list stays in the order it was written.
 Every byte of a row counts (an A-Z page of 100,000 rows, and each paper is on a day, a week and
@@ -179,7 +179,7 @@ Order = Literal["newest", "upvotes", "title"]
 
 
 def sort_box(default: Order) -> str:
-    """The placeholder that ``paperkb-sort.js`` turns into the sort buttons of the page's lists
+    """The placeholder that ``paperkb-lists.js`` turns into the sort buttons of the page's lists
     (``default``: the order the lists are written in; no buttons without JavaScript)."""
     return f'<div class="pkb-sort" data-pkb-sort="{default}"></div>'
 
@@ -192,7 +192,7 @@ def _upvotes_first(row: Row) -> tuple[int, int]:
     return (1, 0) if row.upvotes is None else (0, -row.upvotes)
 
 
-#: The order of each :data:`Order`, as ``paperkb-sort.js`` gives it too: newest first (then
+#: The order of each :data:`Order`, as ``paperkb-lists.js`` gives it too: newest first (then
 #: most upvoted), most upvoted first (then newest), or by title; what is unknown goes last and
 #: the title, then the id, breaks ties.
 ORDER_KEYS: dict[Order, Callable[[Row], tuple[object, ...]]] = {

@@ -222,7 +222,7 @@ def test_a_topic_feed_links_relative_to_its_own_folder() -> None:
     root = valid(document)
     links = {link.get("rel"): link.get("href") for link in root.findall("a:link", NS)}
     assert links == {"self": "../feeds/agents.xml", "alternate": "../topics/agents.html"}
-    hrefs = [e.find("a:link", NS).get("href") for e in root.findall("a:entry", NS)]  # type: ignore[union-attr]
+    hrefs = [e.find("a:link", NS).get("href") for e in root.findall("a:entry", NS)]
     assert hrefs == [f"../papers/{i}.html" for i in DATED]
     assert root.findtext("a:id", namespaces=NS) != FEED_ID
 

@@ -165,13 +165,9 @@ def render_row(row: Row, papers: str) -> str:
     return f"<li{keys}>{link}{second}</li>"
 
 
-def render_rows(rows: Iterable[Row], papers: str, *, label: str | None = None) -> str:
-    """Rows as a raw HTML list block, in the given order (``label``: the list's name for
-    assistive technology, when the page has several lists)."""
-    named = f' aria-label="{html_text(label)}"' if label else ""
-    return "\n".join(
-        [f'<ul class="pkb-rows"{named}>', *(render_row(r, papers) for r in rows), "</ul>"]
-    )
+def render_rows(rows: Iterable[Row], papers: str) -> str:
+    """Rows as one raw HTML list block, in the given order (``papers``: as :func:`render_row`)."""
+    return "\n".join(['<ul class="pkb-rows">', *(render_row(r, papers) for r in rows), "</ul>"])
 
 
 Order = Literal["newest", "upvotes", "title"]
@@ -219,8 +215,6 @@ class Rows:
     def ordered(self, papers: Iterable[Paper], order: Order) -> list[Row]:
         return sorted(map(self.row, papers), key=ORDER_KEYS[order])
 
-    def html(
-        self, papers: Sequence[Paper], to_papers: str, order: Order, *, label: str | None = None
-    ) -> str:
+    def html(self, papers: Sequence[Paper], to_papers: str, order: Order) -> str:
         """``papers`` as a row list in ``order`` (``to_papers``: as :func:`render_row`)."""
-        return render_rows(self.ordered(papers, order), to_papers, label=label)
+        return render_rows(self.ordered(papers, order), to_papers)

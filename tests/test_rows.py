@@ -184,3 +184,23 @@ def test_the_three_orders_put_what_is_unknown_last() -> None:
     ]
     assert set(ORDER_KEYS) == {"newest", "upvotes", "title"}
     assert _ids(rows, papers[::-1], "newest") == _ids(rows, papers, "newest")
+
+
+def test_kept_rows_are_the_rows_made_fresh_whatever_the_folder() -> None:
+    papers = [
+        paper("a", "Aug 1, 2024", upvotes=3, authors=("Ann A",), github="https://x.org/a"),
+        paper("b", "Aug 9, 2024", title="Bee & <co>"),
+        paper("c"),
+    ]
+    rows = Rows.of(papers, TOPICS)
+    for order in ORDER_KEYS:
+        for to_papers in ("", "../papers/", "papers/"):
+            kept = rows.html(papers, to_papers, order)
+            fresh = render_rows(
+                sorted(  # made again from nothing, each time
+                    (row_fields(p, TOPICS, placement(p)) for p in papers),
+                    key=ORDER_KEYS[order],
+                ),
+                to_papers,
+            )
+            assert kept == fresh

@@ -19,7 +19,7 @@
     return value.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
-  function setup(box) {
+  function setupFilter(box) {
     if (box.dataset.pkbReady) return;
     box.dataset.pkbReady = "1";
     var input = document.createElement("input");
@@ -69,33 +69,17 @@
     wrap.setAttribute("aria-label", "Table, scrolls sideways");
   }
 
-  function init() {
-    Array.prototype.forEach.call(document.querySelectorAll(".pkb-filter"), setup);
-    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap"), scrollable);
-  }
-
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
-})();
-
-/*
- * Sorting. A page whose lists of papers can be sorted carries a placeholder
- * <div class="pkb-sort" data-pkb-sort="newest|upvotes|title"> naming the order its lists are
- * written in (generator/render/rows.py). This script turns it into buttons: Newest, Most
- * upvoted (only when some row has upvotes), Title. The keys are the rows' data attributes:
- * data-d (ISO date) and data-u (upvotes), absent when unknown (such rows go last); the title is
- * the row's first link. Ties keep the page's order. In the page's own order every row is back in
- * its own list (the A-Z page's letters); in any other order the rows of all lists become one
- * list and the letter headings and index are hidden. Without JavaScript the page is the lists
- * as written.
- */
-(function () {
-  "use strict";
+  /*
+   * Sorting. A page whose lists of papers can be sorted carries a placeholder
+   * <div class="pkb-sort" data-pkb-sort="newest|upvotes|title"> naming the order its lists are
+   * written in (generator/render/rows.py). This script turns it into buttons: Newest, Most
+   * upvoted (only when some row has upvotes), Title. The keys are the rows' data attributes:
+   * data-d (ISO date) and data-u (upvotes), absent when unknown (such rows go last); the title is
+   * the row's first link. Ties keep the page's order. In the page's own order every row is back in
+   * its own list (the A-Z page's letters); in any other order the rows of all lists become one
+   * list and the letter headings and index are hidden. Without JavaScript the page is the lists
+   * as written.
+   */
 
   var ORDERS = [
     ["newest", "Newest"],
@@ -118,7 +102,7 @@
     return b.u - a.u;
   }
 
-  function setup(box) {
+  function setupSort(box) {
     if (box.dataset.pkbReady) return;
     box.dataset.pkbReady = "1";
     var scope = box.closest("article") || document.body;
@@ -221,7 +205,9 @@
   }
 
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll(".pkb-sort"), setup);
+    Array.prototype.forEach.call(document.querySelectorAll(".pkb-filter"), setupFilter);
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap"), scrollable);
+    Array.prototype.forEach.call(document.querySelectorAll(".pkb-sort"), setupSort);
     Array.prototype.forEach.call(
       document.querySelectorAll(".pkb-topic-map .pkb-chart__scroll"),
       centre

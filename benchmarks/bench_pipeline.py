@@ -40,6 +40,7 @@ import json
 import math
 import os
 import platform
+import posixpath
 import re
 import shutil
 import signal
@@ -335,6 +336,8 @@ def index_files() -> frozenset[str]:
             layout.TOPICS_INDEX,
             layout.PAPERS_JSON,
             layout.MERGE_REPORT,
+            layout.KB_PAGE,
+            layout.DATES_INDEX,
             search.META_FILE,
         }
     )
@@ -355,13 +358,15 @@ def sort_rewrites(
     """Why each rewritten file was rewritten, after new papers ``new_ids`` were added.
 
     ``new page``: it did not exist; ``links to a new paper``: it names a new paper's id (a link,
-    a JSON record); ``index``: one of ``indexes``; ``related papers re-ranked``: a paper page
-    whose only change is its list of related papers among old papers (TF-IDF weights are
-    corpus-wide, so new papers shift scores of old pairs: the content did change);
+    a JSON record) or a new page (a date page's link to the new day after it); ``index``: one
+    of ``indexes``; ``related papers re-ranked``: a paper page whose only change is its list of
+    related papers among old papers (TF-IDF weights are corpus-wide, so new papers shift scores
+    of old pairs: the content did change);
     ``unexpected``: none of these, so its content changed although nothing it shows is new.
     ``not written`` lists new files that were not written (should be none).
     """
-    ids = set(new_ids)
+    ids = set(new_ids) | {posixpath.splitext(posixpath.basename(rel))[0] for rel in after}
+    ids -= {posixpath.splitext(posixpath.basename(rel))[0] for rel in before}
     kinds: dict[str, list[str]] = {
         "new page": [],
         "links to a new paper": [],

@@ -44,6 +44,8 @@ TOPICS_DIR = "topics"
 SEARCH_DIR = "search"
 AUTHORS_DIR = "authors"
 CITE_DIR = "cite"
+DATES_DIR = "dates"
+FEEDS_DIR = "feeds"
 AUTHORS_INDEX = f"{AUTHORS_DIR}/index.md"
 HOME_PAGE = "index.md"
 TOPICS_INDEX = f"{TOPICS_DIR}/index.md"
@@ -51,11 +53,14 @@ ALL_PAPERS = f"{PAPERS_DIR}/index.md"
 PAPERS_JSON = "papers.json"
 MERGE_REPORT = "merges.md"
 FEED_FILE = "feed.xml"
+DATES_INDEX = f"{DATES_DIR}/index.md"
+#: The page about the knowledge base: its figures, its data files and the merge report.
+KB_PAGE = "knowledge-base.md"
 
 #: Folders of ``docs/`` that hold generated files (hand-written files there are still kept).
-GENERATED_DIRS = (PAPERS_DIR, TOPICS_DIR, SEARCH_DIR, AUTHORS_DIR, CITE_DIR)
+GENERATED_DIRS = (PAPERS_DIR, TOPICS_DIR, SEARCH_DIR, AUTHORS_DIR, CITE_DIR, DATES_DIR, FEEDS_DIR)
 #: Generated files outside those folders.
-GENERATED_FILES = (HOME_PAGE, MERGE_REPORT, PAPERS_JSON, FEED_FILE)
+GENERATED_FILES = (HOME_PAGE, MERGE_REPORT, PAPERS_JSON, FEED_FILE, KB_PAGE)
 
 #: The one slug rule: lowercase ASCII letters and digits in hyphen-separated runs. Paper ids,
 #: topic slugs and author slugs all follow it.
@@ -74,6 +79,26 @@ def topic_path(slug: str) -> str:
 
 def author_path(author_id: str) -> str:
     return f"{AUTHORS_DIR}/{author_id}.md"
+
+
+def day_path(year: int, month: int, day: int) -> str:
+    """A day's page: ``dates/2024-08-12.md``."""
+    return f"{DATES_DIR}/{year:04d}-{month:02d}-{day:02d}.md"
+
+
+def week_path(year: int, week: int) -> str:
+    """An ISO week's page: ``dates/2024-w33.md``."""
+    return f"{DATES_DIR}/{year:04d}-w{week:02d}.md"
+
+
+def month_path(year: int, month: int) -> str:
+    """A month's page: ``dates/2024-08.md``."""
+    return f"{DATES_DIR}/{year:04d}-{month:02d}.md"
+
+
+def topic_feed_path(slug: str) -> str:
+    """A topic's Atom feed: ``feeds/<slug>.xml``."""
+    return f"{FEEDS_DIR}/{slug}.xml"
 
 
 def redirect_path(old_id: str) -> str:

@@ -69,7 +69,20 @@ def make_tree(tmp_path: Path) -> MakeTree:
 
 
 #: Generated output in docs/: never copied into a test project.
-GENERATED = ("papers", "topics", "search", "index.md", "merges.md", "papers.json")
+GENERATED = (
+    "papers",
+    "topics",
+    "search",
+    "authors",
+    "cite",
+    "dates",
+    "feeds",
+    "index.md",
+    "merges.md",
+    "papers.json",
+    "feed.xml",
+    "knowledge-base.md",
+)
 
 
 def copy_site_config(target: Path) -> None:
@@ -111,3 +124,48 @@ def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeHub]:
 
     with serve(monkeypatch, tmp_path / "hf-home") as fake:
         yield fake
+
+
+#: Papers of the dated project that the Hub's records give upvotes, a day on Daily Papers,
+#: comments and, for every third, a code repository.
+DATED_HUB_PAPERS = 12
+
+
+def make_dated_project(target: Path) -> Path:
+    """The shipped data as a season of Daily Papers (issue 24): every listing named by a date of
+    August 2024 (its date line then has a year, or the name is its date), and a Hub file that
+    gives :data:`DATED_HUB_PAPERS` papers of the first listing their upvotes, comments, day on
+    Daily Papers (Aug 12, 2024), authors and code. Same papers, same permanent ids."""
+    import json
+
+    from generator.inputs.listings import parse_listing
+
+    root = make_project(target)
+    # Its own facts stand in for the curators': the shipped annotations would give the same
+    # titles their real arXiv ids.
+    shutil.rmtree(root / "data" / "records" / "annotations", ignore_errors=True)
+    listings = sorted((root / "data" / "listings").glob("*.txt"))
+    for number, path in enumerate(listings):
+        path.rename(path.with_name(f"2024-08-{10 + number:02d}.txt"))
+    first = root / "data" / "listings" / "2024-08-10.txt"
+    entries, _ = parse_listing(first.read_text(encoding="utf-8"), "first.txt")
+    items = [
+        {
+            "paper": {
+                "id": f"2408.{10001 + number}",
+                "title": entry.title,
+                "summary": entry.abstract,
+                "authors": [{"name": f"Author {number} {k}"} for k in range(1 + number % 5)],
+                "publishedAt": "2024-08-09T00:00:00.000Z",
+                "submittedOnDailyAt": "2024-08-12T01:00:00.000Z",
+                "upvotes": (number * 37) % 101,
+                **({"githubRepo": f"https://github.com/kb/p{number}"} if number % 3 == 0 else {}),
+            },
+            "numComments": number % 4,
+        }
+        for number, entry in enumerate(entries[:DATED_HUB_PAPERS])
+    ]
+    hub = root / "data" / "records" / "hub" / "2024-08-12.json"
+    hub.parent.mkdir(parents=True, exist_ok=True)
+    hub.write_text(json.dumps(items, indent=2, sort_keys=True), encoding="utf-8")
+    return root

@@ -176,7 +176,10 @@ def test_the_page_names_where_the_facts_were_checked(make_tree: MakeTree) -> Non
     plan = make_plan(root / "data", parallel=False)
     (paper,) = plan.papers
     page = plan.files[f"papers/{paper.id}.md"]
-    assert "Facts checked by a curator at: [arxiv.org/abs/2406.05678]" in page
+    assert (
+        'Facts checked by a curator at: <a href="https://arxiv.org/abs/2406.05678">'
+        "arxiv.org/abs/2406.05678</a>." in page
+    )
 
 
 def test_diff_shows_what_an_annotation_adds(make_tree: MakeTree) -> None:

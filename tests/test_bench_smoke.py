@@ -97,14 +97,18 @@ def test_rewrites_are_sorted_by_why_they_changed() -> None:
         "papers/new-one.md": "new",
         "papers/new-two.md": "new",
         "index.md": "2",
+        "dates/2024-08-11.md": "Next day: [Aug 12, 2024](2024-08-12.md)",
+        "dates/2024-08-12.md": "new",
     }
+    before["dates/2024-08-11.md"] = "the newest day"
     written = ["index.md", *(f"papers/{n}.md" for n in ("a", "b", "c", "d", "new-one"))]
+    written += ["dates/2024-08-11.md", "dates/2024-08-12.md"]
     kinds = bench_pipeline.sort_rewrites(
         before, after, written, ["new-one", "new-two"], {"index.md"}
     )
     assert kinds == {
-        "new page": ["papers/new-one.md"],
-        "links to a new paper": ["papers/b.md"],
+        "new page": ["dates/2024-08-12.md", "papers/new-one.md"],
+        "links to a new paper": ["dates/2024-08-11.md", "papers/b.md"],
         "index": ["index.md"],
         "related papers re-ranked": ["papers/c.md"],
         "unexpected": ["papers/a.md", "papers/d.md"],

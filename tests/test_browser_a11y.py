@@ -15,15 +15,16 @@ from typing import Any
 import pytest
 import test_browser
 from conftest import ROOT
-from test_browser import _require_chromium, build_site, loopback, require
+from test_browser import SubPathPages, _require_chromium, build_site, loopback, require
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 #: One page of each kind: home, indexes, a large and a small topic, Unsorted, a paper with a
-#: record (authors, arXiv) and one from a listing only, an author, the hand-written page and
-#: the merge report. The 404 page is served by a server only: it is tested over http, under a
+#: record (authors, arXiv) and one from a listing only, an author, the hand-written page, the
+#: merge report, the page about the knowledge base and the date pages (issue 24). The 404 page
+#: is served by a server only: it is tested over http, under a
 #: sub-path as GitHub project Pages serve it (:func:`test_the_404_page_under_a_sub_path`).
 PAGES = [
     "index.html",
@@ -38,6 +39,23 @@ PAGES = [
     "authors/albert-gu.html",
     "about.html",
     "merges.html",
+    "knowledge-base.html",
+    "dates/index.html",
+    "dates/2024-02-13.html",
+    "dates/2024-w07.html",
+    "dates/2024-02.html",
+]
+#: The new page kinds of issue 24 with every field of a row (upvotes, comments, code, authors),
+#: on the shipped data as a season of Daily Papers (conftest.make_dated_project).
+DATED_PAGES = [
+    "index.html",
+    "dates/index.html",
+    "dates/2024-08-12.html",
+    "dates/2024-w33.html",
+    "dates/2024-08.html",
+    "papers/index.html",
+    "topics/image-generation.html",
+    "authors/author-3-0.html",
 ]
 SERIOUS = ("serious", "critical")
 
@@ -73,34 +91,38 @@ def violations(
     ]
 
 
+def both_widths(browser: Any, page: Path, scheme: str) -> list[str]:
+    """The serious violations of a built page, opened from disk, at 1280 and 390 px."""
+    assert page.is_file(), page
+    url = page.resolve().as_uri()
+    return violations(browser, url, scheme, 1280) + violations(browser, url, scheme, 390)
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("page", PAGES)
 def test_no_serious_accessibility_violation(
     site: Path, browser: Any, page: str, scheme: str
 ) -> None:
-    assert (site / page).is_file(), page
-    url = (site / page).resolve().as_uri()
-    found = violations(browser, url, scheme, 1280) + violations(browser, url, scheme, 390)
-    assert found == []
+    assert both_widths(browser, site / page, scheme) == []
 
 
-class _Pages(test_browser._QuietHandler):
-    """GitHub Pages for a project: the site under ``/kb/``, its 404 page for a missing path."""
+@pytest.fixture(scope="module")
+def dated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from conftest import make_dated_project
 
-    def do_GET(self) -> None:
-        if not self.path.startswith("/kb/"):
-            self.send_error(404)
-            return
-        self.path = self.path.removeprefix("/kb")
-        if Path(self.translate_path(self.path)).is_file():
-            super().do_GET()
-            return
-        body = (Path(self.directory) / "404.html").read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+    from generator.cli import main
+
+    root = make_dated_project(tmp_path_factory.mktemp("a11y-dated") / "project")
+    assert main(["build", "--data", str(root / "data"), "--config", str(root / "mkdocs.yml")]) == 0
+    return root / "site"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("page", DATED_PAGES)
+def test_no_serious_accessibility_violation_in_rows_with_every_field(
+    dated_site: Path, browser: Any, page: str, scheme: str
+) -> None:
+    assert both_widths(browser, dated_site / page, scheme) == []
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +135,7 @@ def sub_path_site(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     root = make_project(tmp_path_factory.mktemp("subpath") / "project")
     args = ["build", "--data", str(root / "data"), "--config", str(root / "mkdocs.yml")]
     assert main([*args, "--site-url", "https://example.org/kb/"]) == 0
-    with loopback(root / "site", _Pages) as server_root:
+    with loopback(root / "site", SubPathPages) as server_root:
         yield server_root + "kb/"
 
 
@@ -190,7 +212,7 @@ def test_chart_labels_are_readable_on_a_phone(site: Path, browser: Any, page: st
 def test_a_topic_page_lists_its_papers_before_the_map_on_a_phone(site: Path, browser: Any) -> None:
     url = (site / "topics" / "state-space-models.html").resolve().as_uri()
     order = """() => [document.querySelector('.pkb-topic-map').getBoundingClientRect().top,
-                     document.querySelector('article h3').getBoundingClientRect().top]"""
+                     document.querySelector('article ul.pkb-rows').getBoundingClientRect().top]"""
     for width, papers_first in ((390, True), (1280, False)):
         context = browser.new_context(offline=True, viewport={"width": width, "height": 844})
         try:

@@ -135,9 +135,9 @@ def test_shipped_records_with_metadata_are_cited_in_full() -> None:
 
 def test_pages_link_their_files() -> None:
     files, _papers = shipped()
-    home = files["index.md"]
-    assert f"Cite the whole knowledge base: {cite_links(ALL_NAME, '')}" in home
-    assert "[BibTeX](cite/index.bib) · [CSL-JSON](cite/index.json) · [RIS](cite/index.ris)" in home
+    kb = files["knowledge-base.md"]  # the page about the knowledge base (issue 24)
+    assert f"Cite the whole knowledge base: {cite_links(ALL_NAME, '')}" in kb
+    assert "[BibTeX](cite/index.bib) · [CSL-JSON](cite/index.json) · [RIS](cite/index.ris)" in kb
     for rel in files:
         if rel.startswith("topics/") and rel != "topics/index.md":
             slug = rel.removeprefix("topics/").removesuffix(".md")

@@ -17,7 +17,7 @@ from generator.render.feed import (
     ATOM_NS,
     FEED_ID,
     MARKER_WINDOW,
-    entry_id,
+    absolute_links,
     feed_order,
     render_feed,
 )
@@ -37,6 +37,7 @@ def paper(
     abstract: str = "An abstract.",
     topics: tuple[str, ...] = (),
     published: str | None = None,
+    listed: str | None = None,
 ) -> Paper:
     sources = tuple(Source(f"{paper_id}.txt", n + 1, date) for n, date in enumerate(dates))
     return Paper(
@@ -47,7 +48,7 @@ def paper(
         aliases=(),
         sources=sources,
         topics=topics,
-        meta=Metadata(published=published),
+        meta=Metadata(published=published, listed=listed),
     )
 
 
@@ -57,10 +58,17 @@ def feed(
     *,
     site_url: str | None = None,
     limit: int = 50,
+    **where: str,
 ) -> str:
     registry = order if order is not None else {p.id: n for n, p in enumerate(papers)}
     return render_feed(
-        papers, registry, title="Paper KB", site_url=site_url, limit=limit, marker=MARKER_TEXT
+        papers,
+        registry,
+        title="Paper KB",
+        site_url=site_url,
+        limit=limit,
+        marker=MARKER_TEXT,
+        **where,  # type: ignore[arg-type]
     )
 
 
@@ -90,6 +98,8 @@ PAPERS = [
     paper("published", published="2024-06-01"),
     paper("undated"),
 ]
+#: The papers of PAPERS that have a date with a year, newest first.
+DATED = ["new", "published", "old"]
 
 
 def test_feed_is_valid_atom_with_a_marked_head() -> None:
@@ -114,7 +124,7 @@ def test_entries_link_to_papers_that_exist() -> None:
     root = valid(feed(PAPERS))
     known = {p.id for p in PAPERS}
     entries = root.findall("a:entry", NS)
-    assert len(entries) == len(PAPERS)
+    assert len(entries) == len(DATED)
     for entry in entries:
         paper_id = (entry.findtext("a:id", namespaces=NS) or "").removeprefix("urn:paperkb:paper:")
         assert paper_id in known
@@ -131,17 +141,26 @@ def test_entries_carry_summary_and_categories() -> None:
     assert old.findtext("a:updated", namespaces=NS) == "2023-08-12T00:00:00Z"
 
 
-def test_newest_first_yearless_dates_before_none() -> None:
-    assert ids(feed(PAPERS)) == ["new", "published", "old", "yearless", "undated"]
+def test_only_papers_with_a_real_date_newest_first() -> None:
+    # "new" was listed on Aug 7 (no year) and Mar 20, 2025: it is dated by the one with a year
+    assert ids(feed(PAPERS)) == DATED
 
 
-def test_published_date_counts_as_a_date() -> None:
-    papers = [paper("listed", "May 1, 2024"), paper("pub", "Jan 1, 2024", published="2024-06-01")]
-    assert ids(feed(papers)) == ["pub", "listed"]
+def test_the_day_on_daily_papers_then_the_listing_then_the_publication_date() -> None:
+    papers = [
+        paper("listed", "May 1, 2024"),
+        paper("pub", "Jan 1, 2024", published="2024-06-01"),  # its listing is its date
+        paper("only-pub", published="2024-03-01"),
+        paper("daily", "Feb 1, 2024", published="2023-01-01", listed="2024-07-01"),
+    ]
+    root = valid(feed(papers))
+    updated = [e.findtext("a:updated", namespaces=NS) for e in root.findall("a:entry", NS)]
+    assert ids(feed(papers)) == ["daily", "listed", "only-pub", "pub"]
+    assert updated == [f"2024-{m}-01T00:00:00Z" for m in ("07", "05", "03", "01")]
 
 
 def test_same_date_later_registry_position_first_then_id() -> None:
-    papers = [paper(name, "Aug 12") for name in ("b", "a", "c", "d")]
+    papers = [paper(name, "Aug 12, 2024") for name in ("b", "a", "c", "d")]
     order = {"a": 3, "b": 7, "c": 5}
     # d is missing from the registry: oldest; a and c tie-free; b was added last.
     assert ids(feed(papers, order)) == ["b", "c", "a", "d"]
@@ -150,7 +169,7 @@ def test_same_date_later_registry_position_first_then_id() -> None:
 
 
 def test_order_ignores_input_order() -> None:
-    papers = [paper(f"p{n}", f"Aug {n % 5 + 1}") for n in range(20)]
+    papers = [paper(f"p{n}", f"Aug {n % 5 + 1}, 2024") for n in range(20)]
     order = {p.id: (n * 7) % 20 for n, p in enumerate(papers)}
     shuffled = list(papers)
     random.Random(4287).shuffle(shuffled)
@@ -159,7 +178,7 @@ def test_order_ignores_input_order() -> None:
 
 
 def test_limit_keeps_the_newest() -> None:
-    assert ids(feed(PAPERS, limit=2)) == ["new", "published"]
+    assert ids(feed(PAPERS, limit=2)) == DATED[:2]
     empty = feed(PAPERS, limit=0)
     root = valid(empty)
     assert root.findall("a:entry", NS) == []
@@ -167,25 +186,13 @@ def test_limit_keeps_the_newest() -> None:
         feed(PAPERS, limit=-1)
 
 
-def test_without_any_year_every_date_is_the_epoch() -> None:
+def test_no_paper_is_given_a_stand_in_date() -> None:
     papers = [paper("a", "Aug 12"), paper("b"), paper("c", "Sept 3")]
     root = valid(feed(papers))
-    assert {u.text for u in root.iter(f"{A}updated")} == {"1970-01-01T00:00:00Z"}
-
-
-def test_yearless_entries_take_the_newest_known_date() -> None:
-    papers = [paper("a", "Aug 12"), paper("b", "Aug 12, 2023"), paper("c", "Jan 5, 2024")]
-    root = valid(feed(papers))
-    updated = {
-        e.findtext("a:id", namespaces=NS): e.findtext("a:updated", namespaces=NS)
-        for e in root.findall("a:entry", NS)
-    }
-    assert updated == {
-        entry_id("a"): "2024-01-05T00:00:00Z",
-        entry_id("b"): "2023-08-12T00:00:00Z",
-        entry_id("c"): "2024-01-05T00:00:00Z",
-    }
-    assert root.findtext("a:updated", namespaces=NS) == "2024-01-05T00:00:00Z"
+    assert root.findall("a:entry", NS) == []  # no year: left out, not dated by another paper
+    assert root.findtext("a:updated", namespaces=NS) == "1970-01-01T00:00:00Z"
+    mixed = valid(feed([paper("a", "Aug 12"), paper("b", "Aug 12, 2023")]))
+    assert [u.text for u in mixed.iter(f"{A}updated")] == ["2023-08-12T00:00:00Z"] * 2
 
 
 def test_feed_updated_is_the_newest_entry() -> None:
@@ -208,6 +215,36 @@ def test_site_url_makes_links_absolute() -> None:
     for bad in ("javascript:alert(1)", "kb.example.org", "/papers", "ftp://x.org/"):
         with pytest.raises(ValueError, match="site_url"):
             feed(PAPERS, site_url=bad)
+
+
+def test_a_topic_feed_links_relative_to_its_own_folder() -> None:
+    document = feed(PAPERS, path="feeds/agents.xml", page="topics/agents.md")
+    root = valid(document)
+    links = {link.get("rel"): link.get("href") for link in root.findall("a:link", NS)}
+    assert links == {"self": "../feeds/agents.xml", "alternate": "../topics/agents.html"}
+    hrefs = [e.find("a:link", NS).get("href") for e in root.findall("a:entry", NS)]
+    assert hrefs == [f"../papers/{i}.html" for i in DATED]
+    assert root.findtext("a:id", namespaces=NS) != FEED_ID
+
+
+@pytest.mark.parametrize(
+    ("path", "page", "url"),
+    [
+        ("feed.xml", "index.md", "https://someone.github.io/kb/feed.xml"),
+        ("feeds/agents.xml", "topics/agents.md", "https://someone.github.io/kb/feeds/agents.xml"),
+    ],
+)
+def test_absolute_links_resolve_a_feed_against_its_address(path: str, page: str, url: str) -> None:
+    """What hooks/site_url.py does at build time: the same links as a feed made with the URL."""
+    relative = feed(PAPERS, path=path, page=page)
+    absolute = absolute_links(relative, url)
+    valid(absolute)
+    assert absolute == feed(PAPERS, site_url="https://someone.github.io/kb/", path=path, page=page)
+    assert 'href="https://someone.github.io/kb/papers/old.html"' in absolute
+    assert absolute_links(absolute, url) == absolute
+    for bad in ("feed.xml", "/kb/feed.xml", "javascript:alert(1)"):
+        with pytest.raises(ValueError):
+            absolute_links(relative, bad)
 
 
 HOSTILE = [
@@ -236,7 +273,8 @@ def test_hostile_text_stays_text(text: str) -> None:
 
 @given(st.text(max_size=80), st.text(max_size=80))
 def test_any_text_gives_a_valid_feed(title: str, abstract: str) -> None:
-    valid(feed([paper("x", "Aug 12", title=title or "t", abstract=abstract)]))
+    root = valid(feed([paper("x", "Aug 12, 2024", title=title or "t", abstract=abstract)]))
+    assert len(root.findall("a:entry", NS)) == 1
 
 
 def test_deterministic() -> None:

@@ -602,7 +602,16 @@ def test_a_site_url_gives_the_404_page_sitemap_and_canonical_links_their_address
     else:
         assert main([*_args(small_project, "build"), "--site-url", url]) == 0
     site = small_project / "site"
-    assert '<link rel="stylesheet" href="/kb/assets/' in (site / "404.html").read_text()
+    # the 404 page: its links relative to a <base> at the site's root (hooks/site_url.py)
+    page = (site / "404.html").read_text()
+    assert '<base href="/kb/">' in page and '<link rel="stylesheet" href="./assets/' in page
+    assert page.index("<base ") < page.index("<link ")
+    # the feeds: absolute links in the site, relative in docs/ (known at build time only)
+    for feed in ("feed.xml", "feeds/diffusion-models.xml"):
+        built = (site / feed).read_text()
+        assert f'href="{url}papers/fast-diffusion' in built
+        assert f'rel="self" type="application/atom+xml" href="{url}{feed}"' in built
+        assert 'href="http' not in (small_project / "docs" / feed).read_text()
     sitemap = (site / "sitemap.xml").read_text()
     assert f"<loc>{url}papers/index.html</loc>" in sitemap
     paper = next((site / "papers").glob("fast-diffusion*.html")).read_text()
@@ -616,6 +625,9 @@ def test_without_a_site_url_the_site_is_for_any_root_and_file(small_project: Pat
     site = small_project / "site"
     assert "<loc>" not in (site / "sitemap.xml").read_text()
     assert 'href="assets/' in (site / "index.html").read_text()
+    assert '<base href="/">' in (site / "404.html").read_text()
+    for feed in ("feed.xml", "feeds/diffusion-models.xml"):
+        assert (site / feed).read_bytes() == (small_project / "docs" / feed).read_bytes()
 
 
 @pytest.mark.parametrize(

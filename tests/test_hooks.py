@@ -232,3 +232,74 @@ def test_unused_assets_keeps_hand_written_files_of_the_same_names(tmp_path: Any)
     )
     kept = load_hook("unused_assets").on_files(files, {"docs_dir": str(docs)})
     assert [f.src_uri for f in kept] == ["assets/mine.js.map"]
+
+
+# --- hooks/site_url.py (issue 24) ------------------------------------------------------------
+
+
+def _feed_files(tmp_path: Any, feeds: dict[str, str]) -> Any:
+    from mkdocs.structure.files import File, Files
+
+    docs = tmp_path / "docs"
+    for rel, content in feeds.items():
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(content, encoding="utf-8")
+    return Files([File(rel, str(docs), str(tmp_path / "site"), False) for rel in feeds])
+
+
+def _relative_feed(path: str) -> str:
+    from generator.layout import MARKER_TEXT
+    from generator.model import Paper, Source
+    from generator.render.feed import render_feed
+
+    paper = Paper("p", "p", "P", "A.", (), (Source("listings/2024-08-12.txt", 1, "Aug 12, 2024"),))
+    return render_feed([paper], {}, title="t", site_url=None, marker=MARKER_TEXT, path=path)
+
+
+@pytest.mark.parametrize("site_url", ["https://someone.github.io/kb/", None])
+def test_the_site_url_hook_makes_only_paperkbs_feeds_absolute(
+    tmp_path: Any, site_url: str | None
+) -> None:
+    """With a site URL: feed.xml and feeds/*.xml that carry the marker, against their own
+    address; a hand-written feed, another XML file and everything without a URL: as they are."""
+    hook = load_hook("site_url")
+    theirs = _relative_feed("feeds/x.xml").replace("paperkb:generated", "someone else")
+    files = _feed_files(
+        tmp_path,
+        {
+            "feed.xml": _relative_feed("feed.xml"),
+            "feeds/t.xml": _relative_feed("feeds/t.xml"),
+            "feeds/theirs.xml": theirs,
+            "cite/t.xml": _relative_feed("feed.xml"),
+        },
+    )
+    out = {f.src_uri: f.content_string for f in hook.on_files(files, {"site_url": site_url})}
+    if site_url is None:
+        assert 'href="https://' not in "".join(out.values())
+        return
+    assert 'href="https://someone.github.io/kb/papers/p.html"' in out["feed.xml"]
+    assert 'href="https://someone.github.io/kb/papers/p.html"' in out["feeds/t.xml"]
+    assert 'href="https://someone.github.io/kb/feeds/t.xml"' in out["feeds/t.xml"]
+    assert out["feeds/theirs.xml"] == theirs
+    assert 'href="https://' not in out["cite/t.xml"]
+    assert (tmp_path / "docs" / "feed.xml").read_text() == _relative_feed("feed.xml")
+
+
+def test_the_site_url_hook_gives_the_404_page_a_base_and_relative_links() -> None:
+    from mkdocs.config.defaults import MkDocsConfig
+
+    hook = load_hook("site_url")
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "kb", "extra_css": ["assets/x.css"], "extra": {}})
+    context = {"base_url": "/kb/", "extra_css": ["/kb/assets/x.css"], "extra_javascript": []}
+    assert hook.on_template_context(dict(context), "sitemap.xml", config) == context
+    made = hook.on_template_context(dict(context), "404.html", config)
+    assert made["pkb_base"] == "/kb/" and made["base_url"] == "."
+    assert made["extra_css"] == ["./assets/x.css"]
+    assert config.extra["scope"] == "/kb/"  # Material's stored palette: the site root's
+    hook.on_post_template("<html>", "404.html", config)
+    assert "scope" not in config.extra  # only while the 404 page is made
+    config.extra["scope"] = "/own/"
+    hook.on_template_context(dict(context), "404.html", config)
+    hook.on_post_template("<html>", "404.html", config)
+    assert config.extra["scope"] == "/own/"

@@ -137,6 +137,11 @@ def test_escaped_text_is_one_paragraph_of_exactly_the_input(value: str) -> None:
     assert html_module.unescape(inner) == flat
 
 
+#: The folded block of where a paper was read (generator/render/provenance.py): its own
+#: elements, never the input's.
+PROVENANCE = ("details", "summary", "ul", "li")
+
+
 def _an_address_of(href: str | None, abstract: str) -> bool:
     """Whether ``href`` is an http(s) address written in ``abstract`` (its link to itself)."""
     address = unquote(html_module.unescape(href or ""))
@@ -182,13 +187,17 @@ def test_rendered_paper_pages_only_hold_our_own_elements(
         "tr",
         "th",
         "td",
+        *PROVENANCE,
     }
-    # our links only: the topic, and the title searches of a paper without an arXiv id
-    searches = {arxiv_search_url(paper.title), hub_search_url(paper.title)}
+    # our links only: the topic, the title searches of a paper without an arXiv id and the
+    # merge report (the paper has another spelling)
+    searches = {arxiv_search_url(paper.title), hub_search_url(paper.title), "../merges.html"}
     for tag, attrs in parser.tags:
         assert tag in allowed
         for name, value in attrs:
-            assert name in ("href", "id", "style"), (tag, name)
+            assert name in ("href", "id", "style", "class"), (tag, name)
+            if name == "class":
+                assert (tag, value) == ("details", "pkb-provenance")
             if name == "href":
                 # ... and the abstract's own web addresses, as links to themselves
                 assert value in {"../topics/unsorted.md", *searches} or _an_address_of(
@@ -232,11 +241,13 @@ def test_the_hubs_fields_never_add_an_element_or_a_link_of_their_own(
         "https://huggingface.co/papers/2412.01234",
     }
     allowed = {"h1", "h2", "p", "pre", "code", "blockquote", "strong", "a", "br"}
-    allowed |= {"table", "thead", "tbody", "tr", "th", "td"}
+    allowed |= {"table", "thead", "tbody", "tr", "th", "td", *PROVENANCE}
     for tag, attrs in parser.tags:
         assert tag in allowed
         for name, value in attrs:
-            assert name in ("href", "id", "style"), (tag, name)
+            assert name in ("href", "id", "style", "class"), (tag, name)
+            if name == "class":
+                assert (tag, value) == ("details", "pkb-provenance")
             if name == "href":
                 assert value is not None
                 assert value in ours or value.startswith("https://example.org/"), value
@@ -313,10 +324,12 @@ def test_the_html_mkdocs_makes_from_a_paper_page_has_no_element_from_the_input(
     for tag, attrs in parser.tags:
         assert tag in {
             *("h1", "h2", "p", "strong", "a", "pre", "code"),
-            *("table", "thead", "tbody", "tr", "th", "td"),
+            *("table", "thead", "tbody", "tr", "th", "td", *PROVENANCE),
         }
         for name, value in attrs:
-            assert name in ("href", "id", "style"), (tag, name)
+            assert name in ("href", "id", "style", "class"), (tag, name)
+            if name == "class":
+                assert (tag, value) == ("details", "pkb-provenance")
             if name == "href":
                 assert value in {
                     "../topics/unsorted.html",

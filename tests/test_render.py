@@ -101,16 +101,27 @@ def test_paper_page_has_title_topics_abstract_related_sources_and_aliases() -> N
     assert "# Diffusion A" in page
     assert "[Diffusion](../topics/diffusion.md)" in page
     assert "- [B](b.md)" in page
-    assert "| listings/a.txt | 3 | Aug 12 |" in page
-    assert "| listings/b.txt | 9 | — |" in page
-    assert "## Other spellings\n\n- diffusion a" in page
+    # Where it was read, folded below the content: a listing date without a year is not shown
+    provenance = page.split('<details class="pkb-provenance">', 1)[1]
+    assert provenance.index("</details>") > provenance.index("diffusion a")
+    assert page.index("## Cite") < page.index("<details")
+    assert "<tr><td>listings/a.txt</td><td>3</td><td>—</td></tr>" in provenance
+    assert "<tr><td>listings/b.txt</td><td>9</td><td>—</td></tr>" in provenance
+    assert "<li>diffusion a</li>" in provenance
+    assert '<a href="../merges.html">merge report</a>' in provenance
+    assert "## Sources" not in page and "## Other spellings" not in page
+    dated = render_paper(
+        paper("c", "C", sources=(Source("listings/c.txt", 1, "Aug 12, 2024"),)), {}, {"c": "C"}
+    )
+    assert "<td>Aug 12, 2024</td>" in dated
+    assert "merge report" not in dated  # one source, one spelling: nothing was merged
 
 
 def test_unsorted_paper_links_to_unsorted_and_has_no_empty_sections() -> None:
     page = render_paper(paper("b", "B"), {}, {"b": "B"})
     assert "[Unsorted](../topics/unsorted.md)" in page
     assert "## Related papers" not in page
-    assert "## Other spellings" not in page
+    assert "Other spellings" not in page
 
 
 def test_site_files_and_json() -> None:
@@ -123,7 +134,12 @@ def test_site_files_and_json() -> None:
             for name in ("diffusion", "index", "unsorted")
             for ext in ("bib", "json", "ris")
         ],
+        "dates/index.md",  # no paper has a date with a year: no day, week or month page
+        "feed.xml",
+        "feeds/diffusion.xml",
+        "feeds/unsorted.xml",
         "index.md",
+        "knowledge-base.md",
         "papers.json",
         "papers/a.md",
         "papers/b.md",
@@ -134,7 +150,7 @@ def test_site_files_and_json() -> None:
     ]
     assert "| [Diffusion](diffusion.md) | 1 |" in files["topics/index.md"]
     assert "| [Unsorted](unsorted.md) | 1 |" in files["topics/index.md"]
-    assert "- [B](../papers/b.md): Abstract of B." in files["topics/unsorted.md"]
+    assert '<a href="../papers/b.html">B</a>' in files["topics/unsorted.md"]
     record = json.loads(files["papers.json"])
     assert record["account"]["distinct_papers"] == 2
     assert record["papers"][0] == {
@@ -173,8 +189,14 @@ def test_a_to_z_groups_by_folded_first_letter() -> None:
     papers = [paper("z", "Zeta"), paper("e", "Élan"), paper("a", "alpha"), paper("n", "3D")]
     page = render_site(papers, [], {}, ACCOUNT)["papers/index.md"]
     assert page.index("## A") < page.index("## E") < page.index("## Z") < page.index("## Other")
-    assert page.index("[alpha]") < page.index("[Élan]")
+    assert page.index(">alpha</a>") < page.index(">Élan</a>")
     assert sort_key("Élan") < sort_key("Eta")
+    # the letters, linked to their headings on every width, before the sort buttons and lists
+    letters = '<a href="#a">A</a> <a href="#e">E</a> <a href="#z">Z</a> <a href="#other">Other</a>'
+    assert f'<nav class="pkb-letters" aria-label="Letters">{letters}</nav>' in page
+    assert page.index("pkb-letters") < page.index('data-pkb-sort="title"') < page.index("## A")
+    html = html_of(page.split("---\n", 2)[2])
+    assert all(f'id="{x}"' in html for x in ("a", "e", "z", "other"))
 
 
 def test_paper_page_shows_record_metadata_links_authors_and_cites() -> None:
@@ -214,29 +236,26 @@ def test_listing_only_paper_invents_nothing() -> None:
         assert label not in page
 
 
-def test_topic_page_groups_by_date_newest_first_with_gists() -> None:
+def test_topic_page_lists_rows_newest_first_then_upvotes_then_title() -> None:
     members = [
-        paper(
-            "a",
-            "Beta",
-            abstract="First sentence. Second one.",
-            sources=(Source("l.txt", 1, "Aug 7"),),
-        ),
-        paper("b", "Alpha", sources=(Source("l.txt", 5, "Aug 12"),)),
-        paper("c", "Gamma", sources=(Source("l.txt", 9, "Aug 12"),)),
-        paper("d", "Delta", sources=(Source("l.txt", 9, None),)),
+        paper("a", "Beta", sources=(Source("l.txt", 1, "Aug 7, 2024"),)),
+        paper("b", "Alpha", sources=(Source("l.txt", 5, "Aug 12, 2024"),)),
+        paper("c", "Gamma", sources=(Source("l.txt", 9, "Aug 12, 2024"),)),
+        paper("d", "Delta", sources=(Source("l.txt", 9, "Aug 12"),)),  # no year: no date
+        paper("e", "Epsilon", meta=Metadata(listed="2024-08-12", upvotes=3)),
     ]
     other = Topic("other", "Other", "Other things.")
     page = render_topic(TOPIC, members, [("other", 2)], {"diffusion": TOPIC, "other": other})
-    order = [
-        page.index(x) for x in ("### Aug 12", "[Alpha]", "[Gamma]", "### Aug 7", "### Undated")
-    ]
-    assert order == sorted(order)
-    assert "- [Beta](../papers/a.md): First sentence." in page
-    assert "Second one" not in page
+    titles = re.findall(r'<li[^>]*><a href="\.\./papers/[a-z]\.html">(\w+)</a>', page)
+    assert titles == ["Epsilon", "Alpha", "Gamma", "Beta", "Delta"]
+    assert "Abstract of" not in page  # rows, not the abstract's first sentence
+    assert '<div class="pkb-sort" data-pkb-sort="newest"></div>' in page
     assert "[Other](other.md) (2)" in page
     assert '<figure class="pkb-chart' in page and 'href="other.html"' in page
     assert FILTER_BOX not in page  # small topics need no filter
+    # its own feed, linked from the page and its head (front matter -> overrides/main.html)
+    assert "[Atom feed](../feeds/diffusion.xml)" in page
+    assert '\nfeed: "feeds/diffusion.xml"\n' in page.split("\n---\n", 1)[0] + "\n"
 
 
 def test_large_topic_pages_get_the_filter_box() -> None:
@@ -259,34 +278,44 @@ def test_author_pages_and_index() -> None:
     assert "[Zoe Smith](zoe-smith.md) (2)" in index or "[Zoë Smith](zoe-smith.md) (2)" in index
     assert "[Al Jones](al-jones.md) (1)" in index
     page = files["authors/zoe-smith.md"]
-    assert "- [A](../papers/a.md)" in page and "- [B](../papers/b.md)" in page
+    assert '<a href="../papers/a.html">A</a>' in page and '<a href="../papers/b.html">B</a>' in page
+    assert '<div class="pkb-sort" data-pkb-sort="newest"></div>' in page
+    letters = '<a href="#a">A</a> <a href="#z">Z</a>'
+    assert f'<nav class="pkb-letters" aria-label="Letters">{letters}</nav>' in index
     assert "[Al Jones](../authors/al-jones.md)" in files["papers/b.md"]
     record = json.loads(files["papers.json"])
     assert record["papers"][1]["authors"][1] == {"name": "Al Jones", "url": "authors/al-jones.html"}
 
 
-def test_home_page_has_charts_with_links_to_topics() -> None:
+def test_home_page_has_the_topic_chart_and_no_pipeline_figures() -> None:
     papers = [paper("a", "Diffusion A", topics=("diffusion",)), paper("b", "B")]
-    home = render_site(papers, [TOPIC], {}, ACCOUNT)["index.md"]
-    assert home.count('<figure class="pkb-chart') == 2
+    files = render_site(papers, [TOPIC], {}, ACCOUNT)
+    home = files["index.md"]
+    assert home.count('<figure class="pkb-chart') == 1
     assert 'href="topics/diffusion.html"' in home and 'href="topics/unsorted.html"' in home
-    assert "Papers per listing date" in home
+    for console in ("Structured records", "Entries read", "Duplicate entries merged", "merges.md"):
+        assert console not in home
+    kb = files["knowledge-base.md"]
+    for figure in ("| Structured records | 0 |", "| Entries read | 3 |", "(merges.md)"):
+        assert figure in kb
+    assert "[papers.json](papers.json)" in kb and "[About](about.md)" in kb
 
 
-def test_the_listing_date_chart_counts_listings_only_and_says_how_many_are_undated() -> None:
+def test_the_day_chart_counts_placed_papers_and_says_how_many_are_undated() -> None:
     papers = [
-        paper("a", "A"),  # listed Aug 12
+        paper("a", "A"),  # listed "Aug 12": no year, so no date
         paper(
             "b", "B", sources=(Source("records/b.yaml", 1),), meta=Metadata(published="2021-03-25")
         ),
         paper("c", "C", sources=(Source("records/c.json", 1),), meta=Metadata(listed="2024-12-03")),
         paper("d", "D", sources=(Source("listings/undated.txt", 3),)),
     ]
-    home = render_site(papers, [TOPIC], {}, ACCOUNT)["index.md"]
-    labels = re.findall(r'class="pkb-bar-label"[^>]*>([^<]*)<', home.split("chart-dates", 1)[1])
-    assert labels == ["Aug 12", "Dec 3, 2024"]  # the publication date is no listing date
-    assert "2 papers have no listing date and are not in this chart." in home
-    assert "Mar 25" not in home
+    kb = render_site(papers, [TOPIC], {}, ACCOUNT)["knowledge-base.md"]
+    labels = re.findall(r'class="pkb-bar-label"[^>]*>([^<]*)<', kb.split("chart-dates", 1)[1])
+    assert labels == ["Mar 25, 2021", "Dec 3, 2024"]  # placed by publication date when no other
+    assert 'href="dates/2021-03-25.html"' in kb
+    assert "2 papers have no date with a year and are not in this chart." in kb
+    assert "Aug 12<" not in kb
 
 
 # --- what the Hub knows (issue 18) ------------------------------------------------------------
@@ -612,18 +641,6 @@ def test_any_abstract_with_an_address_renders_as_text_and_http_links(value: str)
     html = markdown.markdown(linked)
     assert set(re.findall(r"<([a-zA-Z]+)", html)) <= {"p", "a"}
     assert all(href.startswith(("https://", "http://")) for href, _ in _anchors(linked))
-
-
-def test_the_home_page_lists_the_most_recently_added_papers() -> None:
-    from generator.render.home import RECENT_PAPERS, render_home
-
-    papers = [paper(f"p{n:02d}", f"Paper {n}") for n in range(RECENT_PAPERS + 3)]
-    home = render_home(ACCOUNT, papers, [TOPIC], list(reversed(papers)))
-    section = home.split("## Recently added", 1)[1].split("##", 1)[0]
-    listed = re.findall(r"\]\(papers/(p\d+)\.md\)", section)
-    assert listed == [p.id for p in reversed(papers)][:RECENT_PAPERS]
-    assert "Abstract of Paper 12" in section  # each with its first sentence
-    assert "## Recently added" not in render_home(ACCOUNT, papers, [TOPIC])
 
 
 def test_each_page_has_its_own_description_escaped_and_cut() -> None:

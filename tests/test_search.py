@@ -144,7 +144,7 @@ def test_rows_are_numbered_newest_first_with_date_authors_and_snippet() -> None:
         "Planning agents use tools and memory.",
         [1],
     ]
-    assert rows[1][2:4] == ["Aug 13", ""]
+    assert rows[1][2:4] == ["", ""]  # "Aug 13" has no year: a date is never shown without it
     assert rows[2][2] == "" and rows[2][5] == [0]
     assert rows[1][5] == [2]  # unsorted
 

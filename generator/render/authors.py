@@ -6,8 +6,9 @@ from collections.abc import Mapping, Sequence
 
 from generator.layout import PAPERS_DIR
 from generator.model import Paper
-from generator.render.lists import _gist_item
-from generator.render.markdown import _letter, _link, front_matter, text
+from generator.render.lists import by_letter, letter_index
+from generator.render.markdown import _link, front_matter, text
+from generator.render.rows import Rows, sort_box
 from generator.stages.authors import Author
 from generator.text.folding import sort_key
 
@@ -20,21 +21,23 @@ def render_authors_index(authors: Sequence[Author]) -> str:
         f"{len(authors):,} authors of papers whose records name them (listings do not).",
         "",
     ]
-    by_letter: dict[str, list[Author]] = {}
-    for author in authors:
-        by_letter.setdefault(_letter(author.name), []).append(author)
-    for letter in sorted(by_letter, key=lambda x: (x == "#", x)):
+    groups = by_letter(authors, lambda a: a.name)
+    if groups:
+        lines += [letter_index([x for x, _ in groups]), ""]
+    for letter, group in groups:
         lines += [f"## {'Other' if letter == '#' else letter}", ""]
         lines += [
             f"- {_link(a.name, f'{a.id}.md')} ({len(a.papers)})"
-            for a in sorted(by_letter[letter], key=lambda a: (sort_key(a.name), a.id))
+            for a in sorted(group, key=lambda a: (sort_key(a.name), a.id))
         ]
         lines.append("")
     return "\n".join(lines)
 
 
-def render_author(author: Author, by_id: Mapping[str, Paper]) -> str:
-    papers = sorted((by_id[pid] for pid in author.papers), key=lambda p: sort_key(p.title))
+def render_author(author: Author, by_id: Mapping[str, Paper], rows: Rows | None = None) -> str:
+    """An author's papers as rows, newest first."""
+    papers = [by_id[pid] for pid in author.papers]
+    rows = rows or Rows.of(papers, {})
     noun = "paper" if len(papers) == 1 else "papers"
     lines = [
         front_matter(
@@ -45,7 +48,6 @@ def render_author(author: Author, by_id: Mapping[str, Paper]) -> str:
         f"# {text(author.name)}",
         "",
     ]
-    lines += [f"{len(papers)} {noun} in this knowledge base.", ""]
-    lines += [_gist_item(p, f"../{PAPERS_DIR}/") for p in papers]
-    lines.append("")
+    lines += [f"{len(papers)} {noun} in this knowledge base, newest first.", ""]
+    lines += [sort_box("newest"), "", rows.html(papers, f"../{PAPERS_DIR}/", "newest"), ""]
     return "\n".join(lines)

@@ -1,17 +1,22 @@
-"""Pages that list papers: a topic's page, the topic index and the A-Z list of all papers."""
+"""Pages that list papers: a topic's page, the topic index and the A-Z list of all papers.
+
+Papers are listed as rows (:mod:`generator.render.rows`), which the reader can re-sort.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
-from generator.layout import PAPERS_DIR
+from generator.layout import PAPERS_DIR, topic_feed_path
 from generator.model import UNSORTED, Paper, Topic
 from generator.render import charts
 from generator.render.citations import cite_links
 from generator.render.markdown import _letter, _link, front_matter, text
-from generator.text.dates import date_label, listing_date_key
-from generator.text.folding import sort_key
+from generator.render.rows import Rows, sort_box
 from generator.text.sentences import first_sentence
+
+T = TypeVar("T")
 
 #: A gist longer than this is cut at a word boundary.
 GIST_MAX_CHARS = 220
@@ -22,39 +27,7 @@ def gist(abstract: str) -> str:
     return first_sentence(abstract, GIST_MAX_CHARS)
 
 
-def listing_key(paper: Paper) -> tuple[int, int, int]:
-    """Sort key of the paper's latest listing date: a saved listing's or its Daily Papers day.
-
-    Only days the paper was *listed* count: a record's publication date is not a listing date
-    and never places a paper in a listing-date chart or group (a paper known only from a
-    hand-written record is undated here). Listing dates often have no year (``Aug 12``): their
-    key has year 0, so they sort before dated ones.
-    """
-    keys = [listing_date_key(date) for date in (*paper.dates, paper.meta.listed) if date]
-    return max(keys, default=(0, 0, 0))
-
-
-def _date_label(key: tuple[int, int, int]) -> str:
-    """A date group's heading: the date, or "Undated"."""
-    return date_label(key) or "Undated"
-
-
-def _dated_groups(papers: Sequence[Paper]) -> list[tuple[str, list[Paper]]]:
-    """Papers grouped by latest date, newest group first, A-Z inside a group, undated last."""
-    groups: dict[tuple[int, int, int], list[Paper]] = {}
-    for paper in papers:
-        groups.setdefault(listing_key(paper), []).append(paper)
-    order = sorted(groups, key=lambda k: (k == (0, 0, 0), tuple(-x for x in k)))
-    return [
-        (_date_label(k), sorted(groups[k], key=lambda p: (sort_key(p.title), p.id))) for k in order
-    ]
-
-
-def _gist_item(paper: Paper, prefix: str) -> str:
-    return f"- {_link(paper.title, f'{prefix}{paper.id}.md')}: {text(gist(paper.abstract))}"
-
-
-#: A raw HTML placeholder that docs/assets/javascripts/paperkb-filter.js turns into a filter box
+#: A raw HTML placeholder that docs/assets/javascripts/paperkb-lists.js turns into a filter box
 #: (no external script; without JavaScript the page is the plain grouped list).
 FILTER_BOX = '<div class="pkb-filter" data-pkb-filter="papers"></div>'
 #: Topics with more papers than this get the in-page filter.
@@ -66,17 +39,24 @@ def render_topic(
     members: Sequence[Paper],
     related: Sequence[tuple[str, int]],
     topics: Mapping[str, Topic],
+    rows: Rows | None = None,
 ) -> str:
-    """A topic page: related topics with counts and a map, then papers grouped by date."""
+    """A topic page: related topics with counts and a map, then its papers as rows, newest
+    first (``rows``: the run's, default made from ``members``)."""
+    rows = rows or Rows.of(members, topics)
+    feed = topic_feed_path(topic.slug)
     lines = [
-        front_matter(topic.name, description=topic.description),
+        front_matter(topic.name, description=topic.description, feed=feed),
         f"# {text(topic.name)}",
         "",
         text(topic.description),
         "",
     ]
     noun = "paper" if len(members) == 1 else "papers"
-    lines += [f"{len(members):,} {noun}, newest listing date first, A–Z within a date.", ""]
+    lines += [
+        f"{len(members):,} {noun}, newest first · [Atom feed](../{feed}) of its newest papers",
+        "",
+    ]
     lines += [f"**Cite this topic** (its papers' citations): {cite_links(topic.slug, '../')}", ""]
     if related:
         lines += [
@@ -105,8 +85,7 @@ def render_topic(
     lines += ["## Papers", ""]
     if len(members) > FILTER_MIN_PAPERS:
         lines += [FILTER_BOX, ""]
-    for label, group in _dated_groups(members):
-        lines += [f"### {label}", "", *[_gist_item(p, f"../{PAPERS_DIR}/") for p in group], ""]
+    lines += [sort_box("newest"), "", rows.html(members, f"../{PAPERS_DIR}/", "newest"), ""]
     return "\n".join(lines)
 
 
@@ -127,22 +106,38 @@ def render_topics_index(topics: Sequence[Topic], members: Mapping[str, Sequence[
     return "\n".join(lines)
 
 
-def render_all_papers(papers: Sequence[Paper]) -> str:
-    lines = [front_matter("All papers"), "# All papers", "", f"{len(papers)} papers, A–Z.", ""]
-    by_letter: dict[str, list[Paper]] = {}
-    for paper in papers:
-        by_letter.setdefault(_letter(paper.title), []).append(paper)
-    for letter in sorted(by_letter, key=lambda x: (x == "#", x)):
-        heading = "Other" if letter == "#" else letter
-        lines += [f"## {heading}", "", *_paper_list(by_letter[letter], ""), ""]
+def letter_index(letters: Sequence[str]) -> str:
+    """Links to the page's letter headings (``## A`` has the id ``a``), on every width: the
+    table of contents is a sidebar that phones do not show."""
+    links = " ".join(f'<a href="#{_anchor(x)}">{_heading(x)}</a>' for x in letters)
+    return f'<nav class="pkb-letters" aria-label="Letters">{links}</nav>'
+
+
+def _heading(letter: str) -> str:
+    return "Other" if letter == "#" else letter
+
+
+def _anchor(letter: str) -> str:
+    """The id Python Markdown's toc gives the letter's heading."""
+    return _heading(letter).lower()
+
+
+def by_letter(items: Sequence[T], name: Callable[[T], str]) -> list[tuple[str, list[T]]]:
+    """``items`` grouped by the first letter of their name, A-Z, then ``#`` (any other)."""
+    groups: dict[str, list[T]] = {}
+    for item in items:
+        groups.setdefault(_letter(name(item)), []).append(item)
+    return [(x, groups[x]) for x in sorted(groups, key=lambda x: (x == "#", x))]
+
+
+def render_all_papers(papers: Sequence[Paper], rows: Rows | None = None) -> str:
+    """Every paper A-Z, under a heading per letter, with the letters linked at the top."""
+    rows = rows or Rows.of(papers, {})
+    groups = by_letter(papers, lambda p: p.title)
+    lines = [front_matter("All papers"), "# All papers", ""]
+    lines += [f"{len(papers):,} papers, A–Z.", ""]
+    if groups:
+        lines += [letter_index([x for x, _ in groups]), "", sort_box("title"), ""]
+    for letter, group in groups:
+        lines += [f"## {_heading(letter)}", "", rows.html(group, "", "title"), ""]
     return "\n".join(lines)
-
-
-#: The home page's date chart shows at most this many of the latest listing dates.
-
-
-def _paper_list(papers: Sequence[Paper], prefix: str) -> list[str]:
-    return [
-        f"- {_link(p.title, f'{prefix}{p.id}.md')}"
-        for p in sorted(papers, key=lambda p: sort_key(p.title))
-    ]

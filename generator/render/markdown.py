@@ -79,6 +79,7 @@ def front_matter(
     *,
     hide_toc: bool = False,
     description: str | None = None,
+    feed: str | None = None,
 ) -> str:
     """YAML front matter naming the page, the generated-file marker its first line.
 
@@ -86,6 +87,9 @@ def front_matter(
     insert ``page.title`` into the HTML unescaped (MkDocs' Jinja environment does not
     autoescape), in element text and attributes, so it is HTML-escaped here, quotes included;
     JSON string syntax is valid YAML.
+
+    ``feed`` is the docs-relative path of the page's own Atom feed (a topic's), which
+    ``overrides/main.html`` links from the page's head.
 
     ``citation`` are Highwire ``citation_*`` (name, content) pairs; ``overrides/main.html``
     writes them as ``<meta>`` tags and escapes them itself, so they are stored as plain text
@@ -99,6 +103,8 @@ def front_matter(
             shown = shown[: DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0] + "…"
         quoted = json.dumps(html.escape(shown, quote=True), ensure_ascii=False)
         lines.append(f"description: {quoted}")
+    if feed:  # a path paperkb makes (generator.layout), never input text
+        lines.append(f"feed: {json.dumps(feed)}")
     if citation:
         pairs = [[name, _plain(content)] for name, content in citation]
         lines.append(f"citation: {json.dumps(pairs, ensure_ascii=False)}")
@@ -191,7 +197,7 @@ def _escaped(segment: str, *, leading: bool) -> str:
     return _SYNTAX.sub(_reference, segment)
 
 
-def _url_label(url: str) -> str:
+def url_label(url: str) -> str:
     """What a link to ``url`` shows: host and path without scheme, ``www.`` or a final ``/``."""
     parts = urlsplit(url)
     host = (parts.hostname or "").removeprefix("www.")

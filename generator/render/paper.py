@@ -12,11 +12,12 @@ from generator.render.markdown import (
     _CONTROLS,
     _href,
     _link,
-    _url_label,
     front_matter,
     text,
     text_with_links,
+    url_label,
 )
+from generator.render.provenance import render_provenance
 from generator.stages.authors import author_key
 from generator.stages.link import REASON_LABELS, related_groups
 from generator.text.dates import date_label, listing_date_key
@@ -65,10 +66,10 @@ def _byline(paper: Paper, author_ids: Mapping[str, str], prefix: str) -> list[st
     if meta.organization:
         hub.append(f"**Organization:** {text(meta.organization)}")
     if meta.github and (github := _href(meta.github)) is not None:
-        code = f"**Code:** {_link(_url_label(meta.github), github)}"
+        code = f"**Code:** {_link(url_label(meta.github), github)}"
         hub.append(code if meta.stars is None else f"{code} ({meta.stars:,} stars)")
     if meta.project and (project := _href(meta.project)) is not None:
-        hub.append(f"**Project page:** {_link(_url_label(meta.project), project)}")
+        hub.append(f"**Project page:** {_link(url_label(meta.project), project)}")
     if hub:
         lines.append(" · ".join(hub))
     return [line + "  " if i < len(lines) - 1 else line for i, line in enumerate(lines)]
@@ -132,15 +133,5 @@ def render_paper(
     # An indented code block: Markdown escapes its content and no line can end it early.
     lines += [f"    {line}" for line in cite.bibtex(paper).translate(_CONTROLS).splitlines()]
     lines.append("")
-    lines += ["## Sources", "", "| File | Line | Listing date |", "| --- | --- | --- |"]
-    lines += [f"| {text(s.file)} | {s.line} | {text(s.date or '—')} |" for s in paper.sources]
-    lines.append("")
-    checked = [(url, href) for url in paper.meta.verified if (href := _href(url)) is not None]
-    if checked:
-        links = ", ".join(_link(_url_label(url), href) for url, href in checked)
-        lines += [f"Facts checked by a curator at: {links}", ""]
-    if paper.aliases:
-        lines += ["## Other spellings", ""]
-        lines += [f"- {text(alias)}" for alias in paper.aliases]
-        lines.append("")
+    lines += render_provenance(paper, "../")
     return "\n".join(lines)

@@ -17,6 +17,7 @@ from generator.layout import (
     AUTHORS_INDEX,
     FEED_FILE,
     HOME_PAGE,
+    KB_PAGE,
     MARKER_TEXT,
     MERGE_REPORT,
     PAPERS_DIR,
@@ -25,24 +26,30 @@ from generator.layout import (
     author_path,
     paper_path,
     redirect_path,
+    topic_feed_path,
     topic_path,
 )
 from generator.model import UNSORTED, Paper, Topic
 from generator.render.authors import render_author, render_authors_index
 from generator.render.citations import citation_files
-from generator.render.feed import feed_order, render_feed
+from generator.render.dated import Calendar, date_pages
+from generator.render.feed import render_feed
 from generator.render.files import Content, Deferred, Files, deferred
-from generator.render.home import RECENT_PAPERS, render_home
+from generator.render.home import render_home
+from generator.render.kb import render_kb
 from generator.render.lists import render_all_papers, render_topic, render_topics_index
 from generator.render.markdown import front_matter
 from generator.render.paper import render_paper
 from generator.render.papers_json import json_chunks
 from generator.render.reports import render_merge_report, render_redirect
+from generator.render.rows import Rows
 from generator.stages.authors import Author, collect_authors
 from generator.stages.dedupe import DedupeResult
 
 #: The feed's title.
-FEED_TITLE = "Paper knowledge base: recently added papers"
+FEED_TITLE = "Paper knowledge base: newest papers"
+#: A topic's feed has this many of its newest papers (the site's feed has 50).
+TOPIC_FEED_PAPERS = 30
 
 
 def site_files(
@@ -60,17 +67,15 @@ def site_files(
     """Every generated file of a run, keyed by docs-relative path.
 
     ``order``: each paper id's position in the permalink registry (the order papers were
-    added), for the feed and the home page's recent papers; ``search``: the search index's
+    added), for the feeds; ``search``: the search index's
     files (:func:`generator.render.search.render_search`), made earlier in the run.
     """
-    recent = [p.id for p in feed_order(papers, order)[:RECENT_PAPERS]]
     files = render_site(
-        papers, topics, related_topics, account, rejected, redirects, authors, recent
+        papers, topics, related_topics, account, rejected, redirects, authors, order
     )
     report = render_merge_report(merged, {p.key: p.id for p in papers}, f"{PAPERS_DIR}/")
-    feed = render_feed(papers, order, title=FEED_TITLE, site_url=None, marker=MARKER_TEXT)
     merges = front_matter("Merge report") + report
-    return files | {MERGE_REPORT: merges, FEED_FILE: feed} | search
+    return files | {MERGE_REPORT: merges} | search
 
 
 def render_site(
@@ -81,11 +86,13 @@ def render_site(
     rejected: Sequence[Problem] = (),
     redirects: Mapping[str, str] = {},
     authors: Sequence[Author] | None = None,
-    recent: Sequence[str] = (),
+    order: Mapping[str, int] | None = None,
 ) -> Files:
-    """Every generated Markdown/JSON file, keyed by docs-relative path. Ids must be unique.
+    """Every generated Markdown/JSON file and feed, keyed by docs-relative path. Ids must be
+    unique.
 
-    ``recent``: ids of the most recently added papers, newest first, for the home page.
+    ``order``: each paper id's position in the permalink registry, for the feeds (default: by
+    id).
 
     ``redirects`` maps ids that no longer have a page to the id of a paper that has one.
     ``authors`` default to :func:`collect_authors` of the papers. Pages are made when they are
@@ -102,6 +109,10 @@ def render_site(
         for slug in paper.topics or (UNSORTED.slug,):
             members[slug].append(paper)
 
+    rows = Rows.of(papers, by_slug)
+    calendar = Calendar.of(papers, rows)
+    order = order if order is not None else {i: n for n, i in enumerate(sorted(by_id))}
+
     files: dict[str, Content] = {
         paper_path(p.id): deferred(render_paper, p, by_slug, titles, author_ids) for p in papers
     }
@@ -109,14 +120,42 @@ def render_site(
         files[redirect_path(old_id)] = render_redirect(old_id, by_id[new_id])
     for topic in [*topics, UNSORTED]:
         files[topic_path(topic.slug)] = deferred(
-            render_topic, topic, members[topic.slug], related_topics.get(topic.slug, ()), by_slug
+            render_topic,
+            topic,
+            members[topic.slug],
+            related_topics.get(topic.slug, ()),
+            by_slug,
+            rows,
         )
+        files[topic_feed_path(topic.slug)] = deferred(
+            render_feed,
+            members[topic.slug],
+            order,
+            title=f"Paper knowledge base: {topic.name}",
+            site_url=None,
+            limit=TOPIC_FEED_PAPERS,
+            marker=MARKER_TEXT,
+            path=topic_feed_path(topic.slug),
+            page=topic_path(topic.slug),
+            placed=rows.placed,
+        )
+    files[FEED_FILE] = deferred(
+        render_feed,
+        papers,
+        order,
+        title=FEED_TITLE,
+        site_url=None,
+        marker=MARKER_TEXT,
+        placed=rows.placed,
+    )
     for author in authors:
-        files[author_path(author.id)] = deferred(render_author, author, by_id)
+        files[author_path(author.id)] = deferred(render_author, author, by_id, rows)
     files[AUTHORS_INDEX] = deferred(render_authors_index, authors)
     files[TOPICS_INDEX] = deferred(render_topics_index, topics, members)
-    files[ALL_PAPERS] = deferred(render_all_papers, papers)
-    files[HOME_PAGE] = render_home(account, papers, topics, [by_id[i] for i in recent])
+    files[ALL_PAPERS] = deferred(render_all_papers, papers, rows)
+    files.update(date_pages(calendar, rows))
+    files[HOME_PAGE] = render_home(papers, topics, rows, calendar)
+    files[KB_PAGE] = render_kb(account, calendar)
     files.update(citation_files(papers, members, MARKER_TEXT))
     files[PAPERS_JSON] = Deferred(
         functools.partial(json_chunks, papers, account, rejected, redirects, author_ids)

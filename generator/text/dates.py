@@ -98,23 +98,81 @@ def listing_date_key(text: str | None) -> DateKey:
 
 
 def iso_date(text: str | None) -> str | None:
-    """``YYYY-MM-DD`` when ``text`` is a valid date whose year and day are known, else ``None``."""
-    year, month, day = listing_date_key(text)
-    if not year or not day:
-        return None
+    """``YYYY-MM-DD`` when ``text`` is a valid date whose year and day are known, else ``None``
+    (a month alone, ``2024-06``, is no day)."""
+    key = listing_date_key(text)
+    return key_iso(key) if key[0] and key[2] else None
+
+
+def key_iso(key: DateKey) -> str:
+    """A key as ``YYYY-MM-DD`` (its year and day must be known)."""
+    year, month, day = key
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 _SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def date_label(key: DateKey) -> str:
-    """A date key as a page shows it: ``Aug 12, 2024``, ``Aug 12`` (no year known), ``Aug 2024``
-    (a month: day 0), or ``""``."""
+    """A date key as a page shows it, ``Aug 12, 2024``, or a month, ``Jun 2024`` (day 0: a
+    record that knows only the month); ``""`` when its year is unknown.
+
+    The one date label of the site: a date is never shown without its year (``Aug 12`` alone
+    cannot be placed in time, and next to ``Dec 3, 2024`` it reads as that year's).
+    """
     year, month, day = key
-    if not month:
+    if not (year and month):
         return ""
     if not day:
-        return f"{_SHORT_MONTHS[month - 1]} {year}" if year else ""
-    label = f"{_SHORT_MONTHS[month - 1]} {day}"
-    return f"{label}, {year}" if year else label
+        return f"{_SHORT_MONTHS[month - 1]} {year}"
+    return f"{_SHORT_MONTHS[month - 1]} {day}, {year}"
+
+
+def _date(key: DateKey) -> datetime.date:
+    """The calendar date of a key whose year is known (:class:`ValueError` otherwise)."""
+    if not key[0]:
+        raise ValueError(f"{key} has no year")
+    return datetime.date(*key)
+
+
+def day_label(key: DateKey) -> str:
+    """A day with its weekday, ``Monday, Aug 12, 2024`` (the year must be known)."""
+    return f"{_WEEKDAYS[_date(key).weekday()]}, {date_label(key)}"
+
+
+def iso_week(key: DateKey) -> tuple[int, int]:
+    """The ISO 8601 week of a day: ``(ISO year, week 1-53)``; weeks run Monday to Sunday, and
+    week 1 is the one with the year's first Thursday (Dec 30, 2024 is in week 1 of 2025)."""
+    iso = _date(key).isocalendar()
+    return iso.year, iso.week
+
+
+def week_days(year: int, week: int) -> tuple[DateKey, DateKey]:
+    """The Monday and the Sunday of ISO week ``week`` of ``year``."""
+    monday = datetime.date.fromisocalendar(year, week, 1)
+    sunday = monday + datetime.timedelta(days=6)
+    return (monday.year, monday.month, monday.day), (sunday.year, sunday.month, sunday.day)
+
+
+def week_label(year: int, week: int) -> str:
+    """``Week 33 of 2024`` (ISO weeks)."""
+    return f"Week {week} of {year}"
+
+
+def week_span(year: int, week: int) -> str:
+    """The days of an ISO week: ``Aug 12 – Aug 18, 2024``, ``Dec 30, 2024 – Jan 5, 2025``."""
+    first, last = week_days(year, week)
+    if first[0] == last[0]:
+        return f"{_SHORT_MONTHS[first[1] - 1]} {first[2]} – {date_label(last)}"
+    return f"{date_label(first)} – {date_label(last)}"
+
+
+def month_label(year: int, month: int) -> str:
+    """``August 2024``."""
+    return f"{_MONTHS[month - 1].capitalize()} {year}"
+
+
+def weekday_day(key: DateKey) -> str:
+    """A day within its month, ``Mon 12``: for lists under their month's heading."""
+    return f"{_WEEKDAYS[_date(key).weekday()][:3]} {key[2]}"

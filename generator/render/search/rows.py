@@ -7,7 +7,8 @@ import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from generator.model import UNSORTED, Paper
-from generator.stages.authors import Author, display_name
+from generator.render.rows import first_authors
+from generator.stages.authors import Author
 from generator.text.dates import date_label, listing_date_key
 from generator.text.folding import sort_key
 from generator.text.sentences import first_sentence
@@ -15,8 +16,8 @@ from generator.text.sentences import first_sentence
 #: Result rows per ``search/d`` file, and author pages per ``search/a`` file.
 DOCS_PER_SHARD = 16
 AUTHORS_PER_SHARD = 64
-#: Authors shown in a result row; a one-line snippet is cut at about this many characters.
-ROW_AUTHORS = 3
+#: A one-line snippet is cut at about this many characters (the authors of a result row are
+#: those of a list's row: :func:`generator.render.rows.first_authors`).
 SNIPPET_CHARS = 140
 
 DateKey = tuple[int, int, int]
@@ -32,13 +33,6 @@ def paper_date(
 def snippet(abstract: str) -> str:
     """The abstract's first sentence, cut at a word near :data:`SNIPPET_CHARS` characters."""
     return first_sentence(abstract, SNIPPET_CHARS)
-
-
-def first_authors(paper: Paper) -> str:
-    names = [display_name(n) for n in paper.meta.authors]
-    names = [n for n in names if n]
-    shown = ", ".join(names[:ROW_AUTHORS])
-    return shown + (" et al." if len(names) > ROW_AUTHORS else "")
 
 
 def paper_order(

@@ -131,6 +131,16 @@ def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeHub]:
 DATED_HUB_PAPERS = 12
 
 
+#: The shipped listings in the order the dated project gives them days (Aug 10 to 14, 2024).
+SEASON_ORDER = (
+    "2025-08-12",
+    "2025-08-07",
+    "002_470eec1128168d40",
+    "2025-03-20",
+    "004_3d68f462c2150082",
+)
+
+
 def make_dated_project(target: Path) -> Path:
     """The shipped data as a season of Daily Papers (issue 24): every listing named by a date of
     August 2024 (its date line then has a year, or the name is its date), and a Hub file that
@@ -144,9 +154,9 @@ def make_dated_project(target: Path) -> Path:
     # Its own facts stand in for the curators': the shipped annotations would give the same
     # titles their real arXiv ids.
     shutil.rmtree(root / "data" / "records" / "annotations", ignore_errors=True)
-    listings = sorted((root / "data" / "listings").glob("*.txt"))
-    for number, path in enumerate(listings):
-        path.rename(path.with_name(f"2024-08-{10 + number:02d}.txt"))
+    listings = root / "data" / "listings"
+    for number, stem in enumerate(SEASON_ORDER):
+        (listings / f"{stem}.txt").rename(listings / f"2024-08-{10 + number:02d}.txt")
     first = root / "data" / "listings" / "2024-08-10.txt"
     entries, _ = parse_listing(first.read_text(encoding="utf-8"), "first.txt")
     items = [

@@ -41,8 +41,8 @@ PAGES = [
     "merges.html",
     "knowledge-base.html",
     "dates/index.html",
-    "dates/2024-02-13.html",
-    "dates/2024-w07.html",
+    "dates/2025-08-12.html",
+    "dates/2025-w33.html",
     "dates/2024-02.html",
 ]
 #: The new page kinds of issue 24 with every field of a row (upvotes, comments, code, authors),

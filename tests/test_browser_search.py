@@ -8,6 +8,7 @@ paper's name, a typo, an exact title, two words of an abstract.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -66,12 +67,20 @@ def test_two_abstract_words_find_the_paper_in_the_top_5(
         assert session.root + paper["url"] in hrefs[:5], (query, paper["title"])
 
 
-def test_an_authors_name_finds_the_author_then_their_papers(session: Session) -> None:
+def test_an_authors_name_finds_the_author_then_their_papers(
+    session: Session, papers: list[dict[str, Any]]
+) -> None:
     """Before: authors were not indexed and "Albert Gu" found "Guiding Language Models" first."""
     session.open("index.html")
     hrefs = session.search("Albert Gu")
     assert hrefs[0] == session.root + "authors/albert-gu.html"
-    assert hrefs[1] == session.root + MAMBA
+    his = {
+        session.root + p["url"]
+        for p in papers
+        if {"name": "Albert Gu", "url": "authors/albert-gu.html"} in p["authors"]
+    }
+    assert len(his) > 3  # the shipped papers' authors (issue 26)
+    assert hrefs[1] in his
     assert session.search("gu albert")[0] == session.root + "authors/albert-gu.html"
 
 
@@ -122,7 +131,8 @@ def test_result_rows_show_date_first_authors_and_a_snippet(session: Session) -> 
     first = rows(session)[0]
     assert first["href"] == session.root + MAMBA
     details, snippet = first["lines"]
-    assert details.startswith("Dec 1, 2023 · Albert Gu, Tri Dao · State space models")
+    assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}, 20\d\d", details.split(" · ")[0]), details
+    assert " · Albert Gu, Tri Dao · State space models" in details
     assert snippet.startswith("Foundation models, now powering most of")
     assert len(snippet) <= 141
     # each line is one line on screen

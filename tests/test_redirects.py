@@ -15,7 +15,9 @@ from generator.cli import main
 pytestmark = pytest.mark.slow
 
 SURVIVOR = "graph-mamba-towards-learning-on-graphs-with-state-space-models"
-MERGED = "hydra-bidirectional-state-space-models-through-generalized-matrix-mixers"
+#: Two shipped papers without an arXiv id (papers with two different ids are never merged).
+FIRST = "0-1-data-makes-segment-anything-slim"
+SECOND = "dragonfly-multi-resolution-zoom-supercharges-large-visual-language-model"
 
 
 def build(root: Path) -> int:
@@ -27,10 +29,10 @@ def test_merging_two_published_papers_keeps_the_old_url_as_a_redirect(
 ) -> None:
     root = make_project(tmp_path / "project")
     registry = (root / "data" / "permalinks.tsv").read_text(encoding="utf-8")
-    assert f"\n{SURVIVOR}\t" in registry
-    assert f"\n{MERGED}\t" in registry
+    assert f"\n{FIRST}\t" in registry
+    assert f"\n{SECOND}\t" in registry
     (root / "data" / "overrides.yaml").write_text(
-        f"merge:\n  - [{MERGED}, {SURVIVOR}]\n", encoding="utf-8"
+        f"merge:\n  - [{SECOND}, {FIRST}]\n", encoding="utf-8"
     )
     assert build(root) == 0
     capsys.readouterr()
@@ -39,7 +41,7 @@ def test_merging_two_published_papers_keeps_the_old_url_as_a_redirect(
     record = json.loads((site / "papers.json").read_text(encoding="utf-8"))
     ids = {p["id"] for p in record["papers"]}
     assert len(ids) == 312
-    kept, gone = sorted([SURVIVOR, MERGED], key=registry.index)
+    kept, gone = sorted([FIRST, SECOND], key=registry.index)
     assert kept in ids
     assert gone not in ids
     assert record["redirects"] == {gone: f"papers/{kept}.html"}
@@ -57,6 +59,9 @@ def test_a_removed_paper_needs_a_redirect_and_gets_one(
     listings = root / "data" / "listings"
     removed = sorted(listings.glob("*.txt"))[-1]
     shutil.move(removed, tmp_path / removed.name)
+    # its papers' annotations go with it (an annotation that names no paper is an error)
+    annotations = root / "data" / "records" / "annotations" / f"{removed.stem}.yaml"
+    shutil.move(annotations, tmp_path / annotations.name)
     assert main(["check", "--data", str(root / "data"), "--config", str(root / "mkdocs.yml")]) == 1
     err = capsys.readouterr().err
     assert "permalinks.tsv:" in err

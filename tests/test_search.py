@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 from pathlib import Path
@@ -342,5 +343,13 @@ def test_shipped_data_index_is_small_per_paper_and_per_shard() -> None:
     plan = make_plan(Path(DATA))
     files = render_search(plan.papers, plan.topics)
     total = sum(len(content.encode()) for content in files.values())
-    assert total / len(plan.papers) < 1500
+    # The shipped papers have their authors (issue 26): ~5 names each, indexed as author
+    # pages and in the papers' postings.
+    assert total / len(plan.papers) < 2200
     assert max(len(content.encode()) for content in files.values()) < 40_000
+    # Without them, what the index costs per paper is what it was.
+    bare = [
+        dataclasses.replace(p, meta=dataclasses.replace(p.meta, authors=())) for p in plan.papers
+    ]
+    files = render_search(bare, plan.topics)
+    assert sum(len(content.encode()) for content in files.values()) / len(bare) < 1500

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from generator.errors import Problem
 from generator.model import ANNOTATION, Cluster, Entry, Source
+from generator.stages.dedupe.annotations import only_annotations
 from generator.stages.dedupe.components import Edge, Joining
 from generator.stages.dedupe.features import Node, abstract_verdict, node_key
 from generator.stages.dedupe.precedence import cluster, combine
@@ -45,8 +46,9 @@ def result(work: Joining) -> DedupeResult:
             entries = [e for i in members for e in nodes[i].entries]
             item = cluster(entries)
         clusters.append(item)
-        if len(entries) > 1:
-            merges.append(_merge_group(item, members, nodes, adjacency))
+        if sum(1 for e in entries if e.origin != ANNOTATION) > 1:  # a merge of spellings
+            real = [i for i in members if not only_annotations(nodes[i])]
+            merges.append(_merge_group(item, real, nodes, adjacency))
     clusters.sort(key=lambda c: (c.key, c.title))
     merges.sort(key=lambda m: (m.key, m.title))
     return DedupeResult(
@@ -122,7 +124,8 @@ def _merge_group(
         node = nodes[i]
         by_title: dict[str, list[Source]] = defaultdict(list)
         for entry in node.entries:
-            by_title[entry.title].append(entry.source)
+            if entry.origin != ANNOTATION:  # an annotation names the paper: no spelling
+                by_title[entry.title].append(entry.source)
         for title in sorted(by_title, key=lambda t: (t != node.title, min(by_title[t]))):
             sources = tuple(sorted(by_title[title]))
             if title != node.title:

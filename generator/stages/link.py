@@ -60,10 +60,9 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
-from sklearn.preprocessing import normalize
 
 from generator.model import Paper
-from generator.text.tfidf import tfidf
+from generator.text.tfidf import l2_rows, tfidf
 from generator.text.words import ABSTRACT_WORDS, ENGLISH_STOP_WORDS
 
 RELATED_COUNT = 5
@@ -152,8 +151,7 @@ def tfidf_vectors(papers: Sequence[Paper]) -> Sparse:
     if ceiling < df.max(initial=0):
         matrix = matrix[:, np.flatnonzero(df <= ceiling)].tocsr()
     matrix.sort_indices()  # before the norms, so that they sum in term order too
-    result: Sparse = normalize(matrix, norm="l2", copy=False).tocsr()
-    return result
+    return l2_rows(matrix.tocsr())
 
 
 def nearest(vectors: Sparse, rank: IntArray, count: int, floor: float) -> list[list[int]]:

@@ -128,6 +128,9 @@ class Topic:
     name: str
     description: str
     rule: Rule = field(default_factory=Rule)
+    learned: bool = True
+    """Whether papers the rules leave unsorted may be assigned to it by similarity
+    (:mod:`generator.stages.learn`); ``learned: false`` in the taxonomy turns it off."""
 
 
 UNSORTED = Topic(

@@ -32,6 +32,7 @@ from generator.tools.suggest import (
     Suggestions,
     analyze,
     format_suggestions,
+    paper_text,
     suggest,
     vectors,
     yaml_snippet,
@@ -227,21 +228,23 @@ def test_a_word_both_topics_use_alike_is_no_evidence() -> None:
 
 
 def test_vectors_are_scikit_learns_tfidf() -> None:
-    """The NumPy weighting computes what scikit-learn's TfidfVectorizer did before."""
+    """The project's one TF-IDF (text/tfidf.py, with the analyzer's cuts as barriers) computes
+    what scikit-learn's TfidfVectorizer did before, with the analyzer's terms."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    docs = [analyze(f"{p.title}. {p.abstract}") for p in fixture_papers()] + [[], ["x y"]]
-    matrix, vocabulary = vectors(docs)
-    reference = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True, dtype=np.float64)
-    expected = reference.fit_transform(docs)
-    assert vocabulary == list(reference.get_feature_names_out())
-    assert np.allclose(matrix.toarray(), expected.toarray(), rtol=0, atol=1e-12)
+    reference = TfidfVectorizer(analyzer=analyze, sublinear_tf=True, dtype=np.float64)
     papers, _topics = shipped()
-    docs = [analyze(p.title) + analyze(p.abstract) for p in papers]
-    matrix, vocabulary = vectors(docs)
-    expected = reference.fit_transform(docs)
-    assert vocabulary == list(reference.get_feature_names_out())
-    assert np.allclose(matrix.toarray(), expected.toarray(), rtol=0, atol=1e-12)
+    for texts in (
+        [f"{p.title}. {p.abstract}" for p in fixture_papers()] + ["", "x y", "the of"],
+        [paper_text(p) for p in papers],
+        ["Multi-task | multi task, multi--task -- x-ray 3-d 12 tasks. Task-aware", "x-ray tasks"],
+    ):
+        matrix, vocabulary = vectors(texts)
+        expected = reference.fit_transform(texts)
+        assert vocabulary == list(reference.get_feature_names_out())
+        assert np.allclose(matrix.toarray(), expected.toarray(), rtol=0, atol=1e-12)
+    assert vectors([])[0].shape == (0, 0)
+    assert vectors(["the of", "and"])[0].shape == (2, 0)
 
 
 def check_counts(papers: Sequence[Paper], s: Suggestions) -> None:

@@ -28,6 +28,7 @@ from generator.tools.diff import Snapshot, compare, format_changes, read_base_da
 from generator.tools.fetch import limits_help
 from generator.tools.fetch import run as run_fetch
 from generator.tools.suggest import format_suggestions, suggest
+from generator.tools.topics import format_eval, format_topics, format_why
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -49,7 +50,8 @@ def print_account(result: Result, then: str = "nothing to do") -> None:
         f"paperkb: {a.listings} listings, {a.records} record files, {a.entries} entries read: "
         f"{a.papers} distinct papers + {a.merged} duplicates merged + {a.rejected} rejected"
     )
-    print(f"  topics: {a.topics}, papers in no topic (Unsorted): {a.unsorted}")
+    learned = f" ({a.learned} more assigned by similarity)" if a.learned else ""
+    print(f"  topics: {a.topics}, papers in no topic (Unsorted): {a.unsorted}{learned}")
     rate = a.shared_topic_rate
     with_related = result.summary.with_related
     similar = a.related_similar_shared / a.related_similar if a.related_similar else None
@@ -257,14 +259,16 @@ def cmd_topics(args: argparse.Namespace) -> int:
     plan = make_plan(Path(args.data), strict=args.strict)
     if args.suggest:
         sys.stdout.write(format_suggestions(suggest(plan.papers, plan.topics)))
-        return EXIT_OK
-    members: dict[str, int] = {t.slug: 0 for t in plan.topics}
-    for paper in plan.papers:
-        for slug in paper.topics:
-            members[slug] += 1
-    for topic in plan.topics:
-        print(f"{members[topic.slug]:6,}  {topic.slug}  ({topic.name})")
-    print(f"{plan.account.unsorted:6,}  unsorted")
+    elif args.why is not None:
+        why = format_why(plan.papers, plan.topics, args.why)
+        if why is None:
+            print(f"paperkb: error: no paper has the id {args.why!r}", file=sys.stderr)
+            return EXIT_ERROR
+        sys.stdout.write(why)
+    elif args.eval:
+        sys.stdout.write(format_eval(plan.papers, plan.topics))
+    else:
+        sys.stdout.write(format_topics(plan.papers, plan.topics))
     return EXIT_OK
 
 
@@ -302,6 +306,29 @@ def iso_date(text: str) -> datetime.date:
         return datetime.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def _topics_options(topics: argparse.ArgumentParser) -> None:
+    """The options of ``paperkb topics``: one report at a time."""
+    what = topics.add_mutually_exclusive_group()
+    what.add_argument(
+        "--suggest",
+        action="store_true",
+        help="for papers the rules leave unsorted, propose candidate topics and new match "
+        "rules to paste into data/topics.yaml",
+    )
+    what.add_argument(
+        "--why",
+        metavar="ID",
+        help="why one paper has its topics: the rules', the pins' and the closest topics' scores",
+    )
+    what.add_argument(
+        "--eval",
+        action="store_true",
+        help="measure the assignment by similarity against the rules: cross-validation by "
+        "paper and by source file, per topic, and each source file held out",
+    )
+    topics.set_defaults(run=cmd_topics)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -360,14 +387,13 @@ def parser() -> argparse.ArgumentParser:
     diff = command("diff", "Summarize what data/ changes against a git revision (e.g. main).")
     diff.add_argument("base", metavar="BASE", help="git revision to compare with")
     diff.set_defaults(run=cmd_diff)
-    topics = command("topics", "List topics with their paper counts (writes nothing).")
-    topics.add_argument(
-        "--suggest",
-        action="store_true",
-        help="for papers in no topic, propose candidate topics and new match rules to paste "
-        "into data/topics.yaml",
+    _topics_options(
+        command(
+            "topics",
+            "List topics with their paper counts, and the papers assigned by similarity with "
+            "their scores (writes nothing).",
+        )
     )
-    topics.set_defaults(run=cmd_topics)
     serve = command("serve", "Generate, then preview the site with `mkdocs serve`.")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     serve.set_defaults(run=cmd_serve)

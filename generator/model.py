@@ -98,6 +98,17 @@ class Paper:
     related_reasons: tuple[str, ...] = ()
     """Why each of ``related`` is listed, in the same order (:data:`generator.stages.link.REASONS`:
     ``similar abstract``, ``same topics``, ``shared terms``); filled in with ``related``."""
+    learned_topics: tuple[tuple[str, float], ...] = ()
+    """Topics assigned by similarity, not by a rule or a pin (:mod:`generator.stages.learn`):
+    (slug, confidence) pairs, in ``topics`` too. Only a paper the rules left unsorted has any."""
+
+    @property
+    def rule_topics(self) -> tuple[str, ...]:
+        """``topics`` without the learned ones: the rules' and the pins'."""
+        if not self.learned_topics:
+            return self.topics
+        learned = {slug for slug, _ in self.learned_topics}
+        return tuple(slug for slug in self.topics if slug not in learned)
 
     @property
     def dates(self) -> tuple[str, ...]:
@@ -172,6 +183,7 @@ class Account:
     rejected: int
     topics: int
     unsorted: int
+    """Papers in no topic, after the learned assignment."""
     records: int = 0
     """Structured record files read (API JSON and hand-written YAML)."""
     authors: int = 0
@@ -184,6 +196,9 @@ class Account:
     """Links for a similar abstract (the rest are weaker), and how many of them share a topic:
     the independent check on content similarity."""
     related_similar_shared: int = 0
+    learned: int = 0
+    """Papers the rules left unsorted that got topics by similarity
+    (:mod:`generator.stages.learn`)."""
 
     @property
     def shared_topic_rate(self) -> float | None:

@@ -38,6 +38,7 @@ from generator.render.site import site_files
 from generator.stages.authors import collect_authors
 from generator.stages.classify import classify
 from generator.stages.dedupe import DedupeResult, dedupe
+from generator.stages.learn import learn
 from generator.stages.link import (
     MIN_RELATED,
     SIMILAR_ABSTRACT,
@@ -54,9 +55,19 @@ TAXONOMY_FILE = "topics.yaml"
 #: The stages of a run, in order, as reported to a :data:`StageHook`. The related papers are
 #: computed in a second process from the start of ``classify``
 #: (:func:`generator.stages.link.related_ids`): ``link`` is the time this process waits for them
-#: after
-#: ``index`` (the search index), plus the rest of linking.
-STAGES = ("parse", "normalize", "dedupe", "classify", "index", "link", "render", "write")
+#: after ``learn`` (topics by similarity for unsorted papers) and ``index`` (the search index),
+#: plus the rest of linking.
+STAGES = (
+    "parse",
+    "normalize",
+    "dedupe",
+    "classify",
+    "learn",
+    "index",
+    "link",
+    "render",
+    "write",
+)
 
 StageHook = Callable[[str], AbstractContextManager[object]]
 """Called with a stage name from :data:`STAGES`; the run executes that stage inside the
@@ -210,6 +221,8 @@ def make_plan(
     with background("the link worker", lambda: related_ids(deduped), enabled=fork) as linking:
         with stage("classify"):
             papers = classify(papers, topics)
+        with stage("learn"):
+            papers = learn(papers, topics)
         with stage("index"):
             search = render_search(papers, topics)
         with stage("link"):
@@ -227,6 +240,7 @@ def make_plan(
             rejected=len(rejected),
             topics=len(topics),
             unsorted=sum(1 for p in papers if not p.topics),
+            learned=sum(1 for p in papers if p.learned_topics),
             records=len(record_paths(data_dir)),
             authors=len(authors),
             related_links=links,

@@ -46,6 +46,6 @@ def render_author(author: Author, by_id: Mapping[str, Paper]) -> str:
         "",
     ]
     lines += [f"{len(papers)} {noun} in this knowledge base.", ""]
-    lines += [_gist_item(p, f"../{PAPERS_DIR}/") for p in papers]
+    lines += [_gist_item(p, f"../{PAPERS_DIR}/", "") for p in papers]
     lines.append("")
     return "\n".join(lines)

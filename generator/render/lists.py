@@ -55,8 +55,15 @@ def _dated_groups(papers: Sequence[Paper]) -> list[tuple[str, list[Paper]]]:
     ]
 
 
-def _gist_item(paper: Paper, prefix: str) -> str:
-    return f"- {_link(paper.title, f'{prefix}{paper.id}.md')}: {text(gist(paper.abstract))}"
+#: After a topic, or a paper in a topic, that no rule or pin gave (:mod:`generator.stages.learn`).
+LEARNED_MARK = "(assigned by similarity)"
+
+
+def _gist_item(paper: Paper, prefix: str, slug: str) -> str:
+    """A paper in a topic's list, marked when it is there by similarity."""
+    learned = any(topic == slug for topic, _ in paper.learned_topics)
+    mark = f" {LEARNED_MARK}" if learned else ""
+    return f"- {_link(paper.title, f'{prefix}{paper.id}.md')}{mark}: {text(gist(paper.abstract))}"
 
 
 #: A raw HTML placeholder that docs/assets/javascripts/paperkb-filter.js turns into a filter box
@@ -82,6 +89,13 @@ def render_topic(
     ]
     noun = "paper" if len(members) == 1 else "papers"
     lines += [f"{len(members):,} {noun}, newest listing date first, A–Z within a date.", ""]
+    learned = sum(1 for p in members if any(t == topic.slug for t, _ in p.learned_topics))
+    if learned:
+        lines += [
+            f"{learned:,} of them matched no rule and are here {LEARNED_MARK}, marked so: "
+            "their text is close to this topic's papers.",
+            "",
+        ]
     lines += [f"**Cite this topic** (its papers' citations): {cite_links(topic.slug, '../')}", ""]
     if related:
         lines += [
@@ -111,7 +125,8 @@ def render_topic(
     if len(members) > FILTER_MIN_PAPERS:
         lines += [FILTER_BOX, ""]
     for label, group in _dated_groups(members):
-        lines += [f"### {label}", "", *[_gist_item(p, f"../{PAPERS_DIR}/") for p in group], ""]
+        items = [_gist_item(p, f"../{PAPERS_DIR}/", topic.slug) for p in group]
+        lines += [f"### {label}", "", *items, ""]
     return "\n".join(lines)
 
 

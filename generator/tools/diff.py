@@ -11,7 +11,7 @@ import dataclasses
 import io
 import subprocess
 import tarfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +47,8 @@ class Snapshot:
     abstracts: Mapping[str, str] = field(default_factory=dict)
     facts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """Per paper: its metadata fields that have a value (arXiv id, authors, note, ...)."""
+    learned: Mapping[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    """Per paper with any: its topics assigned by similarity, with their confidence."""
 
     @classmethod
     def of(cls, papers: Sequence[Paper], redirects: Mapping[str, str]) -> Snapshot:
@@ -57,6 +59,7 @@ class Snapshot:
             aliases={p.id: p.aliases for p in papers},
             abstracts={p.id: p.abstract for p in papers},
             facts={p.id: _facts(p) for p in papers},
+            learned={p.id: p.learned_topics for p in papers if p.learned_topics},
         )
 
 
@@ -75,6 +78,9 @@ class Changes:
     """(paper, field, old value, new value) of papers in both revisions"""
     abstracts: tuple[tuple[str, int, int], ...] = ()
     """(paper, old length, new length) of abstracts that changed"""
+    learned: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
+    """(paper, its topics by similarity) of papers whose topics by similarity are new or
+    changed: no rule sorts them, a reviewer should look"""
 
     @property
     def empty(self) -> bool:
@@ -87,6 +93,7 @@ class Changes:
             or self.spellings
             or self.facts
             or self.abstracts
+            or self.learned
         )
 
     @property
@@ -136,6 +143,11 @@ def compare(base: Snapshot, head: Snapshot) -> Changes:
         old_abstract, new_abstract = base.abstracts.get(pid), head.abstracts.get(pid)
         if old_abstract is not None and new_abstract is not None and old_abstract != new_abstract:
             abstracts.append((pid, len(old_abstract), len(new_abstract)))
+    learned = tuple(
+        (pid, topics)
+        for pid, topics in sorted(head.learned.items())
+        if {s for s, _ in topics} != {s for s, _ in base.learned.get(pid, ())}
+    )
     return Changes(
         tuple(added),
         tuple(removed),
@@ -146,6 +158,7 @@ def compare(base: Snapshot, head: Snapshot) -> Changes:
         tuple(spellings),
         tuple(facts),
         tuple(abstracts),
+        learned,
     )
 
 
@@ -172,6 +185,7 @@ def format_changes(changes: Changes, head: Snapshot, base_name: str) -> str:
         ("Abstracts replaced", len(changes.abstracts)),
         ("Topics whose papers changed", len(changes.topics)),
         ("New unsorted papers", len(changes.new_unsorted)),
+        ("Papers newly assigned by similarity", len(changes.learned)),
         ("Warnings", len(changes.warnings)),
     ]
     lines += ["| | |", "| --- | --: |", *[f"| {k} | {v} |" for k, v in counts], ""]
@@ -189,7 +203,21 @@ def format_changes(changes: Changes, head: Snapshot, base_name: str) -> str:
         listed = ", ".join(f"`{p}`" for p in pids[:20])
         return listed + (f" and {len(pids) - 20} more" if len(pids) > 20 else "")
 
-    sections: list[tuple[str, list[str]]] = [
+    sections = _sections(changes, title, value, ids)
+    for heading, items in sections:
+        if items:
+            lines += [f"### {heading}", "", *items, ""]
+    return "\n".join(lines)
+
+
+def _sections(
+    changes: Changes,
+    title: Callable[[str], str],
+    value: Callable[[str | None], str],
+    ids: Callable[[Sequence[str]], str],
+) -> list[tuple[str, list[str]]]:
+    """The summary's sections, in order: (heading, items), empty ones included."""
+    return [
         ("Warnings", [f"- {warning}" for warning in changes.warnings]),
         ("Added", [f"- `{pid}`: {title(pid)}" for pid in changes.added]),
         ("Removed", [f"- `{pid}`" for pid in changes.removed]),
@@ -226,11 +254,15 @@ def format_changes(changes: Changes, head: Snapshot, base_name: str) -> str:
             ],
         ),
         ("New unsorted", [f"- `{pid}`: {title(pid)}" for pid in changes.new_unsorted]),
+        (
+            "Assigned by similarity (no rule matches: check, then pin or extend the rules)",
+            [
+                f"- `{pid}`: {title(pid)} -> "
+                + ", ".join(f"`{slug}` ({value:.2f})" for slug, value in topics)
+                for pid, topics in changes.learned
+            ],
+        ),
     ]
-    for heading, items in sections:
-        if items:
-            lines += [f"### {heading}", "", *items, ""]
-    return "\n".join(lines)
 
 
 def _plain(text: str) -> str:

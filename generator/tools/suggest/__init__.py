@@ -59,6 +59,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from generator.model import Paper, Topic
+from generator.stages.learn import without_learned
 from generator.tools.suggest.candidates import candidates
 from generator.tools.suggest.extend import extensions, proposals
 from generator.tools.suggest.new_topics import new_topics
@@ -102,9 +103,10 @@ def suggest(papers: Sequence[Paper], topics: Sequence[Topic]) -> Suggestions:
     """Candidate topics for every unsorted paper and phrases that would sort them.
 
     ``papers`` are classified (``Paper.topics`` filled; empty means unsorted) against
-    ``topics``. Pure and deterministic; see the module docstring for the method.
+    ``topics``; topics assigned by similarity are set aside: a paper no rule sorts is unsorted
+    here, whatever the model says. Pure and deterministic; see the module docstring.
     """
-    ordered = sorted(papers, key=lambda p: p.id)
+    ordered = sorted(without_learned(papers), key=lambda p: p.id)
     topics = tuple(topics)
     unsorted_rows = [i for i, p in enumerate(ordered) if not p.topics]
     if not unsorted_rows:

@@ -194,7 +194,7 @@ def test_topics_lists_counts_and_suggests_for_unsorted_papers(
     assert "3 papers the rules leave unsorted, by similarity:" in out
     code, out, _ = run(capsys, "topics", "--suggest", "--data", str(DATA))
     assert code == 0
-    assert out.startswith("8 of 313 papers are unsorted.")
+    assert out.startswith("8 of 313 papers are unsorted by the rules.")
     assert "extend:" in out
 
 

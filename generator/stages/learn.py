@@ -46,10 +46,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
 from generator.model import Paper, Topic
-from generator.text.tfidf import Sparse, l2_rows
+from generator.text.tfidf import Sparse
 from generator.text.vectors import blend, term_vectors
 
 #: Share of a paper's vector that is its name (title and AI keywords); the rest is its title
@@ -73,6 +72,13 @@ MIN_DF = 2
 DECIMALS = 4
 #: Topics shown per paper when explaining its scores.
 SHOWN = 3
+#: At most this many sorted papers are predicted in the cross-validation (every k-th in id
+#: order; the folds still train on all the others), and give the corpus's scale of
+#: similarity: the calibration's cost stays bounded however large the corpus.
+MAX_CALIBRATION = 5_000
+#: At most this many sorted papers (every k-th in id order) teach the model: beyond that the
+#: centroids hardly move, and the TF-IDF of the rest would cost as much as the link stage's.
+MAX_TRAINING = 20_000
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -129,7 +135,8 @@ class Learned:
 
     ``scores`` holds, per paper id, the :data:`SHOWN` best topics with their confidence, best
     first: for an unsorted paper from the model of every sorted paper, for a sorted one from its
-    cross-validation fold (the model that never saw it). ``assigned`` holds what
+    cross-validation fold (the model that never saw it; beyond :data:`MAX_CALIBRATION` sorted
+    papers, only those the calibration predicted). ``assigned`` holds what
     :func:`learn` assigns: unsorted papers' assignable topics at the threshold or above.
     """
 
@@ -142,7 +149,7 @@ def paper_vectors(papers: Sequence[Paper]) -> Sparse:
     """One unit-length row per paper: its title and abstract blended with its name."""
     text = term_vectors([f"{p.title}\n{p.abstract}" for p in papers], min_df=MIN_DF)
     names = term_vectors(["\n".join((p.title, *p.meta.ai_keywords)) for p in papers], min_df=MIN_DF)
-    return l2_rows(blend([(text, 1.0 - NAME_WEIGHT), (names, NAME_WEIGHT)]))
+    return blend([(text, 1.0 - NAME_WEIGHT), (names, NAME_WEIGHT)])
 
 
 def confidences(train: Sparse, labels: BoolArray, rows: Sparse) -> FloatArray:
@@ -155,11 +162,13 @@ def confidences(train: Sparse, labels: BoolArray, rows: Sparse) -> FloatArray:
     topic without a training paper takes no part; a row that shares no term with any centroid
     gets 0 everywhere.
     """
-    sums = sparse.csr_matrix(labels.T.astype(np.float64)) @ train
-    centroids = l2_rows(sparse.csr_matrix(sums)).T.tocsc()
-    own = np.asarray((train @ centroids).todense(), dtype=np.float64)
+    # Dense centroids (terms x topics): a sparse row times them is a few multiply-adds per term.
+    sums = np.asarray(train.T @ labels.astype(np.float64), dtype=np.float64)
+    norms = np.sqrt(np.einsum("ij,ij->j", sums, sums))
+    centroids = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
+    own = np.asarray(train[_every(train.shape[0])] @ centroids, dtype=np.float64)
     scale = float(own.max(axis=1, initial=0.0).mean()) if own.size else 0.0
-    scores = np.asarray((rows @ centroids).todense(), dtype=np.float64)
+    scores = np.asarray(rows @ centroids, dtype=np.float64)
     if scale <= 0:
         return np.zeros(scores.shape, dtype=np.float64)
     best = scores.max(axis=1, initial=0.0, keepdims=True)
@@ -171,6 +180,11 @@ def confidences(train: Sparse, labels: BoolArray, rows: Sparse) -> FloatArray:
         np.divide(weights, total, out=np.zeros_like(weights), where=total > 0), DECIMALS
     )
     return result
+
+
+def _every(count: int, limit: int = MAX_CALIBRATION) -> slice:
+    """Every k-th of ``count`` items, at most ``limit`` of them."""
+    return slice(None, None, max(1, -(-count // limit)))
 
 
 Folds = list[tuple[list[int], list[int]]]
@@ -269,21 +283,27 @@ def figures_at(
 
 def calibrate(
     papers: Sequence[Paper], topics: Sequence[Topic], vectors: Sparse
-) -> tuple[Calibration, FloatArray]:
-    """Cross-validate on the sorted papers (see the module docstring); also returns each sorted
-    paper's out-of-fold confidences (rows in the order of the sorted papers in ``papers``)."""
+) -> tuple[Calibration, FloatArray, list[int]]:
+    """Cross-validate on the sorted papers (see the module docstring); also returns the
+    out-of-fold confidences of the sorted papers predicted, and their rows in ``papers``: all
+    of them, or every k-th beyond :data:`MAX_CALIBRATION`."""
     rows = [i for i, p in enumerate(papers) if p.topics]
     labels = _labels(papers, rows, topics)
     none = Figures(len(rows), 0, 0, 0)
     if len(rows) < MIN_TRAINING or not topics:
         reason = f"{len(rows)} papers sorted by the rules; at least {MIN_TRAINING} are needed"
-        return Calibration(None, none, "-", reason), np.zeros(labels.shape)
+        return Calibration(None, none, "-", reason), np.zeros((0, len(topics))), []
     folds, cut = folds_by_file(papers, rows), "source files"
     if folds is None:
         folds, cut = folds_by_paper(rows), "papers"
+    sample = set(rows[_every(len(rows))])
+    folds = [([r for r in test if r in sample], train) for test, train in folds]
     predicted = out_of_fold(vectors, rows, labels, folds)
+    kept = [k for k, r in enumerate(rows) if r in sample]
+    if len(kept) < len(rows):  # only the sample was predicted: measure on it
+        predicted, labels, rows = predicted[kept], labels[kept], [rows[k] for k in kept]
     if not any(t.learned for t in topics):
-        return Calibration(None, none, cut, "every topic says learned: false"), predicted
+        return Calibration(None, none, cut, "every topic says learned: false"), predicted, rows
     assignable = np.array([t.learned for t in topics], dtype=np.bool_)
     threshold = threshold_for(predicted[:, assignable].ravel(), labels[:, assignable].ravel())
     if threshold is None:
@@ -291,9 +311,9 @@ def calibrate(
             f"no confidence reaches a precision of {TARGET_PRECISION:.0%} over "
             f"{MIN_PREDICTIONS} predictions in cross-validation"
         )
-        return Calibration(None, none, cut, reason), predicted
+        return Calibration(None, none, cut, reason), predicted, rows
     figures = figures_at(topics, predicted, labels, threshold)
-    return Calibration(threshold, figures, cut), predicted
+    return Calibration(threshold, figures, cut), predicted, rows
 
 
 def cross_validate(
@@ -315,25 +335,38 @@ def _best(topics: Sequence[Topic], row: FloatArray) -> tuple[tuple[str, float], 
     return tuple((topics[j].slug, float(row[j])) for j in order[:SHOWN] if row[j] > 0)
 
 
-def model(papers: Sequence[Paper], topics: Sequence[Topic]) -> Learned:
-    """Calibrate on the sorted papers and score every paper (see :class:`Learned`)."""
-    ordered = sorted(papers, key=lambda p: p.id)
+def model(papers: Sequence[Paper], topics: Sequence[Topic], *, explain: bool = True) -> Learned:
+    """Calibrate on the sorted papers and score every paper (see :class:`Learned`); without
+    ``explain``, only what :func:`learn` needs (no ``scores``)."""
+    ordered = _taught(papers)
     topics = tuple(topics)
     vectors = paper_vectors(ordered)
-    calibration, predicted = calibrate(ordered, topics, vectors)
+    calibration, predicted, predicted_rows = calibrate(ordered, topics, vectors)
+    scores: dict[str, tuple[tuple[str, float], ...]] = {}
+    if explain:
+        for k, r in enumerate(predicted_rows):
+            scores[ordered[r].id] = _best(topics, predicted[k])
     sorted_rows = [i for i, p in enumerate(ordered) if p.topics]
-    scores = {ordered[r].id: _best(topics, predicted[k]) for k, r in enumerate(sorted_rows)}
     unsorted_rows = [i for i, p in enumerate(ordered) if not p.topics]
     assigned: dict[str, tuple[tuple[str, float], ...]] = {}
     if unsorted_rows and sorted_rows and topics:
         labels = _labels(ordered, sorted_rows, topics)
         found = confidences(vectors[sorted_rows], labels, vectors[unsorted_rows])
         for k, r in enumerate(unsorted_rows):
-            scores[ordered[r].id] = _best(topics, found[k])
+            if explain:
+                scores[ordered[r].id] = _best(topics, found[k])
             chosen = _chosen(topics, found[k], calibration.threshold)
             if chosen:
                 assigned[ordered[r].id] = chosen
     return Learned(calibration, scores, assigned)
+
+
+def _taught(papers: Sequence[Paper]) -> list[Paper]:
+    """``papers`` in id order, the sorted ones cut to :data:`MAX_TRAINING` (every k-th)."""
+    ordered = sorted(papers, key=lambda p: p.id)
+    sorted_papers = [p for p in ordered if p.topics]
+    taught = {id(p) for p in sorted_papers[_every(len(sorted_papers), MAX_TRAINING)]}
+    return [p for p in ordered if not p.topics or id(p) in taught]
 
 
 def _chosen(
@@ -371,7 +404,9 @@ def held_out(papers: Sequence[Paper], topics: Sequence[Topic], file: str) -> Hel
     test = [i for i, flag in enumerate(inside) if flag]
     known = [p for p, flag in zip(ordered, inside, strict=True) if not flag]
     vectors = paper_vectors(ordered)
-    calibration, _ = calibrate(known, topics, vectors[[i for i, f in enumerate(inside) if not f]])
+    calibration, _, _ = calibrate(
+        known, topics, vectors[[i for i, f in enumerate(inside) if not f]]
+    )
     train = [i for i, p in enumerate(ordered) if p.topics and not inside[i]]
     sorted_test = [i for i in test if ordered[i].topics]
     unsorted_test = [i for i in test if not ordered[i].topics]
@@ -412,7 +447,7 @@ def learn(papers: Sequence[Paper], topics: Sequence[Topic]) -> list[Paper]:
     a pin sorted is never changed; with nothing unsorted nothing is computed."""
     if all(p.topics for p in papers) or not any(t.learned for t in topics):
         return list(papers)
-    return apply(papers, model(papers, topics))
+    return apply(papers, model(papers, topics, explain=False))
 
 
 def without_learned(papers: Sequence[Paper]) -> list[Paper]:

@@ -1,12 +1,14 @@
 """Link stage: related papers and related topics.
 
-Related papers are the nearest neighbours by TF-IDF cosine similarity of title + abstract, as
-arxiv-sanity-lite ranks them: scikit-learn's ``TfidfVectorizer`` (computed bit for bit, three
-times faster, by :mod:`generator.text.tfidf`) with sublinear term frequency
-(a word said five times is not five times the evidence), words and bigrams, the project's stop
-words (:data:`STOP_WORDS`), document-frequency bounds and L2-normalized rows, so that the dot
-product of two rows is their cosine. Pure content: topics play no part in the ranking, which
-keeps the shared-topic rate (:func:`shared_topic_rate`) an independent check on the links.
+Related papers are the nearest neighbours by TF-IDF cosine similarity, as arxiv-sanity-lite
+ranks them: scikit-learn's ``TfidfVectorizer`` (computed bit for bit, three times faster, by
+:mod:`generator.text.tfidf`) with sublinear term frequency (a word said five times is not five
+times the evidence), words and bigrams, the project's stop words (:data:`STOP_WORDS`),
+document-frequency bounds and L2-normalized rows, so that the dot product of two rows is their
+cosine. **Titles weigh in**: a paper's row is its title + abstract blended with its title
+alone (:data:`TITLE_WEIGHT`, :func:`link_vectors`), so two papers whose titles share a term
+score more than two whose abstracts alone share as much. Pure content: topics play no part in
+the ranking.
 
 Document-frequency bounds. A term in fewer than :data:`MIN_DF` papers cannot link two papers,
 and in the norm it would only dilute the terms that can. A term in more than :data:`MAX_DF` of
@@ -19,34 +21,36 @@ does not bind on the shipped corpus (its total is 0.8M); it would from a few tho
 the same kind, and at 100k synthetic papers it keeps terms in at most a few hundred papers, at
 some cost in fidelity measured by ``benchmarks/bench_link.py``.
 
-Neighbours are computed in chunks of rows: a chunk times the transposed matrix, both sparse,
-then the best :data:`RELATED_COUNT` per row; the chunk is sized from the work above so that it
-stores at most :data:`CHUNK_SCORES` scores. No dense n x n matrix is ever made. Scores are
-rounded to :data:`SCORE_DECIMALS` decimals before ranking and ties go to the smaller id, so the
-result depends neither on float noise nor on input order. A paper never lists itself (it is
-excluded by position: a different paper with the very same text is listed, first), and nothing
-under :data:`RELATED_FLOOR` is listed for a similar abstract.
+Candidates are computed in chunks of rows (:func:`candidates`): a chunk times the transposed
+matrix, both sparse, then each row's :data:`POOL` best scoring at least
+:data:`FALLBACK_FLOOR`; the chunk is sized from the work above so that it stores at most
+:data:`CHUNK_SCORES` scores. No dense n x n matrix is ever made. Scores are rounded to
+:data:`SCORE_DECIMALS` decimals before ranking and ties go to the smaller id, so the result
+depends neither on float noise nor on input order. A paper never lists itself (it is excluded
+by position: a different paper with the very same text is listed, first).
+
+**A floor calibrated on the corpus.** Topics are assigned in the main process while the link
+worker (a second process) computes the candidates, so the rest is decided afterwards
+(:func:`with_related`). A candidate is listed for a *similar abstract* when it is among the
+paper's :data:`RELATED_COUNT` best at the floor or above; the floor is the lowest score at
+which such links join papers sharing a rule topic :data:`TARGET_SHARED` of the time
+(:func:`similar_floor`: at least :data:`RELATED_FLOOR`, at most :data:`MAX_FLOOR`; a corpus with
+too few links keeps :data:`RELATED_FLOOR`). Cosines run higher in a small corpus than in a
+large one, so no fixed floor means the same everywhere; the rate the floor is calibrated to
+is the one the account reports, on rule topics only (:func:`shared_topic_rate`).
 
 Weaker links, said so. A paper with fewer than :data:`MIN_RELATED` similar papers would be a
-dead end, so it is topped up to that many from its :data:`POOL` best candidates under the
-floor (scoring at least :data:`FALLBACK_FLOOR`), found in the same chunked products (a sort of
-the scores between the two floors, no other comparison: linear like the rest). Topics are
-assigned in the main process while the link worker computes these, so the choice is made
-afterwards (:func:`with_related`): first the candidates that share a topic with the paper
-(reason :data:`SAME_TOPICS`), then any (:data:`SHARED_TERMS`), best score first. Every link
-carries its reason (:attr:`generator.model.Paper.related_reasons`); paper pages list the weaker
-ones after the similar ones, under a line saying what they are, so that a weaker link never
-looks like a strong one.
+dead end, so it is topped up to that many from its candidates under the floor: first those
+that share a topic with the paper (reason :data:`SAME_TOPICS`), then any
+(:data:`SHARED_TERMS`), best score first. Every link carries its reason
+(:attr:`generator.model.Paper.related_reasons`), which the paper page prints on its row.
 
-Measured on the shipped corpus (``make_plan(Path("data"))``, 313 papers, 2026-11-22): 271 papers
-get at least one related paper (167 at least three), 895 links, 755 of them (84.4%) between
-papers that share a topic; median best score 0.174. With the weaker links (2026-11-23): 313
-papers of 313 have three or more, 1,172 links: 895 similar abstract (755 sharing a topic,
-84.4%), 249 same topics, 28 shared terms (none sharing a topic, by definition); 1,004 of the
-1,172 (85.7%) share a topic. The floor trades coverage for that rate: without it every paper
-gets five (1,565 links, 66.1%); at 0.10, 310 papers and 70.8%; at 0.15, 214 papers and 91.3%.
-Terms: 5,908, 117 per paper. (The first version, word sets plus a shared-topic bonus, scored
-99% by construction.) On tiny corpora few terms survive the bounds, so scores run high: in the
+Measured on the shipped corpus (``benchmarks/results/topics.md``, 313 papers): before issue 27
+(no title weight, a fixed floor of 0.125) 895 similar-abstract links of which 84.4% share a
+rule topic, 248 same topics, 29 shared terms; now the calibrated floor is 0.148 and 619
+similar-abstract links share a rule topic 90.1% of the time (each listing's links at the floor
+calibrated on the others': 91.3%), 426 same topics, 22 shared terms, and every paper still has
+three related papers. On tiny corpora few terms survive the bounds, so scores run high: in the
 four-paper test fixture two papers sharing only "generation" and "large" are related.
 """
 
@@ -78,7 +82,7 @@ MAX_FLOOR = 0.3
 #: Share of a paper's vector that is its title (the rest is its title and abstract): a title
 #: names what a paper is about, so two titles sharing terms weigh more than two abstracts
 #: sharing as many (``benchmarks/bench_topics.py`` measures it).
-TITLE_WEIGHT = 0.2
+TITLE_WEIGHT = 0.1
 #: A paper with fewer similar papers than this is topped up to it with weaker links, each
 #: saying why it is there (:func:`with_related`).
 MIN_RELATED = 3
@@ -172,7 +176,7 @@ def link_vectors(papers: Sequence[Paper]) -> Sparse:
     titles = _vectors([p.title for p in papers])
     if titles.shape[1] == 0:
         return text
-    return l2_rows(blend([(text, 1.0 - TITLE_WEIGHT), (titles, TITLE_WEIGHT)]))
+    return blend([(text, 1.0 - TITLE_WEIGHT), (titles, TITLE_WEIGHT)])
 
 
 def _best(

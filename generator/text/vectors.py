@@ -36,13 +36,25 @@ def term_vectors(texts: Sequence[str], *, min_df: int, max_df: int | None = None
 
 
 def blend(parts: Sequence[tuple[Sparse, float]]) -> Sparse:
-    """Blocks of unit-length rows side by side, each scaled by the square root of its weight.
+    """Blocks of unit-length rows side by side, each scaled by the square root of its weight,
+    then each row to unit length again.
 
-    With weights summing to 1, the dot product of two rows is the weighted sum of their blocks'
-    cosines (an empty row counts 0), at most 1. Columns keep their order within a block, so
+    The dot product of two rows is then a weighted sum of their blocks' cosines: with both
+    rows' blocks all non-empty, exactly the weighted sum (weights summing to 1); a block that
+    is empty in a row gives its weight to the others. The norm is known without summing the
+    squares (each block's row is of length 1 or 0). Columns keep their order within a block, so
     indices stay sorted and every dot product sums in the same order.
     """
-    scaled = [sparse.csr_matrix(matrix * math.sqrt(weight)) for matrix, weight in parts]
+    rows = parts[0][0].shape[0] if parts else 0
+    mass = np.zeros(rows, dtype=np.float64)
+    for matrix, weight in parts:
+        mass += weight * (np.diff(matrix.indptr) > 0)
+    norms = np.sqrt(mass)
+    norms[norms == 0.0] = 1.0
+    scaled = [
+        sparse.csr_matrix(sparse.diags(math.sqrt(weight) / norms) @ matrix)
+        for matrix, weight in parts
+    ]
     joined = sparse.hstack(scaled, format="csr")
     joined.sort_indices()
     return joined

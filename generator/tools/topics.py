@@ -101,10 +101,9 @@ def format_why(papers: Sequence[Paper], topics: Sequence[Topic], paper_id: str) 
     if pins:
         out.append(f"  pinned by a record: {', '.join(pins)}")
     if paper.rule_topics:
-        out += [
-            "  sorted by the rules or a pin: no topic is ever added by similarity",
-            f"  closest topics (model without this paper): {_scores(scores)}",
-        ]
+        out.append("  sorted by the rules or a pin: no topic is ever added by similarity")
+        if paper.id in learned.scores:
+            out.append(f"  closest topics (model without this paper): {_scores(scores)}")
         return "\n".join(out) + "\n"
     out.append(f"  closest topics: {_scores(scores)}")
     if paper.learned_topics:

@@ -20,9 +20,11 @@ from generator.tools.suggest.records import (
     PHRASES_PER_PAPER,
     TERMS_PER_PAPER,
     TRIAL_BUDGET,
+    WORD_SHARE,
     Extension,
     Proposal,
     UnsortedPaper,
+    plain_word,
     rounded,
 )
 from generator.tools.suggest.terms import analyze, memberships, presence
@@ -30,8 +32,10 @@ from generator.tools.suggest.trials import (
     Trial,
     adds,
     matching,
+    related_topics,
     rule_with,
     split,
+    strays,
     try_phrases,
     users,
     with_rule,
@@ -84,10 +88,13 @@ def proposals(
     )
     trials = _trials(topics, vocabulary, picked, titled)
     held = users(papers, [t.phrase for t in trials])
+    related = related_topics(papers)
+    topics_of = {p.id: p.topics for p in papers}
     tried = [
         p
         for p in try_phrases(papers, topics, trials, held)
-        if distinctive(len(p.support), p.holders)
+        if distinctive(len(p.support), p.holders, p.phrase)
+        and not strays(topics_of, p.caught, related.get(p.topic, frozenset({p.topic})))
     ]
     alone = _best_per_paper(p for p in tried if p.unsorted and len(p.caught) <= len(p.unsorted))
     covered = {pid for p in alone for pid in p.unsorted}
@@ -126,7 +133,7 @@ def _picked(
             holders = int(usage.by_sorted[k])
             for j in fitting:
                 support = int(usage.in_topic[k, j])
-                if not distinctive(support, holders) or phrase_error(term) is not None:
+                if not distinctive(support, holders, term) or phrase_error(term) is not None:
                     continue
                 score = term_weight(term, float(weight) * share(support, holders), term in both)
                 scored.append((-rounded(score), term, int(col), j))
@@ -168,8 +175,10 @@ def _together(
     ``min_abstract_hits``. For each unsorted paper no single phrase sorts, its distinctive
     phrases for each fitting topic (best first, at most :data:`PHRASES_PER_PAPER`) are tried
     together, the topics in candidate order; the first set that sorts it, taking no more
-    sorted papers than unsorted ones, is kept."""
+    sorted papers than unsorted ones and none of an unrelated topic, is kept."""
     index = {p.id: i for i, p in enumerate(papers)}
+    related = related_topics(papers)
+    topics_of = {p.id: p.topics for p in papers}
     rules = {t.slug: t.rule for t in topics}
     by_topic: dict[str, list[Proposal]] = defaultdict(list)
     for p in sorted(tried, key=lambda p: (-rounded(p.weight), p.in_title, p.phrase)):
@@ -189,7 +198,12 @@ def _together(
             rule = rule_with(rules[c.slug], (), [p.phrase for p in mine])
             rows = sorted({r for p in mine for r in held[p.phrase]})
             sorts, caught = split(papers, matching(papers, rows, rule), c.slug)
-            if u.id in sorts and len(caught) <= len(sorts):
+            allowed = related.get(c.slug, frozenset({c.slug}))
+            if (
+                u.id in sorts
+                and len(caught) <= len(sorts)
+                and not strays(topics_of, caught, allowed)
+            ):
                 kept += mine
                 covered.update(sorts)
                 break
@@ -214,10 +228,13 @@ def _best_per_paper(found: Iterable[Proposal]) -> list[Proposal]:
     return sorted((by_phrase[p] for p in kept), key=rank)
 
 
-def distinctive(support: int, holders: int) -> bool:
+def distinctive(support: int, holders: int, phrase: str = "") -> bool:
     """Whether a term used by ``holders`` sorted papers, ``support`` of them in a topic, names
     that topic: :data:`MIN_SUPPORT` of its papers use it, and they are more than
-    :data:`EXTEND_SHARE` of the sorted papers that do (a majority)."""
+    :data:`EXTEND_SHARE` of the sorted papers that do (a majority); for one plain word, at least
+    :data:`WORD_SHARE` of them."""
+    if plain_word(phrase) and phrase:
+        return support >= MIN_SUPPORT and support >= WORD_SHARE * holders
     return support >= MIN_SUPPORT and support > EXTEND_SHARE * holders
 
 
@@ -264,8 +281,11 @@ def extensions(
     found: Sequence[Proposal],
     held: dict[str, list[int]],
 ) -> list[Extension]:
-    """Group proposals by the topic they extend; then try each group as a whole."""
+    """Group proposals by the topic they extend; then try each group as a whole. A group whose
+    phrases together catch a sorted paper of an unrelated topic is left out."""
     existing = {t.slug: t for t in topics}
+    related = related_topics(papers)
+    topics_of = {p.id: p.topics for p in papers}
     groups: dict[str, list[Proposal]] = defaultdict(list)
     for p in found:
         groups[p.topic].append(p)
@@ -276,6 +296,8 @@ def extensions(
         rule = rule_with(existing[slug].rule, title, [p.phrase for p in group])
         rows = sorted({r for p in group for r in held[p.phrase]})
         unsorted, caught = split(papers, matching(papers, rows, rule), slug)
+        if strays(topics_of, caught, related.get(slug, frozenset({slug}))):
+            continue
         result.append(
             Extension(with_rule(existing[slug], rule), False, tuple(group), unsorted, caught)
         )

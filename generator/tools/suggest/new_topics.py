@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -19,7 +19,9 @@ from generator.tools.suggest.records import (
     NEW_TOPIC_PHRASES,
     NEW_TOPIC_SHARE,
     NEW_TOPIC_TRIES,
+    WORD_SHARE,
     Extension,
+    plain_word,
     rounded,
 )
 from generator.tools.suggest.terms import analyze, presence
@@ -29,6 +31,7 @@ from generator.tools.suggest.trials import (
     matching,
     rule_with,
     split,
+    strays,
     try_phrases,
     users,
 )
@@ -50,7 +53,8 @@ def _eligible(
     papers: Sequence[Paper], matrix: Sparse, vocabulary: Sequence[str], pool: Sequence[int]
 ) -> _Terms:
     """Terms at least :data:`MIN_NEW_TOPIC` papers of ``pool`` use, most of whose users
-    (:data:`NEW_TOPIC_SHARE`) are unsorted, that a phrase can say."""
+    (:data:`NEW_TOPIC_SHARE`; :data:`WORD_SHARE` for one plain word) are unsorted, that a
+    phrase can say."""
     present = presence(matrix)
     df = np.asarray(present.sum(axis=0)).ravel()
     sub = sparse.csc_matrix(present[list(pool)])
@@ -59,7 +63,8 @@ def _eligible(
     eligible = [
         c
         for c in map(int, np.flatnonzero(counts >= MIN_NEW_TOPIC))
-        if counts[c] / df[c] >= NEW_TOPIC_SHARE and phrase_error(vocabulary[c]) is None
+        if counts[c] / df[c] >= (WORD_SHARE if plain_word(vocabulary[c]) else NEW_TOPIC_SHARE)
+        and phrase_error(vocabulary[c]) is None
     ]
     holders = {c: {pool[int(i)] for i in sub[:, c].indices} for c in eligible}
     return _Terms(
@@ -76,6 +81,7 @@ def new_topics(
     matrix: Sparse,
     vocabulary: Sequence[str],
     left: Sequence[int],
+    candidates: Mapping[str, frozenset[str]],
 ) -> list[Extension]:
     """New topics for groups of at least :data:`MIN_NEW_TOPIC` unsorted papers (rows ``left``,
     those no extension sorts) that share distinctive terms.
@@ -85,8 +91,10 @@ def new_topics(
     heaviest) seeds a group; the other qualifying terms used by at least two of the seed's
     papers join it (up to :data:`NEW_TOPIC_PHRASES`). The group's rule is then tried with
     :func:`generator.stages.classify.classify` on every paper holding one of its phrases, and kept
-    only when it sorts at least :data:`MIN_NEW_TOPIC` papers and takes no more sorted papers
-    than unsorted ones. Its papers leave the pool, and the next group is sought.
+    only when it sorts at least :data:`MIN_NEW_TOPIC` papers, takes no more sorted papers
+    than unsorted ones, and takes none of a topic unrelated to the group (``candidates``: per
+    unsorted paper, its candidate topics; a sorted paper it takes must be in one of those of
+    the group's papers). Its papers leave the pool, and the next group is sought.
     """
     if len(left) < MIN_NEW_TOPIC:
         return []
@@ -95,6 +103,7 @@ def new_topics(
     if not terms.eligible:
         return []
     held = users(papers, [vocabulary[c] for c in terms.eligible])
+    guard = ({p.id: p.topics for p in papers}, candidates)
     taken = {t.slug for t in topics} | {UNSORTED.slug}
     names = {t.name.casefold() for t in topics}
     remaining = set(pool)
@@ -114,7 +123,7 @@ def new_topics(
         )
         tried.add(seed)
         group = terms.holders[seed] & remaining
-        made = _group(papers, vocabulary, terms, held, (seed, group, remaining))
+        made = _group(papers, vocabulary, terms, held, (seed, group, remaining), guard)
         if made is None:
             continue
         chosen, rule, unsorted, caught, fresh = made
@@ -153,11 +162,13 @@ def _group(
     terms: _Terms,
     held: dict[str, list[int]],
     pool: tuple[int, set[int], set[int]],
+    guard: tuple[Mapping[str, tuple[str, ...]], Mapping[str, frozenset[str]]],
 ) -> tuple[list[int], Rule, tuple[str, ...], tuple[str, ...], set[int]] | None:
     """The phrases of the group a seed term starts (``pool``: the seed, its papers among the
     remaining, the remaining) and what its rule does: the phrases, the rule, the unsorted and
     sorted papers it takes, and the remaining papers it sorts. ``None`` when it sorts too few
-    papers or takes more sorted papers than unsorted ones."""
+    papers, takes more sorted papers than unsorted ones, or any of an unrelated topic
+    (``guard``: every paper's topics, the unsorted papers' candidate topics)."""
     seed, group, remaining = pool
     chosen = sorted(
         (c for c in terms.eligible if len(terms.holders[c] & group) >= 2),
@@ -170,6 +181,10 @@ def _group(
     index = {p.id: i for i, p in enumerate(papers)}
     fresh = {index[pid] for pid in unsorted} & remaining
     if len(fresh) < MIN_NEW_TOPIC or len(caught) > len(unsorted):
+        return None
+    topics_of, candidates = guard
+    allowed = frozenset().union(*(candidates.get(pid, frozenset()) for pid in unsorted))
+    if strays(topics_of, caught, allowed):
         return None
     return chosen, rule, unsorted, caught, fresh
 

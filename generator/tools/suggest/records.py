@@ -30,6 +30,10 @@ PHRASES_PER_PAPER = 3
 #: that every topic uses ("optimization", "detailed") names none of them.
 MIN_SUPPORT = 3
 EXTEND_SHARE = 0.5
+#: A phrase of one plain word (no space, no hyphen: "decoders", "devices") needs more: at least
+#: this share of the sorted papers holding it are in the topic (or, for a new topic,
+#: unsorted). One common word names a topic far less often than two words do.
+WORD_SHARE = 0.75
 #: A new topic is proposed only for a group of at least this many unsorted papers...
 MIN_NEW_TOPIC = 3
 #: ... sharing terms that at least this share of the papers using them are unsorted ...
@@ -150,6 +154,11 @@ class Suggestions:
     def proposals(self) -> tuple[Proposal, ...]:
         """Every proposed phrase, grouped by topic as in :attr:`extensions`."""
         return tuple(p for e in self.extensions for p in e.proposals)
+
+
+def plain_word(phrase: str) -> bool:
+    """Whether a phrase is one plain word (no space, no hyphen): see :data:`WORD_SHARE`."""
+    return " " not in phrase and "-" not in phrase
 
 
 def rounded(value: float) -> float:

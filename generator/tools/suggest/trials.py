@@ -6,7 +6,7 @@ included, not an estimate."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from generator.inputs.taxonomy import DEFAULT_MIN_ABSTRACT_HITS
@@ -166,6 +166,24 @@ def split(
         papers[r].id for r in rows if papers[r].topics and target not in papers[r].topics
     )
     return unsorted, caught
+
+
+def related_topics(papers: Sequence[Paper]) -> dict[str, frozenset[str]]:
+    """Slug -> the topics related to it: itself and every topic that shares a sorted paper
+    with it. A phrase proposed for a topic may catch sorted papers of these only."""
+    related: dict[str, set[str]] = defaultdict(set)
+    for paper in papers:
+        for slug in paper.topics:
+            related[slug].update(paper.topics)
+    return {slug: frozenset(others) for slug, others in related.items()}
+
+
+def strays(
+    topics: Mapping[str, tuple[str, ...]], caught: Sequence[str], allowed: frozenset[str]
+) -> tuple[str, ...]:
+    """Those of the ``caught`` sorted papers (ids; ``topics`` maps ids to their topics) that are
+    in none of the ``allowed`` topics: papers of unrelated topics, which no proposal may catch."""
+    return tuple(pid for pid in caught if not allowed.intersection(topics.get(pid, ())))
 
 
 def pasted(

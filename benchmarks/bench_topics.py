@@ -33,11 +33,10 @@ import argparse
 import contextlib
 import datetime
 import os
-import platform
+import re
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -45,9 +44,11 @@ import numpy as np
 import generator.stages.learn as learn
 import generator.stages.link as link
 from benchmarks.bench_link import synthetic_papers
+from benchmarks.bench_pipeline import machine
 from generator.model import Paper, Topic
 from generator.pipeline import make_plan
 from generator.stages.classify import classify
+from generator.text.words import TERM_STOP_WORDS as STOP_WORDS
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -165,11 +166,14 @@ def choose_title_weight(papers: Sequence[Paper]) -> tuple[list[str], float]:
 
 
 def held_out_links(papers: Sequence[Paper]) -> list[str]:
-    """Each listing's similar-abstract links at the floor calibrated on the others' links."""
+    """Each listing's similar-abstract links at the floor calibrated on the others' links (a
+    paper in several listings counts in each)."""
     found = link.related_ids(papers)
     topics = [frozenset(p.rule_topics) for p in papers]
     files = sorted({s.file for p in papers for s in p.sources if s.file.startswith("listings/")})
-    rows = ["| listing held out | floor from the others | its similar links | sharing a rule topic |"]
+    rows = [
+        "| listing held out | floor from the others | its similar links | sharing a rule topic |"
+    ]
     rows.append("| --- | --: | --: | --: |")
     total = hits = 0
     for file in files:
@@ -189,15 +193,17 @@ def held_out_links(papers: Sequence[Paper]) -> list[str]:
                 count += 1
                 shared += bool(topics[i] & topics[j])
         total, hits = total + count, hits + shared
-        rows.append(
-            f"| {file} | {floor / link.SCALE:.4f} | {count} | {pct(shared / count if count else None)} |"
-        )
+        rate = pct(shared / count if count else None)
+        rows.append(f"| {file} | {floor / link.SCALE:.4f} | {count} | {rate} |")
     rows.append(f"| **all** | | **{total}** | **{pct(hits / total if total else None)}** |")
     return rows
 
 
 def timing(sizes: Sequence[int], topics: Sequence[Topic]) -> list[str]:
-    rows = ["| papers | sorted by the rules | learn stage (s) | assigned |", "| --: | --: | --: | --: |"]
+    rows = [
+        "| papers | sorted by the rules | learn stage (s) | assigned |",
+        "| --: | --: | --: | --: |",
+    ]
     for size in sizes:
         papers = classify(synthetic_papers(size), topics)
         started = time.perf_counter()
@@ -211,11 +217,80 @@ def timing(sizes: Sequence[int], topics: Sequence[Topic]) -> list[str]:
 
 
 def related_list(papers: Sequence[Paper], prefix: str) -> str:
+    """A paper's related papers with their reasons, and the title words each shares with it."""
     paper = next(p for p in papers if p.id.startswith(prefix))
-    titles = {p.id: p.title.split(":")[0] for p in papers}
-    return "; ".join(
-        f"{titles[o]} ({why})" for o, why in zip(paper.related, paper.related_reasons, strict=True)
-    )
+    by_id = {p.id: p for p in papers}
+
+    def words(title: str) -> set[str]:
+        return {w for w in re.findall(r"[a-z][a-z0-9]{2,}", title.lower()) if w not in STOP_WORDS}
+
+    mine = words(paper.title)
+    shown = []
+    for other, why in zip(paper.related, paper.related_reasons, strict=True):
+        shared = sorted(mine & words(by_id[other].title))
+        titles = f", titles share: {', '.join(shared)}" if shared else ""
+        shown.append(f"{by_id[other].title.split(':')[0]} ({why}{titles})")
+    return "; ".join(shown)
+
+
+def _summary(
+    figures: dict[str, object],
+    b: dict[str, float],
+    a: dict[str, float],
+    floors: tuple[float, float],
+) -> list[str]:
+    """The table of before and after."""
+    by_paper, by_file, held = figures["by_paper"], figures["by_file"], figures["held"]
+    assert isinstance(by_paper, learn.Figures) and isinstance(by_file, learn.Figures)
+    assert isinstance(held, list)
+    n = int(figures["papers"])  # type: ignore[call-overload]
+    before, after = figures["unsorted_before"], figures["unsorted_after"]
+    assert isinstance(before, int) and isinstance(after, int)
+    predictions = sum(h.figures.predictions for h in held)
+    correct = sum(h.figures.correct for h in held)
+    covered = sum(h.figures.covered for h in held) / max(1, sum(h.figures.papers for h in held))
+
+    def rate(shared: float, total: float) -> str:
+        return f"{pct(shared / total if total else None)} ({int(shared)}/{int(total)})"
+
+    return [
+        "| measure | before | after | target |",
+        "| --- | --: | --: | --: |",
+        "| learned topics: precision against the rules, CV by paper (4/5 -> 1/5) at the "
+        f"threshold | - | **{rate(by_paper.correct, by_paper.predictions)}** | >= 90% |",
+        "| ... coverage: sorted papers given a topic in that CV | - | "
+        f"{pct(by_paper.coverage)} | |",
+        "| ... precision, CV by source file (the run's own calibration) | - | "
+        f"{rate(by_file.correct, by_file.predictions)} | >= 90% |",
+        f"| ... coverage, CV by source file | - | {pct(by_file.coverage)} | |",
+        "| ... held out: each listing predicted by a model of the other files | - | "
+        f"{rate(correct, predictions)}, coverage {pct(covered)} | |",
+        f"| papers left unsorted | {before} ({pct(before / n)}) | **{after} "
+        f"({pct(after / n)})** | <= 2% |",
+        "| similar-abstract links sharing a rule topic | "
+        f"{rate(b['similar_shared'], b['similar'])} | **{rate(a['similar_shared'], a['similar'])}**"
+        " | >= 90% |",
+        f"| all related links sharing a rule topic | {rate(b['shared'], b['links'])} | "
+        f"{rate(a['shared'], a['links'])} | |",
+        f"| papers with at least three related papers | {b['three']} | **{a['three']}** | all |",
+        f"| related links: similar abstract / same topics / shared terms | {b['similar']} / "
+        f"{b['same']} / {b['terms']} | {a['similar']} / {a['same']} / {a['terms']} | |",
+        f"| similar-abstract floor | {floors[0]:.4f} (fixed) | {floors[1]:.4f} (calibrated) | |",
+    ]
+
+
+def _held_table(held: Sequence[learn.HeldOut]) -> list[str]:
+    return [
+        "| listing | papers | unsorted by the rules | of them by similarity | threshold | "
+        "precision (sorted ones) | coverage |",
+        "| --- | --: | --: | --: | --: | --: | --: |",
+        *[
+            f"| {h.file} | {h.papers} | {h.unsorted} | {h.learned} | {h.threshold} | "
+            f"{pct(h.figures.precision)} ({h.figures.correct}/{h.figures.predictions}) | "
+            f"{pct(h.figures.coverage)} |"
+            for h in held
+        ],
+    ]
 
 
 def report(argv: Sequence[str]) -> str:
@@ -224,55 +299,23 @@ def report(argv: Sequence[str]) -> str:
     topics = plan.topics
     base = learn.without_learned(plan.papers)
     grid, weight, temperature = choose_model(base, topics)
-    figures = learned_figures(base, topics)
-    fitted = figures["fitted"]
-    assert isinstance(fitted, learn.Learned)
+    figures = learned_figures(base, topics) | {"papers": len(base)}
+    fitted, held = figures["fitted"], figures["held"]
+    assert isinstance(fitted, learn.Learned) and isinstance(held, list)
     c = fitted.calibration
-    by_paper, by_file = figures["by_paper"], figures["by_file"]
-    assert isinstance(by_paper, learn.Figures) and isinstance(by_file, learn.Figures)
-    held = figures["held"]
-    assert isinstance(held, list)
-    n = len(base)
     before_links, before_floor = linked(base, before=True)
-    b = link_figures(before_links)
-    a = link_figures(plan.papers)
     after_floor = link.similar_floor(plan.papers, link.related_ids(plan.papers))
     title_grid, title_weight = choose_title_weight(plan.papers)
-    pooled_predictions = sum(h.figures.predictions for h in held)
-    pooled_correct = sum(h.figures.correct for h in held)
-    pooled_papers = sum(h.figures.papers for h in held)
-    pooled_covered = sum(h.figures.covered for h in held)
+    floors = (before_floor, after_floor)
     lines = [
-        "## Summary (shipped data, 313 papers)",
+        "## Summary (shipped data)",
         "",
-        "| measure | before | after | target |",
-        "| --- | --: | --: | --: |",
-        f"| learned topics: precision against the rules, CV by paper (4/5 -> 1/5) at the threshold | - | "
-        f"**{pct(by_paper.precision)}** ({by_paper.correct}/{by_paper.predictions}) | >= 90% |",
-        f"| ... coverage: sorted papers given a topic in that CV | - | {pct(by_paper.coverage)} | |",
-        f"| ... precision, CV by source file (the run's own calibration) | - | "
-        f"{pct(by_file.precision)} ({by_file.correct}/{by_file.predictions}) | >= 90% |",
-        f"| ... coverage, CV by source file | - | {pct(by_file.coverage)} | |",
-        f"| ... held out: each listing predicted by a model of the other files | - | "
-        f"{pct(pooled_correct / pooled_predictions if pooled_predictions else None)} "
-        f"({pooled_correct}/{pooled_predictions}), coverage "
-        f"{pct(pooled_covered / pooled_papers if pooled_papers else None)} | |",
-        f"| papers left unsorted | {figures['unsorted_before']} ({pct(figures['unsorted_before'] / n)}) | "
-        f"**{figures['unsorted_after']} ({pct(figures['unsorted_after'] / n)})** | <= 2% |",
-        f"| similar-abstract links sharing a rule topic | {pct(b['similar_shared'] / b['similar'])} "
-        f"({b['similar_shared']}/{b['similar']}) | **{pct(a['similar_shared'] / a['similar'])}** "
-        f"({a['similar_shared']}/{a['similar']}) | >= 90% |",
-        f"| all related links sharing a rule topic | {pct(b['shared'] / b['links'])} | "
-        f"{pct(a['shared'] / a['links'])} | |",
-        f"| papers with at least three related papers | {b['three']} | **{a['three']}** | all |",
-        f"| related links: similar abstract / same topics / shared terms | {b['similar']} / "
-        f"{b['same']} / {b['terms']} | {a['similar']} / {a['same']} / {a['terms']} | |",
-        f"| similar-abstract floor | {before_floor:.4f} (fixed) | {after_floor:.4f} (calibrated) | |",
+        *_summary(figures, link_figures(before_links), link_figures(plan.papers), floors),
         "",
-        f"Threshold used: confidence **{c.threshold}** (the lowest with {learn.TARGET_PRECISION:.0%} "
-        f"precision over at least {learn.MIN_PREDICTIONS} predictions in the run's cross-validation "
-        f"by {c.folds}, plus {learn.MARGIN}). Learn stage on the shipped data: "
-        f"{figures['seconds']:.2f} s (calibration included).",
+        f"Threshold used: confidence **{c.threshold}** (the lowest with "
+        f"{learn.TARGET_PRECISION:.0%} precision over at least {learn.MIN_PREDICTIONS} "
+        f"predictions in the run's cross-validation by {c.folds}, plus {learn.MARGIN}). Learn "
+        f"stage on the shipped data: {figures['seconds']:.2f} s (calibration included).",
         "",
         "Papers assigned by similarity (what a reviewer sees in `paperkb topics`):",
         "",
@@ -282,7 +325,8 @@ def report(argv: Sequence[str]) -> str:
         ],
         "",
         "BiFormer (a vision transformer), related papers before: "
-        f"{related_list(before_links, 'biformer-')}. After: {related_list(plan.papers, 'biformer-')}.",
+        f"{related_list(before_links, 'biformer-')}. After: "
+        f"{related_list(plan.papers, 'biformer-')}.",
         "",
         "## Choosing the model: name weight and temperature",
         "",
@@ -300,14 +344,7 @@ def report(argv: Sequence[str]) -> str:
         "Each listing's papers predicted by a model trained and calibrated on the papers of the "
         "other files only (`paperkb topics --eval` prints the same).",
         "",
-        "| listing | papers | unsorted by the rules | of them by similarity | threshold | precision (sorted ones) | coverage |",
-        "| --- | --: | --: | --: | --: | --: | --: |",
-        *[
-            f"| {h.file} | {h.papers} | {h.unsorted} | {h.learned} | {h.threshold} | "
-            f"{pct(h.figures.precision)} ({h.figures.correct}/{h.figures.predictions}) | "
-            f"{pct(h.figures.coverage)} |"
-            for h in held
-        ],
+        *_held_table(held),
         "",
         "## Related papers: the title weight, and the held-out floor",
         "",
@@ -316,6 +353,10 @@ def report(argv: Sequence[str]) -> str:
         *title_grid,
         "",
         f"chosen: title weight {title_weight} (the module uses {link.TITLE_WEIGHT})",
+        "",
+        "The held-out check: each listing's similar-abstract links at the floor calibrated on "
+        "the links of the papers of the other listings only (a paper in several listings "
+        "counts in each).",
         "",
         *held_out_links(plan.papers),
     ]
@@ -326,27 +367,26 @@ def report(argv: Sequence[str]) -> str:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--sizes", type=int, nargs="*", default=[10_000], help="synthetic corpora to time")
+    p.add_argument(
+        "--sizes", type=int, nargs="*", default=[10_000], help="synthetic corpora to time"
+    )
     p.add_argument("--no-write", action="store_true", help="print only")
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    started = machine()  # with the load average at the start
     text = report(argv)
     print(text)
     if not parser().parse_args(argv).no_write:
         command = ".venv/bin/python -m benchmarks.bench_topics " + " ".join(argv)
-        machine = (
-            f"{os.cpu_count()} CPUs ({platform.machine()}), Python {platform.python_version()} "
-            f"on {platform.system()} {platform.release()}"
-        )
-        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
         RESULTS.write_text(
             "# Topics benchmark: topics by similarity and related papers (issue 27)\n\n"
             f"Command: `{command.strip()}` (run from the repository root)\n\n"
-            f"Date: {datetime.date.today().isoformat()}; machine: {machine}; load average at "
-            f"the end of the run: {load} (times are noisy: other agents share the machine).\n\n"
+            f"Date: {datetime.date.today().isoformat()}; machine: {started}; at the end {load} "
+            "(times are noisy: other agents share the machine).\n\n"
             "Before: the rules alone, related papers by abstract with the fixed floor of 0.125 "
             "and no title weight (the state before issue 27, recomputed here with those "
             "settings). After: the module as it is.\n\n" + text,

@@ -226,3 +226,22 @@ def test_one_process_flag_reaches_generate(
     )
     assert code == 0, out
     assert seen == [parallel]
+
+
+def test_topics_why_and_eval(capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import DATA
+
+    code, out, _ = run(
+        capsys, "topics", "--why", "beautybank-encoding-facial-makeup-in-latent-space",
+        "--data", str(DATA),
+    )  # fmt: skip
+    assert code == 0
+    assert "by the rules: none" in out and "closest topics: " in out
+    code, _, err = run(capsys, "topics", "--why", "no-such-paper", "--data", str(DATA))
+    assert code == 1 and "no paper has the id 'no-such-paper'" in err
+    code, out, _ = run(capsys, "topics", "--eval", "--data", str(DATA))
+    assert code == 0
+    assert "folds of papers: precision" in out and "Each source file held out" in out
+    with pytest.raises(SystemExit) as usage:
+        run(capsys, "topics", "--eval", "--suggest", "--data", str(DATA))
+    assert usage.value.code == 2  # one report at a time

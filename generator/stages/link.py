@@ -135,10 +135,10 @@ def df_ceiling(df: IntArray, papers: int) -> int:
     return int(fits[-1]) if fits.size else 0
 
 
-def _vectors(texts: Sequence[str]) -> Sparse:
-    """Unit-length TF-IDF rows of ``texts`` within the document-frequency bounds and budget."""
+def _counts(texts: Sequence[str]) -> Sparse:
+    """TF-IDF rows of ``texts`` within the document-frequency bounds, not normalized."""
     try:  # scikit-learn's TfidfVectorizer, bit for bit (generator/text/tfidf.py), faster
-        matrix = tfidf(
+        return tfidf(
             texts,
             token_pattern=TOKEN_PATTERN,
             stop_words=STOP_WORDS,
@@ -147,12 +147,20 @@ def _vectors(texts: Sequence[str]) -> Sparse:
         ).matrix
     except ValueError:  # no paper, or no term in MIN_DF papers: nothing can be related
         return csr_matrix((len(texts), 0), dtype=np.float64)
-    df = np.bincount(matrix.indices, minlength=matrix.shape[1]).astype(np.int64)
-    ceiling = df_ceiling(df, len(texts))
-    if ceiling < df.max(initial=0):
-        matrix = matrix[:, np.flatnonzero(df <= ceiling)].tocsr()
-    matrix.sort_indices()  # before the norms, so that they sum in term order too
-    return l2_rows(matrix.tocsr())
+
+
+def _budgeted(blocks: Sequence[Sparse], papers: int) -> list[Sparse]:
+    """``blocks`` without the terms over the comparison budget, counted over all the blocks
+    together (:func:`df_ceiling`), each row scaled to unit length."""
+    dfs = [np.bincount(m.indices, minlength=m.shape[1]).astype(np.int64) for m in blocks]
+    ceiling = df_ceiling(np.concatenate([np.zeros(0, dtype=np.int64), *dfs]), papers)
+    result = []
+    for matrix, df in zip(blocks, dfs, strict=True):
+        if ceiling < df.max(initial=0):
+            matrix = matrix[:, np.flatnonzero(df <= ceiling)].tocsr()
+        matrix.sort_indices()  # before the norms, so that they sum in term order too
+        result.append(l2_rows(matrix.tocsr()))
+    return result
 
 
 def tfidf_vectors(papers: Sequence[Paper]) -> Sparse:
@@ -161,20 +169,23 @@ def tfidf_vectors(papers: Sequence[Paper]) -> Sparse:
     A paper without a usable word gets an empty row. Columns are terms in sorted order and
     indices are sorted, so every dot product sums in the same order whatever the paper order.
     """
-    return _vectors([f"{p.title}\n{p.abstract}" for p in papers])
+    (text,) = _budgeted([_counts([f"{p.title}\n{p.abstract}" for p in papers])], len(papers))
+    return text
 
 
 def link_vectors(papers: Sequence[Paper]) -> Sparse:
-    """The rows papers are compared by: :func:`tfidf_vectors` blended with the TF-IDF of the
+    """The rows papers are compared by: the TF-IDF of title + abstract blended with that of the
     titles alone (:data:`TITLE_WEIGHT`), each row scaled to unit length again.
 
     Two papers whose titles share no term score as their abstracts do, a little less; two
     whose titles share terms score more. Papers whose titles have no usable term at all score
-    exactly as by :func:`tfidf_vectors`.
+    as by :func:`tfidf_vectors`. The comparison budget covers both blocks together.
     """
-    text = tfidf_vectors(papers)
-    titles = _vectors([p.title for p in papers])
-    if titles.shape[1] == 0:
+    text, titles = _budgeted(
+        [_counts([f"{p.title}\n{p.abstract}" for p in papers]), _counts([p.title for p in papers])],
+        len(papers),
+    )
+    if titles.nnz == 0:
         return text
     return blend([(text, 1.0 - TITLE_WEIGHT), (titles, TITLE_WEIGHT)])
 

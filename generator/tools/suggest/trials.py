@@ -5,6 +5,7 @@ included, not an estimate."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -55,13 +56,7 @@ def rule_with(rule: Rule, title: Sequence[str], abstract: Sequence[str]) -> Rule
 
 
 def with_rule(topic: Topic, rule: Rule) -> Topic:
-    return Topic(
-        slug=topic.slug,
-        name=topic.name,
-        description=topic.description,
-        rule=rule,
-        learned=topic.learned,
-    )
+    return dataclasses.replace(topic, rule=rule)
 
 
 def try_phrases(

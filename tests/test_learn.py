@@ -381,3 +381,33 @@ def test_the_parameters_were_chosen_by_the_benchmark() -> None:
         f"chosen: name weight {learn_module.NAME_WEIGHT}, temperature {learn_module.TEMPERATURE}"
     )
     assert chosen in results
+
+
+def test_the_model_never_assigns_to_a_sorted_paper_and_apply_never_changes_one() -> None:
+    """Two guards, each tested alone: the model names unsorted papers only, and applying an
+    assignment that names a sorted paper leaves the paper as the rules left it."""
+    papers = classify(field_corpus(), TOPICS)
+    learned = model(papers, TOPICS)
+    sorted_ids = {p.id for p in papers if p.topics}
+    assert learned.assigned and not sorted_ids & set(learned.assigned)
+    bogus = learn_module.Learned(
+        learned.calibration, {}, {p.id: (("bread", 0.99),) for p in papers}
+    )
+    result = learn_module.apply(papers, bogus)
+    for before, after in zip(papers, result, strict=True):
+        assert after is before if before.topics else after.topics == ("bread",)
+
+
+def test_folds_are_runs_of_consecutive_files_of_about_as_many_papers() -> None:
+    papers = sorted(classify(field_corpus(per_field=20), TOPICS), key=lambda p: p.id)
+    papers = [
+        dataclasses.replace(p, sources=(Source(f"listings/{k % 10:02d}.txt", 1),))
+        for k, p in enumerate(papers)
+    ]
+    rows = [i for i, p in enumerate(papers) if p.topics]
+    folds = folds_by_file(papers, rows)
+    assert folds is not None
+    files = [sorted({papers[r].sources[0].file for r in test}) for test, _ in folds]
+    assert files == [
+        [f"listings/{k:02d}.txt", f"listings/{k + 1:02d}.txt"] for k in range(0, 10, 2)
+    ]

@@ -478,3 +478,13 @@ def test_a_page_row_gives_year_authors_and_reason() -> None:
         "- [Sea](c.md) · 2021 · same topics, a less similar abstract",
         "- [Dee &#60;b&#62;](d.md) · a few shared terms, no topic in common",
     ]
+
+
+def test_the_shared_topic_rate_counts_rule_topics_only() -> None:
+    """A link between two papers that share only a topic assigned by similarity does not
+    count: the similarity it came from is what the rate checks."""
+    a = Paper("a", "a", "A", "x", (), (), ("video",), ("b", "c"))
+    b = Paper("b", "b", "B", "x", (), (), ("video",), learned_topics=(("video", 0.8),))
+    c = Paper("c", "c", "C", "x", (), (), ("video",))
+    assert b.rule_topics == ()
+    assert shared_topic_rate([a, b, c]) == (1, 2)

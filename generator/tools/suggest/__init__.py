@@ -117,7 +117,7 @@ def suggest(papers: Sequence[Paper], topics: Sequence[Topic]) -> Suggestions:
     made = extensions(ordered, topics, found, held)
     done = {pid for e in made for pid in e.unsorted}
     left = [r for r in unsorted_rows if ordered[r].id not in done]
-    fitting = {u.id: frozenset(c.slug for c in u.candidates) for u in unsorted}
+    fitting = {u.id: frozenset(c.slug for c in u.candidates if c.score >= FIT) for u in unsorted}
     made += new_topics(ordered, topics, matrix, vocabulary, left, fitting)
     sorts, moves = pasted(ordered, topics, made)
     return Suggestions(len(ordered), unsorted, tuple(made), sorts, moves)

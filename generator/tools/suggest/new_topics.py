@@ -93,8 +93,9 @@ def new_topics(
     :func:`generator.stages.classify.classify` on every paper holding one of its phrases, and kept
     only when it sorts at least :data:`MIN_NEW_TOPIC` papers, takes no more sorted papers
     than unsorted ones, and takes none of a topic unrelated to the group (``candidates``: per
-    unsorted paper, its candidate topics; a sorted paper it takes must be in one of those of
-    the group's papers). Its papers leave the pool, and the next group is sought.
+    unsorted paper, the candidate topics that fit it, scoring :data:`FIT` or more; a sorted
+    paper it takes must be in one of those of the group's papers). Its papers leave the pool,
+    and the next group is sought.
     """
     if len(left) < MIN_NEW_TOPIC:
         return []

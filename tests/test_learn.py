@@ -370,7 +370,7 @@ def test_pages_json_and_topic_pages_mark_what_similarity_assigned() -> None:
     assert f"({assigned.id}.md) (assigned by similarity): " in topic_page
     other = next(p for p in papers if slug in p.rule_topics)
     assert f"({other.id}.md): " in topic_page
-    assert "matched no rule and are here (assigned by similarity)" in topic_page
+    assert "of them match no rule: their text is close to this topic" in topic_page
 
 
 def test_the_parameters_were_chosen_by_the_benchmark() -> None:

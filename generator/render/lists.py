@@ -92,8 +92,8 @@ def render_topic(
     learned = sum(1 for p in members if any(t == topic.slug for t, _ in p.learned_topics))
     if learned:
         lines += [
-            f"{learned:,} of them matched no rule and are here {LEARNED_MARK}, marked so: "
-            "their text is close to this topic's papers.",
+            f"{learned:,} of them match no rule: their text is close to this topic's papers, "
+            f"and they are marked {LEARNED_MARK}.",
             "",
         ]
     lines += [f"**Cite this topic** (its papers' citations): {cite_links(topic.slug, '../')}", ""]

@@ -18,6 +18,7 @@ class Account:
     rejected: int
     topics: int
     unsorted: int
+    """Papers in no topic, after the learned assignment."""
     records: int = 0
     """Structured record files read (API JSON and hand-written YAML)."""
     authors: int = 0
@@ -30,6 +31,9 @@ class Account:
     """Links for a similar abstract (the rest are weaker), and how many of them share a topic:
     the independent check on content similarity."""
     related_similar_shared: int = 0
+    learned: int = 0
+    """Papers the rules left unsorted that got topics by similarity
+    (:mod:`generator.stages.learn`)."""
     annotations: int = 0
     """Hand-written records that name a paper and add facts to it (not entries read)."""
 

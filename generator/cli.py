@@ -39,6 +39,7 @@ from generator.tools.diff import (
 from generator.tools.fetch import MAX_LOOKUPS, limits_help, resolve_help
 from generator.tools.fetch import run as run_fetch
 from generator.tools.suggest import format_suggestions, suggest
+from generator.tools.topics import format_eval, format_topics, format_why
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -68,7 +69,8 @@ def print_account(result: Result, then: str = "nothing to do") -> None:
     )
     if a.annotations:
         print(f"  annotations: {plural(a.annotations, 'record')} adding facts to a paper")
-    print(f"  topics: {a.topics}, papers in no topic (Unsorted): {a.unsorted}")
+    learned = f" ({a.learned} more assigned by similarity)" if a.learned else ""
+    print(f"  topics: {a.topics}, papers in no topic (Unsorted): {a.unsorted}{learned}")
     rate = a.shared_topic_rate
     with_related = result.summary.with_related
     similar = a.related_similar_shared / a.related_similar if a.related_similar else None
@@ -291,14 +293,16 @@ def cmd_topics(args: argparse.Namespace) -> int:
     corpus = read_corpus(Path(args.data), strict=args.strict)
     if args.suggest:
         sys.stdout.write(format_suggestions(suggest(corpus.papers, corpus.topics)))
-        return EXIT_OK
-    members: dict[str, int] = {t.slug: 0 for t in corpus.topics}
-    for paper in corpus.papers:
-        for slug in paper.topics:
-            members[slug] += 1
-    for topic in corpus.topics:
-        print(f"{members[topic.slug]:6,}  {topic.slug}  ({topic.name})")
-    print(f"{corpus.unsorted:6,}  unsorted")
+    elif args.why is not None:
+        why = format_why(corpus.papers, corpus.topics, args.why)
+        if why is None:
+            print(f"paperkb: error: no paper has the id {args.why!r}", file=sys.stderr)
+            return EXIT_ERROR
+        sys.stdout.write(why)
+    elif args.eval:
+        sys.stdout.write(format_eval(corpus.papers, corpus.topics))
+    else:
+        sys.stdout.write(format_topics(corpus.papers, corpus.topics))
     return EXIT_OK
 
 
@@ -349,6 +353,29 @@ def positive_int(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"not a whole number of at least 1: {text!r}")
     return int(text)
+
+
+def _topics_options(topics: argparse.ArgumentParser) -> None:
+    """The options of ``paperkb topics``: one report at a time."""
+    what = topics.add_mutually_exclusive_group()
+    what.add_argument(
+        "--suggest",
+        action="store_true",
+        help="for papers the rules leave unsorted, propose candidate topics and new match "
+        "rules to paste into data/topics.yaml",
+    )
+    what.add_argument(
+        "--why",
+        metavar="ID",
+        help="why one paper has its topics: the rules', the pins' and the closest topics' scores",
+    )
+    what.add_argument(
+        "--eval",
+        action="store_true",
+        help="measure the assignment by similarity against the rules: cross-validation by "
+        "paper and by source file, per topic, and each source file held out",
+    )
+    topics.set_defaults(run=cmd_topics)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -464,16 +491,14 @@ def _tool_commands(commands: Commands) -> None:
     diff.add_argument("base", metavar="BASE", help="git revision to compare with")
     _data(diff)
     diff.set_defaults(run=cmd_diff, strict=False)
-    topics = commands.add("topics", "List topics with their paper counts (writes nothing).")
+    topics = commands.add(
+        "topics",
+        "List topics with their paper counts, and the papers assigned by similarity with "
+        "their scores (writes nothing).",
+    )
     _data(topics)
     _strict(topics)
-    topics.add_argument(
-        "--suggest",
-        action="store_true",
-        help="for papers in no topic, propose candidate topics and new match rules to paste "
-        "into data/topics.yaml",
-    )
-    topics.set_defaults(run=cmd_topics)
+    _topics_options(topics)
     _fetch_command(commands)
 
 

@@ -1,6 +1,7 @@
 """The first door into the pipeline: read ``data/`` into a corpus of distinct, classified papers.
 
-``parse -> normalize -> dedupe -> permalinks -> classify``: every input file is read and checked
+``parse -> normalize -> dedupe -> permalinks -> classify -> learn``: every input file is read
+and checked
 (:func:`read_inputs`, which raises :class:`InputError` listing every problem in every file),
 entries become distinct papers with permanent ids (:func:`merge`), and papers get their topics
 (:func:`classify_corpus`). :func:`read_corpus` runs the three; the tools (``diff``, ``topics``,
@@ -32,6 +33,7 @@ from generator.inputs.taxonomy import load_taxonomy
 from generator.model import ANNOTATION, Entry, Paper, Topic
 from generator.stages.classify import classify
 from generator.stages.dedupe import DedupeResult, dedupe
+from generator.stages.learn import learn
 from generator.stages.normalize import invisible_entries, normalize
 from generator.stages.permalinks import Assignment, assign_ids, redirects_for
 
@@ -168,9 +170,12 @@ def merge(inputs: Inputs, data_dir: Path, *, stage: StageHook = no_hook) -> Corp
 
 
 def classify_corpus(corpus: Corpus, *, stage: StageHook = no_hook) -> Corpus:
-    """``corpus`` with every paper's topics from the taxonomy's rules and the curators' pins."""
+    """``corpus`` with every paper's topics: the taxonomy's rules and the curators' pins, then,
+    for papers they leave unsorted, topics by similarity (:mod:`generator.stages.learn`)."""
     with stage("classify"):
         papers = classify(corpus.papers, corpus.topics)
+    with stage("learn"):
+        papers = learn(papers, corpus.topics)
     return dataclasses.replace(corpus, papers=tuple(papers))
 
 

@@ -105,6 +105,17 @@ class Paper:
     related_reasons: tuple[str, ...] = ()
     """Why each of ``related`` is listed, in the same order (:data:`generator.stages.link.REASONS`:
     ``similar abstract``, ``same topics``, ``shared terms``); filled in with ``related``."""
+    learned_topics: tuple[tuple[str, float], ...] = ()
+    """Topics assigned by similarity, not by a rule or a pin (:mod:`generator.stages.learn`):
+    (slug, confidence) pairs, in ``topics`` too. Only a paper the rules left unsorted has any."""
+
+    @property
+    def rule_topics(self) -> tuple[str, ...]:
+        """``topics`` without the learned ones: the rules' and the pins'."""
+        if not self.learned_topics:
+            return self.topics
+        learned = {slug for slug, _ in self.learned_topics}
+        return tuple(slug for slug in self.topics if slug not in learned)
 
     @property
     def dates(self) -> tuple[str, ...]:
@@ -135,6 +146,9 @@ class Topic:
     name: str
     description: str
     rule: Rule = field(default_factory=Rule)
+    learned: bool = True
+    """Whether papers the rules leave unsorted may be assigned to it by similarity
+    (:mod:`generator.stages.learn`); ``learned: false`` in the taxonomy turns it off."""
 
 
 UNSORTED = Topic(

@@ -31,7 +31,7 @@ from generator.stages.dedupe import DedupeResult
 from generator.stages.link import (
     MIN_RELATED,
     SIMILAR_ABSTRACT,
-    Neighbours,
+    Candidates,
     related_ids,
     related_topics,
     shared_topic_rate,
@@ -44,8 +44,19 @@ from generator.writers.manifest import Summary
 #: The stages of a run, in order, as reported to a :data:`StageHook`. The related papers are
 #: computed in a second process from the start of ``classify``
 #: (:func:`generator.stages.link.related_ids`): ``link`` is the time this process waits for them
-#: after ``index`` (the search index), plus the rest of linking.
-STAGES = ("parse", "normalize", "dedupe", "classify", "index", "link", "render", "write")
+#: after ``learn`` (topics by similarity for unsorted papers) and ``index`` (the search index),
+#: plus the rest of linking.
+STAGES = (
+    "parse",
+    "normalize",
+    "dedupe",
+    "classify",
+    "learn",
+    "index",
+    "link",
+    "render",
+    "write",
+)
 
 
 @contextmanager
@@ -105,7 +116,7 @@ class Result:
 
 def plan_site(
     corpus: Corpus,
-    related: Callable[[], list[Neighbours]] | None = None,
+    related: Callable[[], Candidates] | None = None,
     *,
     stage: StageHook = no_hook,
 ) -> Plan:
@@ -135,6 +146,7 @@ def plan_site(
             topics=len(corpus.topics),
             unsorted=corpus.unsorted,
             records=corpus.records,
+            learned=sum(1 for p in papers if p.learned_topics),
             authors=len(authors),
             related_links=links,
             related_shared_topic=shared,

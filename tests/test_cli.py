@@ -192,11 +192,12 @@ def test_topics_lists_counts_and_suggests_for_unsorted_papers(
 
     code, out, _ = run(capsys, "topics", "--data", str(DATA))
     assert code == 0
-    assert out.rstrip().endswith("unsorted")
-    assert "     8  unsorted" in out
+    assert "           5  unsorted\n" in out  # 8 by the rules, 3 of them by similarity
+    assert "      24 + 1  image-generation  (Image generation & diffusion)\n" in out
+    assert "3 papers the rules leave unsorted, by similarity:" in out
     code, out, _ = run(capsys, "topics", "--suggest", "--data", str(DATA))
     assert code == 0
-    assert out.startswith("8 of 313 papers are unsorted.")
+    assert out.startswith("8 of 313 papers are unsorted by the rules.")
     assert "extend:" in out
 
 
@@ -355,3 +356,22 @@ def test_a_flood_of_problems_is_listed_up_to_a_limit(
     assert "250 problems in the input" in err
     assert err.count("bad") == 200
     assert "... and 50 more problems in 50 files" in err
+
+
+def test_topics_why_and_eval(capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import DATA
+
+    code, out, _ = run(
+        capsys, "topics", "--why", "beautybank-encoding-facial-makeup-in-latent-space",
+        "--data", str(DATA),
+    )  # fmt: skip
+    assert code == 0
+    assert "by the rules: none" in out and "closest topics: " in out
+    code, _, err = run(capsys, "topics", "--why", "no-such-paper", "--data", str(DATA))
+    assert code == 1 and "no paper has the id 'no-such-paper'" in err
+    code, out, _ = run(capsys, "topics", "--eval", "--data", str(DATA))
+    assert code == 0
+    assert "folds of papers: precision" in out and "Each source file held out" in out
+    with pytest.raises(SystemExit) as usage:
+        run(capsys, "topics", "--eval", "--suggest", "--data", str(DATA))
+    assert usage.value.code == 2  # one report at a time

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -254,3 +255,27 @@ def test_a_renamed_data_file_is_a_rename_not_a_departure(tmp_path: Path) -> None
     assert changes.departures == ()
     text = format_changes(changes, after, "main")
     assert "`listings/abc.txt` -> `listings/2024-08-12.txt`" in text
+
+
+def test_topics_assigned_by_similarity_are_listed_for_review() -> None:
+    """A paper no rule sorts that the model gives a topic: the summary lists it with its
+    confidence, apart from the rule-sorted changes, so a reviewer can pin or refuse it."""
+    source = (Source("listings/a.txt", 1),)
+    base = [Paper("x", "x", "X", "abstract", (), source)]
+    learned = (("video", 0.81),)
+    head = [
+        Paper("x", "x", "X", "abstract", (), source, ("video",), learned_topics=learned),
+        Paper("y", "y", "Y <b>", "abstract", (), source),
+    ]
+    base_snapshot, head_snapshot = Snapshot.of(base, {}), Snapshot.of(head, {})
+    changes = compare(base_snapshot, head_snapshot)
+    assert changes.learned == (("x", learned),)
+    assert changes.topics == (("unsorted", ("y",), ("x",)), ("video", ("x",), ()))
+    text = format_changes(changes, head_snapshot, "main")
+    assert "| Papers newly assigned by similarity | 1 |" in text
+    section = text.split("### Assigned by similarity", 1)[1]
+    assert "- `x`: `X` -> `video` (0.81)" in section
+    # The same assignment again is no news; a changed one is.
+    assert compare(head_snapshot, head_snapshot).learned == ()
+    moved = Snapshot.of([replace(head[0], topics=("audio",), learned_topics=(("audio", 0.7),))], {})
+    assert compare(head_snapshot, moved).learned == (("x", (("audio", 0.7),)),)

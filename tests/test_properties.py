@@ -162,7 +162,7 @@ def test_rendered_paper_pages_only_hold_our_own_elements(
         sources=(Source("listings/x.txt", 1, date),),
         meta=Metadata(authors=(alias or "n", title or "m"), note=abstract or None),
     )
-    page = render_paper(paper, {}, {"p": paper.title})
+    page = render_paper(paper, {}, {"p": paper})
     _, head, body = page.split("---\n", 2)  # the front matter is read by MkDocs, not Markdown
     meta = yaml.safe_load(head)
     assert html_module.unescape(meta["title"]) == " ".join(paper.title.split())

@@ -93,14 +93,16 @@ def test_paper_page_has_title_topics_abstract_related_sources_and_aliases() -> N
         aliases=("diffusion a",),
         sources=(Source("listings/a.txt", 3, "Aug 12"), Source("listings/b.txt", 9, None)),
     )
-    page = render_paper(p, {"diffusion": TOPIC}, {"a": "Diffusion A", "b": "B"})
+    page = render_paper(
+        p, {"diffusion": TOPIC}, {"a": paper("a", "Diffusion A"), "b": paper("b", "B")}
+    )
     assert page.startswith(
         f'---\n{MARKER}title: "Diffusion A"\ndescription: "Abstract of Diffusion A."\n'
         'citation: [["citation_title", "Diffusion A"]]\nhide: [toc]\n---\n'
     )
     assert "# Diffusion A" in page
     assert "[Diffusion](../topics/diffusion.md)" in page
-    assert "- [B](b.md)" in page
+    assert "- [B](b.md) · similar abstract" in page
     # Where it was read, folded below the content: a listing date without a year is not shown
     provenance = page.split('<details class="pkb-provenance">', 1)[1]
     assert provenance.index("</details>") > provenance.index("diffusion a")
@@ -111,14 +113,16 @@ def test_paper_page_has_title_topics_abstract_related_sources_and_aliases() -> N
     assert '<a href="../merges.html">merge report</a>' in provenance
     assert "## Sources" not in page and "## Other spellings" not in page
     dated = render_paper(
-        paper("c", "C", sources=(Source("listings/c.txt", 1, "Aug 12, 2024"),)), {}, {"c": "C"}
+        paper("c", "C", sources=(Source("listings/c.txt", 1, "Aug 12, 2024"),)),
+        {},
+        {"c": paper("c", "C")},
     )
     assert "<td>Aug 12, 2024</td>" in dated
     assert "merge report" not in dated  # one source, one spelling: nothing was merged
 
 
 def test_unsorted_paper_links_to_unsorted_and_has_no_empty_sections() -> None:
-    page = render_paper(paper("b", "B"), {}, {"b": "B"})
+    page = render_paper(paper("b", "B"), {}, {"b": paper("b", "B")})
     assert "[Unsorted](../topics/unsorted.md)" in page
     assert "## Related papers" not in page
     assert "Other spellings" not in page
@@ -178,6 +182,7 @@ def test_site_files_and_json() -> None:
         "note": None,
         "topics": ["diffusion"],
         "pinned_topics": [],
+        "learned_topics": [],
         "related": [],
         "related_reasons": [],
         "sources": [{"file": "listings/a.txt", "line": 3, "date": "Aug 12"}],
@@ -209,7 +214,7 @@ def test_paper_page_shows_record_metadata_links_authors_and_cites() -> None:
     )
     p = paper("mamba", "Mamba", meta=meta)
     ids = {author_key("Albert Gu"): "albert-gu"}
-    page = render_paper(p, {}, {"mamba": "Mamba"}, ids)
+    page = render_paper(p, {}, {"mamba": paper("mamba", "Mamba")}, ids)
     assert "**Authors:** [Albert Gu](../authors/albert-gu.md), Tri &#60;b&#62;Dao" in page
     assert "**Published:** Dec 1, 2023" in page
     assert f"[{text('2312.00752')}](https://arxiv.org/abs/2312.00752)" in page
@@ -226,7 +231,7 @@ def test_paper_page_shows_record_metadata_links_authors_and_cites() -> None:
 
 
 def test_listing_only_paper_invents_nothing() -> None:
-    page = render_paper(paper("b", "B"), {}, {"b": "B"})
+    page = render_paper(paper("b", "B"), {}, {"b": paper("b", "B")})
     assert "**Authors:**" not in page and "**arXiv:**" not in page and "Upvotes" not in page
     assert "arxiv.org/abs" not in page and "arxiv.org/pdf" not in page
     assert "huggingface.co/papers/" not in page  # no Hub page without an id: only a search
@@ -380,7 +385,7 @@ def links_of(page: str) -> dict[str, str]:
 
 
 def test_every_hub_field_is_shown_with_its_label_and_links() -> None:
-    page = render_paper(paper("p", "P", meta=HUB_META), {}, {"p": "P"})
+    page = render_paper(paper("p", "P", meta=HUB_META), {}, {"p": paper("p", "P")})
     assert "**On Daily Papers:** 2024-12-03" in page
     assert "**Upvotes:** 12" in page
     assert "**Comments:** [3](https://huggingface.co/papers/2412.01234#community)" in page
@@ -399,7 +404,7 @@ def test_every_hub_field_is_shown_with_its_label_and_links() -> None:
 
 
 def test_the_hub_facts_are_on_the_byline_before_the_topics() -> None:
-    page = render_paper(paper("p", "P", meta=HUB_META), {}, {"p": "P"})
+    page = render_paper(paper("p", "P", meta=HUB_META), {}, {"p": paper("p", "P")})
     title, topics = page.index("# P\n"), page.index("**Topics:**")
     assert title < page.index("**arXiv:**") < page.index("**Organization:**") < topics
 
@@ -421,21 +426,25 @@ def test_each_hub_field_alone_shows_only_its_own_labels(
     field: str, value: object, labels: list[str]
 ) -> None:
     meta = Metadata(arxiv="2412.01234", **{field: value})  # type: ignore[arg-type]
-    page = render_paper(paper("p", "P", meta=meta), {}, {"p": "P"})
+    page = render_paper(paper("p", "P", meta=meta), {}, {"p": paper("p", "P")})
     assert [label for label in HUB_LABELS if label in page] == labels
-    bare = render_paper(paper("p", "P", meta=Metadata(arxiv="2412.01234")), {}, {"p": "P"})
+    bare = render_paper(
+        paper("p", "P", meta=Metadata(arxiv="2412.01234")), {}, {"p": paper("p", "P")}
+    )
     assert [label for label in HUB_LABELS if label in bare] == []
 
 
 def test_stars_without_a_repository_and_comments_without_an_id_are_not_links() -> None:
-    page = render_paper(paper("p", "P", meta=Metadata(stars=5, comments=2)), {}, {"p": "P"})
+    page = render_paper(
+        paper("p", "P", meta=Metadata(stars=5, comments=2)), {}, {"p": paper("p", "P")}
+    )
     assert "stars" not in page and "**Code:**" not in page
     assert "**Comments:** 2" in page and "#community" not in page
 
 
 def test_the_ai_summary_is_labelled_machine_written_and_kept_apart_from_the_abstract() -> None:
     p = paper("p", "P", abstract="The authors' abstract.", meta=HUB_META, related=("q",))
-    page = render_paper(p, {}, {"p": "P", "q": "Q"})
+    page = render_paper(p, {}, {"p": paper("p", "P"), "q": paper("q", "Q")})
     assert AI_SUMMARY_HEADING == "## Hub's AI summary (machine-written)"
     abstract = page.index("## Abstract")
     ai = page.index(AI_SUMMARY_HEADING)
@@ -453,7 +462,7 @@ def test_the_ai_summary_is_labelled_machine_written_and_kept_apart_from_the_abst
 
 def test_a_withdrawn_paper_says_so_at_the_top() -> None:
     meta = Metadata(arxiv="2412.01234", withdrawn="2024-12-05")
-    page = render_paper(paper("p", "P", meta=meta), {}, {"p": "P"})
+    page = render_paper(paper("p", "P", meta=meta), {}, {"p": paper("p", "P")})
     body = page.split("\n---\n", 1)[1]
     assert body.startswith(
         "\n# P\n\n> **Withdrawn:** the Hub marks this paper as withdrawn on 2024-12-05.\n\n"
@@ -477,7 +486,7 @@ def test_hostile_hub_text_stays_text(value: str) -> None:
     meta = Metadata(
         arxiv="2412.01234", ai_summary=value, organization=value, ai_keywords=(value, "ok")
     )
-    page = render_paper(paper("p", "P", meta=meta), {}, {"p": "P"})
+    page = render_paper(paper("p", "P", meta=meta), {}, {"p": paper("p", "P")})
     body = page.split("\n---\n", 1)[1]
     assert value not in body and "{{" not in body and "{%" not in body
     html = html_of(body)
@@ -498,7 +507,7 @@ def test_hostile_hub_text_stays_text(value: str) -> None:
 )
 def test_a_url_that_is_not_http_is_never_a_link_even_if_it_reaches_the_page(url: str) -> None:
     meta = Metadata(arxiv="2412.01234", github=url, project=url, stars=3)
-    page = render_paper(paper("p", "P", meta=meta), {}, {"p": "P"})
+    page = render_paper(paper("p", "P", meta=meta), {}, {"p": paper("p", "P")})
     assert "**Code:**" not in page and "**Project page:**" not in page
     assert "javascript" not in page.lower() and "evil" not in page and "data:" not in page
 
@@ -506,7 +515,7 @@ def test_a_url_that_is_not_http_is_never_a_link_even_if_it_reaches_the_page(url:
 def test_odd_characters_in_a_url_cannot_end_the_link() -> None:
     url = 'https://example.org/a)b](c"d<script>{{x}}`e|f\\g'
     meta = Metadata(arxiv="2412.01234", project=url)
-    page = render_paper(paper("p", "P", meta=meta), {}, {"p": "P"})
+    page = render_paper(paper("p", "P", meta=meta), {}, {"p": paper("p", "P")})
     html = html_of(page.split("\n---\n", 1)[1])
     assert "<script" not in html and "{{" not in html
     parser = Anchors()
@@ -522,7 +531,7 @@ def test_odd_characters_in_a_url_cannot_end_the_link() -> None:
 
 def test_a_paper_without_an_id_gets_title_searches_on_arxiv_and_the_hub() -> None:
     title = "A & B: (C) [d] <e> 50% #1"
-    page = render_paper(paper("p", title), {}, {"p": title})
+    page = render_paper(paper("p", title), {}, {"p": paper("p", title)})
     quoted = "A+%26+B%3A+%28C%29+%5Bd%5D+%3Ce%3E+50%25+%231"
     arxiv = f"https://arxiv.org/search/?query={quoted}&searchtype=title"
     hub = f"https://huggingface.co/papers?q={quoted}"
@@ -559,7 +568,7 @@ def test_papers_json_carries_every_hub_field() -> None:
         "id", "title", "abstract", "url", "arxiv", "arxiv_url", "pdf_url", "hub_url",
         "authors", "published", "listed", "upvotes", "comments", "comments_url",
         "organization", "github_repo", "github_stars", "project_page", "ai_summary",
-        "ai_keywords", "withdrawn", "note", "topics", "pinned_topics", "related",
+        "ai_keywords", "withdrawn", "note", "topics", "pinned_topics", "learned_topics", "related",
         "related_reasons", "sources", "aliases",
     ]  # fmt: skip
     assert {k: p[k] for k in list(p)[4:8]} == {
@@ -607,7 +616,7 @@ def test_addresses_in_an_abstract_are_links_to_themselves() -> None:
         ("https://example.org/demo_%28v2%29", "https://example.org/demo_(v2)"),
         ("http://example.com/x?a=1&b=2", "http://example.com/x?a=1&b=2"),
     ]
-    page = render_paper(paper("p", "P", abstract=abstract), {}, {"p": "P"})
+    page = render_paper(paper("p", "P", abstract=abstract), {}, {"p": paper("p", "P")})
     assert "[https&#58;//github.com/org/repo](https://github.com/org/repo)" in page
 
 
@@ -645,14 +654,18 @@ def test_any_abstract_with_an_address_renders_as_text_and_http_links(value: str)
 
 def test_each_page_has_its_own_description_escaped_and_cut() -> None:
     hostile = 'A "quoted" <b>bold</b> & {{ x }} sentence that ends here. Then another one.'
-    page = render_paper(paper("p", "P", abstract=hostile), {}, {"p": "P"})
+    page = render_paper(paper("p", "P", abstract=hostile), {}, {"p": paper("p", "P")})
     head = page.split("---", 2)[1]
     (line,) = [x for x in head.splitlines() if x.startswith("description: ")]
     value = json.loads(line.removeprefix("description: "))
     assert value == html_module.escape('A "quoted" <b>bold</b> & {{ x }} sentence that ends here.')
     assert "<b>" not in line and '\\"quoted' not in line
     long = paper("q", "Q", abstract="word " * 100 + ".")
-    (line,) = [x for x in render_paper(long, {}, {"q": "Q"}).splitlines() if "description:" in x]
+    (line,) = [
+        x
+        for x in render_paper(long, {}, {"q": paper("q", "Q")}).splitlines()
+        if "description:" in x
+    ]
     assert len(json.loads(line.removeprefix("description: "))) <= 160
     topic = render_topic(TOPIC, [paper("a", "A", topics=("diffusion",))], [], {"diffusion": TOPIC})
     assert 'description: "Diffusion models."' in topic

@@ -87,7 +87,7 @@ def test_unknown_topic_key_names_key_and_allowed_keys() -> None:
     )
     assert one(text) == (
         f"{FILE}:5: topic 'Diffusion models': unknown key 'matchs' "
-        "(allowed: description, match, name, slug)"
+        "(allowed: description, learned, match, name, slug)"
     )
 
 
@@ -109,7 +109,7 @@ def test_unknown_match_key() -> None:
             "- a\n- b\n",
             f"{FILE}:1: the top level must be a mapping with the key 'topics', got a list",
         ),
-        ("topic: []\n", f"{FILE}:1: unknown key 'topic' (allowed: topics)"),
+        ("topic: []\n", f"{FILE}:1: unknown key 'topic' (allowed: learned, topics)"),
         ("topics: {a: 1}\n", f"{FILE}:1: 'topics' must be a list, got a mapping"),
         ("topics: []\n", f"{FILE}:1: 'topics' is empty; define at least one topic"),
         ("topics:\n  - just a string\n", f"{FILE}:2: topic #1 must be a mapping, got a string"),
@@ -122,7 +122,7 @@ def test_top_level_shape(text: str, expected: str) -> None:
 def test_missing_topics_key() -> None:
     found = messages("other: 1\n")
     assert f"{FILE}:1: missing required key 'topics'" in found
-    assert f"{FILE}:1: unknown key 'other' (allowed: topics)" in found
+    assert f"{FILE}:1: unknown key 'other' (allowed: learned, topics)" in found
 
 
 def test_missing_required_keys() -> None:

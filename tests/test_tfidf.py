@@ -9,6 +9,7 @@ terms in the order they were first seen; it is compared with its indices sorted.
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from collections.abc import Sequence
@@ -32,7 +33,15 @@ from generator.model import Paper
 from generator.pipeline import make_plan
 from generator.stages.link import MAX_DF, MIN_DF, STOP_WORDS, TOKEN_PATTERN, df_ceiling
 from generator.stages.normalize import normalize as normalize_entries
-from generator.text.tfidf import WHOLE_RUNS, Tfidf, is_token, preprocess, splitter, tfidf
+from generator.text.tfidf import (
+    WHOLE_RUNS,
+    Tfidf,
+    is_token,
+    l2_rows,
+    preprocess,
+    splitter,
+    tfidf,
+)
 
 Matrix = Any
 
@@ -340,3 +349,59 @@ def test_whole_runs_are_the_regex_tokens(text: str) -> None:
     for pattern in WHOLE_RUNS:
         runs = [run for run in splitter(pattern)(text) if is_token(pattern)(run)]
         assert runs == re.findall(pattern, preprocess(text))
+
+
+def test_l2_rows_is_sklearns_normalize_bit_for_bit(
+    shipped: list[Paper], synthetic: list[Paper]
+) -> None:
+    """The link stage's one scikit-learn call, replaced: the same bits, empty rows kept."""
+    for texts in (texts_of(shipped), texts_of(synthetic), ["alpha beta", "", "alpha beta gamma"]):
+        matrix = ours(texts, min_df=1, max_df=len(texts)).matrix
+        assert_same_matrix(l2_rows(matrix.copy()), normalize(matrix.copy(), norm="l2"))
+    empty = csr_matrix((3, 0), dtype=np.float64)
+    assert l2_rows(empty.copy()).shape == (3, 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["alpha", "beta", "gamma", "delta", "the", "|"]), max_size=12),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_barriers_cut_bigrams_and_nothing_else(docs: list[list[str]]) -> None:
+    """``split`` gives the tokens; a barrier is dropped and no bigram spans it, a stop word is
+    dropped and its neighbours still make one: scikit-learn with an analyzer doing just that."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    def analyzer(text: str) -> list[str]:
+        segments = [[w for w in part.split() if w != "the"] for part in text.split("|")]
+        words = [w for segment in segments for w in segment]
+        return words + [f"{a} {b}" for seg in segments for a, b in itertools.pairwise(seg)]
+
+    texts = [" ".join(doc) for doc in docs]
+    options: dict[str, Any] = {"stop_words": {"the"}, "min_df": 1, "max_df": len(texts)}
+    try:
+        vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, norm=None)
+        expected = vectorizer.fit_transform(texts).tocsr()
+    except ValueError:
+        with pytest.raises(ValueError):
+            tfidf(texts, split=str.split, barriers={"|"}, **options)
+        return
+    expected.sort_indices()
+    result = tfidf(texts, split=str.split, barriers={"|"}, **options)
+    assert result.terms() == list(vectorizer.get_feature_names_out())
+    assert np.array_equal(result.matrix.indptr, expected.indptr)
+    assert np.array_equal(result.matrix.indices, expected.indices)
+    assert result.matrix.data.tobytes() == expected.data.astype(np.float64).tobytes()
+
+
+def test_a_barrier_cuts_where_a_stop_word_does_not() -> None:
+    texts = ["alpha the beta", "alpha | beta", "alpha beta"]
+    joined = tfidf(texts, split=str.split, stop_words={"the", "|"}, min_df=1, max_df=3)
+    cut = tfidf(texts, split=str.split, stop_words={"the"}, barriers={"|"}, min_df=1, max_df=3)
+    assert "alpha beta" in joined.terms()
+    bigram = cut.terms().index("alpha beta")
+    assert cut.matrix[:, bigram].nnz == 2  # the first text (across "the") and the last
+    assert cut.matrix[1, bigram] == 0

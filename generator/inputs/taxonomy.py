@@ -2,6 +2,10 @@
 
 Validation is strict and exhaustive: every problem in the file is collected, each located at
 the 1-based line of the offending YAML node, so a curator can fix them all in one pass.
+
+``learned: false`` turns off the assignment by similarity (:mod:`generator.stages.learn`):
+at the top level for every topic that does not say otherwise, or on one topic; ``true`` turns
+it back on for that topic. Anything but ``true`` or ``false`` is a problem.
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from generator.text.phrases import phrase_error
 MAX_SLUG = 60
 DEFAULT_MIN_ABSTRACT_HITS = 2
 
-_TOP_KEYS = ("topics",)
-_TOPIC_KEYS = ("description", "match", "name", "slug")
+_TOP_KEYS = ("learned", "topics")
+_TOPIC_KEYS = ("description", "learned", "match", "name", "slug")
 _MATCH_KEYS = ("abstract", "exclude", "min_abstract_hits", "title")
 
 
@@ -45,6 +49,15 @@ class _Checker(Checker):
         if is_string(node):
             return str(node.value)
         self.problem(node, f"{what} must be a string, got {kind(node)}")
+        return None
+
+    def flag(self, node: Node, what: str) -> bool | None:
+        """A YAML boolean (``true`` / ``false``), or ``None`` after a problem."""
+        if isinstance(node, ScalarNode) and node.tag == TAG + "bool":
+            value = self.value(node)
+            if isinstance(value, bool):
+                return value
+        self.problem(node, f"{what} must be true or false, got {kind(node)}")
         return None
 
     def phrases(self, node: Node, what: str) -> tuple[str, ...] | None:
@@ -96,8 +109,12 @@ class _Checker(Checker):
             return None
         return Rule(title, abstract, lists.get("exclude", ()), hits)
 
-    def topic(self, node: Node, number: int) -> tuple[Topic, dict[str, int]] | None:
-        """One topic and the lines of its name and slug, or ``None`` if it has problems."""
+    def topic(
+        self, node: Node, number: int, learned: bool = True
+    ) -> tuple[Topic, dict[str, int]] | None:
+        """One topic and the lines of its name and slug, or ``None`` if it has problems.
+
+        ``learned`` is the file's default for topics that do not say (its top-level key)."""
         if not isinstance(node, MappingNode):
             self.problem(node, f"topic #{number} must be a mapping, got {kind(node)}")
             return None
@@ -122,6 +139,8 @@ class _Checker(Checker):
                 elif text is not None:
                     texts[key] = text.strip()
         rule = self.rule(keys["match"], where) if "match" in keys else None
+        if "learned" in keys:
+            learned = self.flag(keys["learned"], f"{where}'learned'") is not False
         slug_line = line(keys["slug"]) if "slug" in keys else line(node)
         slug = texts.get("slug")
         if slug is None and "slug" not in keys and name is not None:
@@ -151,7 +170,9 @@ class _Checker(Checker):
                 self.problem(slug_node, f"{where}{origin} is reserved: {reason}{advice}")
         if len(self.problems) > before or rule is None or slug is None or name is None:
             return None
-        topic = Topic(slug=slug, name=name, description=texts["description"], rule=rule)
+        topic = Topic(
+            slug=slug, name=name, description=texts["description"], rule=rule, learned=learned
+        )
         name_line = line(keys["name"])
         return topic, {"name": name_line, "slug": slug_line}
 
@@ -168,6 +189,9 @@ class _Checker(Checker):
         if "topics" not in keys:
             self.problem(root, "missing required key 'topics'")
             return []
+        learned = True  # topics may be assigned by similarity unless the file says not
+        if "learned" in keys:
+            learned = self.flag(keys["learned"], "'learned'") is not False
         topics_node = keys["topics"]
         if not isinstance(topics_node, SequenceNode):
             self.problem(topics_node, f"'topics' must be a list, got {kind(topics_node)}")
@@ -175,7 +199,7 @@ class _Checker(Checker):
         topics: list[Topic] = []
         seen: dict[str, dict[str, tuple[str, int]]] = {"name": {}, "slug": {}}
         for number, node in enumerate(topics_node.value, start=1):
-            checked = self.topic(node, number)
+            checked = self.topic(node, number, learned)
             if checked is None:
                 continue
             topic, lines = checked

@@ -133,6 +133,21 @@ def _date(paper: Paper) -> tuple[str, ...]:
     return parts
 
 
+def year(paper: Paper) -> str | None:
+    """The paper's year when known: its publication date's, else the month its arXiv id
+    encodes (``2312.00752``: December 2023; ``hep-th/9901001``: January 1999; arXiv began in
+    1991). Listing dates are never used."""
+    date = _date(paper)
+    if date:
+        return date[0]
+    arxiv = _arxiv_id(paper)
+    if arxiv is None:
+        return None
+    digits = arxiv.split("/")[-1][:2]
+    century = 1900 if "/" in arxiv and int(digits) >= 91 else 2000
+    return str(century + int(digits))
+
+
 def _latex(value: str) -> str:
     return _one_line(value).translate(_LATEX)
 

@@ -13,7 +13,7 @@ from generator.model import UNSORTED, Paper, Topic
 from generator.render import charts
 from generator.render.citations import cite_links
 from generator.render.markdown import _letter, _link, front_matter, text
-from generator.render.rows import Rows, sort_box
+from generator.render.rows import BY_SIMILARITY, Rows, sort_box
 from generator.text.sentences import first_sentence
 
 T = TypeVar("T")
@@ -25,6 +25,10 @@ GIST_MAX_CHARS = 220
 def gist(abstract: str) -> str:
     """The abstract's first sentence, at most :data:`GIST_MAX_CHARS` characters (plain text)."""
     return first_sentence(abstract, GIST_MAX_CHARS)
+
+
+#: After a topic, or a paper in a topic, that no rule or pin gave (:mod:`generator.stages.learn`).
+LEARNED_MARK = BY_SIMILARITY
 
 
 #: A raw HTML placeholder that docs/assets/javascripts/paperkb-lists.js turns into a filter box
@@ -57,6 +61,13 @@ def render_topic(
         f"{len(members):,} {noun}, newest first · [Atom feed](../{feed}) of its newest papers",
         "",
     ]
+    learned = sum(1 for p in members if any(t == topic.slug for t, _ in p.learned_topics))
+    if learned:
+        lines += [
+            f"{learned:,} of them match no rule: their text is close to this topic's papers, "
+            f"and they are marked {LEARNED_MARK}.",
+            "",
+        ]
     lines += [f"**Cite this topic** (its papers' citations): {cite_links(topic.slug, '../')}", ""]
     if related:
         lines += [

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from generator.layout import author_path, topic_path
 from generator.model import UNSORTED, Paper, Topic
 from generator.render import cite
-from generator.render.lists import gist
+from generator.render.lists import LEARNED_MARK, gist
 from generator.render.markdown import (
     _CONTROLS,
     _href,
@@ -18,8 +18,9 @@ from generator.render.markdown import (
     url_label,
 )
 from generator.render.provenance import render_provenance
+from generator.render.rows import first_authors
 from generator.stages.authors import author_key
-from generator.stages.link import REASON_LABELS, related_groups
+from generator.stages.link import SAME_TOPICS, SHARED_TERMS, SIMILAR_ABSTRACT, related_groups
 from generator.text.dates import date_label, listing_date_key
 
 
@@ -92,13 +93,30 @@ def _ai_summary(paper: Paper) -> list[str]:
     return lines
 
 
+#: Each related paper's reason, as its row says it.
+REASON_TEXT = {
+    SIMILAR_ABSTRACT: "similar abstract",
+    SAME_TOPICS: "same topics, a less similar abstract",
+    SHARED_TERMS: "a few shared terms, no topic in common",
+}
+
+
+def related_row(other: Paper, reason: str) -> str:
+    """A related paper's list item: its title linked, its year and first authors when known,
+    and why it is listed."""
+    facts = [fact for fact in (cite.year(other), first_authors(other)) if fact]
+    shown = " · ".join([*map(text, facts), REASON_TEXT[reason]])
+    return f"- {_link(other.title, f'{other.id}.md')} · {shown}"
+
+
 def render_paper(
     paper: Paper,
     topics: Mapping[str, Topic],
-    titles: Mapping[str, str],
+    related: Mapping[str, Paper],
     author_ids: Mapping[str, str] | None = None,
 ) -> str:
-    """A paper's page. ``author_ids`` maps :func:`author_key` of a name to its page id."""
+    """A paper's page. ``related`` maps ids to papers (those of ``paper.related`` at least);
+    ``author_ids`` maps :func:`author_key` of a name to its page id."""
     lines = [
         front_matter(
             paper.title, cite.citation_meta(paper), hide_toc=True, description=gist(paper.abstract)
@@ -115,20 +133,22 @@ def render_paper(
     byline = _byline(paper, author_ids or {}, "../")
     if byline:
         lines += [*byline, ""]
-    chips = [topics[slug] for slug in paper.topics] or [UNSORTED]
-    lines += [
-        "**Topics:** " + " · ".join(_link(t.name, f"../{topic_path(t.slug)}") for t in chips),
-        "",
+    learned = {slug for slug, _ in paper.learned_topics}
+    chips = [
+        _link(t.name, f"../{topic_path(t.slug)}")
+        + (f" {LEARNED_MARK}" if t.slug in learned else "")
+        for t in [topics[slug] for slug in paper.topics] or [UNSORTED]
     ]
+    lines += ["**Topics:** " + " · ".join(chips), ""]
     if paper.meta.note:
         lines += [f"> **Curator's note:** {text(paper.meta.note)}", ""]
     lines += ["## Abstract", "", text_with_links(paper.abstract), ""]
     lines += _ai_summary(paper)
     if paper.related:
         lines += ["## Related papers", ""]
-        for reason, ids in related_groups(paper):  # strongest first; weaker ones introduced
-            lines += [REASON_LABELS[reason], ""] if REASON_LABELS[reason] else []
-            lines += [f"- {_link(titles[rid], f'{rid}.md')}" for rid in ids] + [""]
+        for reason, ids in related_groups(paper):  # strongest first
+            lines += [related_row(related[rid], reason) for rid in ids]
+        lines.append("")
     lines += ["## Cite", "", "BibTeX:", ""]
     # An indented code block: Markdown escapes its content and no line can end it early.
     lines += [f"    {line}" for line in cite.bibtex(paper).translate(_CONTROLS).splitlines()]

@@ -57,6 +57,7 @@ def json_chunks(
             ],
             "topics": account.topics,
             "unsorted": account.unsorted,
+            "assigned_by_similarity": account.learned,
             "authors": account.authors,
             "related_links": account.related_links,
             "related_links_sharing_a_topic": account.related_shared_topic,
@@ -71,48 +72,54 @@ def json_chunks(
         yield ' "papers":[\n'
         last = len(papers) - 1
         for number, p in enumerate(papers):
-            meta = p.meta
-            arxiv = meta.arxiv
-            record = {
-                "id": p.id,
-                "title": p.title,
-                "abstract": p.abstract,
-                "url": f"{PAPERS_DIR}/{p.id}.html",
-                "arxiv": arxiv,
-                "arxiv_url": cite.arxiv_url(arxiv) if arxiv else None,
-                "pdf_url": cite.arxiv_pdf_url(arxiv) if arxiv else None,
-                "hub_url": cite.hub_url(arxiv) if arxiv else None,
-                "authors": [
-                    {"name": name, "url": _author_url(name, author_ids)} for name in meta.authors
-                ],
-                "published": meta.published,
-                "listed": meta.listed,
-                "upvotes": meta.upvotes,
-                "comments": meta.comments,
-                "comments_url": (
-                    cite.discussion_url(arxiv) if arxiv and meta.comments is not None else None
-                ),
-                "organization": meta.organization,
-                "github_repo": meta.github,
-                "github_stars": meta.stars,
-                "project_page": meta.project,
-                "ai_summary": meta.ai_summary,
-                "ai_keywords": list(meta.ai_keywords),
-                "withdrawn": meta.withdrawn,
-                "note": meta.note,
-                "topics": list(p.topics),
-                "pinned_topics": list(p.meta.topics),
-                "related": list(p.related),
-                "related_reasons": list(p.related_reasons),
-                "sources": [{"file": s.file, "line": s.line, "date": s.date} for s in p.sources],
-                "aliases": list(p.aliases),
-            }
+            record = _record(p, author_ids)
             yield f"  {_dump(record)}{',' if number < last else ''}\n"
         yield " ],\n"
     else:
         yield ' "papers":[],\n'
     moved = {old: f"{PAPERS_DIR}/{new}.html" for old, new in sorted(redirects.items())}
     yield f' "redirects":{_dump(moved)}\n}}\n'
+
+
+def _record(p: Paper, author_ids: Mapping[str, str]) -> dict[str, object]:
+    """One paper's line of ``papers.json``: every field, in a fixed order."""
+    meta = p.meta
+    arxiv = meta.arxiv
+    return {
+        "id": p.id,
+        "title": p.title,
+        "abstract": p.abstract,
+        "url": f"{PAPERS_DIR}/{p.id}.html",
+        "arxiv": arxiv,
+        "arxiv_url": cite.arxiv_url(arxiv) if arxiv else None,
+        "pdf_url": cite.arxiv_pdf_url(arxiv) if arxiv else None,
+        "hub_url": cite.hub_url(arxiv) if arxiv else None,
+        "authors": [{"name": name, "url": _author_url(name, author_ids)} for name in meta.authors],
+        "published": meta.published,
+        "listed": meta.listed,
+        "upvotes": meta.upvotes,
+        "comments": meta.comments,
+        "comments_url": (
+            cite.discussion_url(arxiv) if arxiv and meta.comments is not None else None
+        ),
+        "organization": meta.organization,
+        "github_repo": meta.github,
+        "github_stars": meta.stars,
+        "project_page": meta.project,
+        "ai_summary": meta.ai_summary,
+        "ai_keywords": list(meta.ai_keywords),
+        "withdrawn": meta.withdrawn,
+        "note": meta.note,
+        "topics": list(p.topics),
+        "pinned_topics": list(p.meta.topics),
+        "learned_topics": [
+            {"topic": slug, "confidence": confidence} for slug, confidence in p.learned_topics
+        ],
+        "related": list(p.related),
+        "related_reasons": list(p.related_reasons),
+        "sources": [{"file": s.file, "line": s.line, "date": s.date} for s in p.sources],
+        "aliases": list(p.aliases),
+    }
 
 
 def _dump(value: object) -> str:

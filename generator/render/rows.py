@@ -113,8 +113,14 @@ class Row:
     """Names of the paper's topics (none for an unsorted paper)."""
 
 
+#: After the name of a topic a paper has by similarity (:mod:`generator.stages.learn`).
+BY_SIMILARITY = "(assigned by similarity)"
+
+
 def row_fields(paper: Paper, topics: Mapping[str, Topic], placed: Placed | None) -> Row:
-    """The row of ``paper``; ``placed`` is its :func:`placement` (computed once per paper)."""
+    """The row of ``paper``; ``placed`` is its :func:`placement` (computed once per paper). A
+    topic the paper has by similarity, not by a rule or a pin, is marked so."""
+    learned = {slug for slug, _ in paper.learned_topics}
     return Row(
         id=paper.id,
         title=paper.title,
@@ -123,7 +129,11 @@ def row_fields(paper: Paper, topics: Mapping[str, Topic], placed: Placed | None)
         upvotes=paper.meta.upvotes,
         comments=paper.meta.comments,
         code=web_url(paper.meta.github),
-        topics=tuple(topics[slug].name for slug in paper.topics if slug in topics),
+        topics=tuple(
+            topics[slug].name + (f" {BY_SIMILARITY}" if slug in learned else "")
+            for slug in paper.topics
+            if slug in topics
+        ),
     )
 
 

@@ -100,7 +100,6 @@ def render_site(
     """
     by_slug = {t.slug: t for t in topics}
     by_id = {p.id: p for p in papers}
-    titles = {p.id: p.title for p in papers}
     if authors is None:
         authors = collect_authors(papers)
     author_ids = {a.key: a.id for a in authors}
@@ -114,7 +113,7 @@ def render_site(
     order = order if order is not None else {i: n for n, i in enumerate(sorted(by_id))}
 
     files: dict[str, Content] = {
-        paper_path(p.id): deferred(render_paper, p, by_slug, titles, author_ids) for p in papers
+        paper_path(p.id): deferred(render_paper, p, by_slug, by_id, author_ids) for p in papers
     }
     for old_id, new_id in redirects.items():
         files[redirect_path(old_id)] = render_redirect(old_id, by_id[new_id])

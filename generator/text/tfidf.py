@@ -242,10 +242,14 @@ class _Block:
     pair_counts: IntArray
 
 
-def _block(words: Int32Array, lengths: IntArray, word_bits: int) -> _Block:
+def _block(
+    words: Int32Array, lengths: IntArray, word_bits: int, segments: IntArray | None = None
+) -> _Block:
     """Words and bigrams of the texts of one block: their kept words' codes, and how many.
 
-    Stop words are already dropped, so a bigram joins two consecutive kept words of a text.
+    Stop words are already dropped, so a bigram joins two consecutive kept words of a text;
+    with ``segments`` (per kept word, the number of barriers before it), only two words that
+    no barrier separates.
     """
     word = words.astype(np.int64)
     text = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
@@ -253,6 +257,8 @@ def _block(words: Int32Array, lengths: IntArray, word_bits: int) -> _Block:
     key |= text
     distinct_words, word_counts = _distinct(key)
     same = text[1:] == text[:-1]
+    if segments is not None:
+        same &= segments[1:] == segments[:-1]
     key = word[:-1][same]
     key <<= word_bits
     key |= word[1:][same]
@@ -262,65 +268,57 @@ def _block(words: Int32Array, lengths: IntArray, word_bits: int) -> _Block:
     return _Block(distinct_words, word_counts, pairs, pair_counts)
 
 
-def tfidf(
-    texts: Sequence[str],
-    *,
-    token_pattern: str,
-    stop_words: Collection[str],
-    min_df: int,
-    max_df: int,
-) -> Tfidf:
-    """TF-IDF rows of ``texts``: words and bigrams, sublinear tf, smooth idf, not normalized.
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """The kept tokens of a block of texts: codes, how many per text, and their segments."""
 
-    Equal to scikit-learn's ``TfidfVectorizer(strip_accents="unicode", lowercase=True,
-    token_pattern=token_pattern, stop_words=stop_words, ngram_range=(1, 2), min_df=min_df,
-    max_df=max_df, sublinear_tf=True, norm=None, dtype=np.float64).fit_transform(texts)``
-    (with its rows' indices sorted), and :meth:`Tfidf.terms` to its
-    ``get_feature_names_out()``. A term is kept when it is in at least ``min_df`` and at most
-    ``max_df`` texts.
+    tokens: Int32Array
+    counts: IntArray
+    segments: IntArray | None
 
-    Raises :class:`ValueError` where scikit-learn does (see the module docstring), and for a
-    token pattern that matches an empty string or a character up to the space (a bigram's
-    string would then not sort as its pair of words; no pattern of word characters does).
-    Raises :class:`OverflowError` beyond :data:`MAX_TOKENS` distinct tokens.
-    """
-    n = len(texts)
-    words, codes, lengths = tokenize(texts, splitter(token_pattern))
-    if not all(words) or min("".join(words), default="!") <= " ":
-        raise ValueError("token pattern matched an empty string or a space: not supported")
-    if len(words) > MAX_TOKENS:
-        raise OverflowError(f"{len(words):,} distinct tokens: at most {MAX_TOKENS:,} fit")
-    stops = frozenset(stop_words)
-    valid = is_token(token_pattern)
-    usable = np.fromiter(
-        (w not in stops and valid(w) for w in words), dtype=np.bool_, count=len(words)
-    )
-    # Stop words (and runs that are no token) go first, before bigrams are made; then the
-    # texts are taken in blocks of BLOCK texts: (codes of their kept tokens, how many each).
+    def block(self, word_bits: int) -> _Block:
+        return _block(self.tokens, self.counts, word_bits, self.segments)
+
+
+def _kept_blocks(
+    codes: Int32Array, lengths: IntArray, usable: BoolArray, cut: BoolArray | None
+) -> list[_Kept]:
+    """Stop words (and runs that are no token) go first, before bigrams are made; then the
+    texts are taken in blocks of :data:`BLOCK` texts. ``cut`` marks barrier tokens: dropped
+    too, and no bigram spans one (each kept token gets the count of barriers before it)."""
+    n = lengths.size
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
-    blocks: list[tuple[Int32Array, IntArray]] = []
+    blocks: list[_Kept] = []
     for start in range(0, n, BLOCK):
         stop = min(start + BLOCK, n)
         tokens = codes[offsets[start] : offsets[stop]]
         keep = usable[tokens]
         text = np.repeat(np.arange(stop - start, dtype=np.int32), lengths[start:stop])
-        blocks.append((tokens[keep], np.bincount(text[keep], minlength=stop - start)))
-    del codes, lengths, offsets
-    if not any(kept.size for kept, _ in blocks):
-        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-    if max_df < min_df:
-        raise ValueError("max_df corresponds to < documents than min_df")
-    word_bits = max(1, (len(words) - 1).bit_length())
+        segments = None if cut is None else np.cumsum(cut[tokens], dtype=np.int64)[keep]
+        counts = np.bincount(text[keep], minlength=stop - start)
+        blocks.append(_Kept(tokens[keep], counts, segments))
+    return blocks
 
-    # Document frequencies: a word's from the blocks. A bigram's from each block's distinct
-    # bigrams, each with the number of the block's texts that have it (packed in an int64:
-    # bigram, then that number), sorted all together and summed per bigram.
-    word_df = np.zeros(len(words), dtype=np.int64)
+
+@dataclass(frozen=True, slots=True)
+class _Frequencies:
+    """Document frequencies of every word (by code) and of every bigram met (by pair code)."""
+
+    word_df: IntArray
+    pair_code: IntArray
+    pair_df: IntArray
+
+
+def _frequencies(blocks: Sequence[_Kept], distinct: int, word_bits: int) -> _Frequencies:
+    """A word's document frequency from the blocks. A bigram's from each block's distinct
+    bigrams, each with the number of the block's texts that have it (packed in an int64:
+    bigram, then that number), sorted all together and summed per bigram."""
+    word_df = np.zeros(distinct, dtype=np.int64)
     in_blocks = [np.zeros(0, dtype=np.int64)]
-    for tokens, counts in blocks:
-        block = _block(tokens, counts, word_bits)
-        word_df += np.bincount(block.words >> TEXT_BITS, minlength=len(words))
+    for kept in blocks:
+        block = kept.block(word_bits)
+        word_df += np.bincount(block.words >> TEXT_BITS, minlength=distinct)
         pairs = block.pairs >> TEXT_BITS  # sorted
         starts, with_it = _runs(pairs)
         pairs = pairs[starts]
@@ -336,18 +334,36 @@ def tfidf(
     pair_df = (
         np.add.reduceat(packed & ((1 << (TEXT_BITS + 1)) - 1), starts) if starts.size else starts
     )
-    del packed
-    good_words = np.flatnonzero((word_df >= min_df) & (word_df <= max_df))
-    good = (pair_df >= min_df) & (pair_df <= max_df)
-    pair_code, pair_df = pair_code[good], pair_df[good]
+    return _Frequencies(word_df, pair_code, pair_df)
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """The kept terms in column (string) order, and how to find a term's column."""
+
+    first: IntArray
+    second: IntArray
+    df: IntArray
+    word_column: IntArray
+    """Per token code, its column, or -1."""
+    pair_code: IntArray
+    """Kept bigrams' pair codes, sorted, and their columns."""
+    pair_column: IntArray
+
+
+def _columns(
+    words: Sequence[str], freq: _Frequencies, word_bits: int, min_df: int, max_df: int
+) -> _Columns:
+    """Terms in ``min_df..max_df`` documents, in the terms' string order, computed without the
+    strings: tokens hold no character up to the space, so "w1 w2" sorts right after "w1" and
+    before any longer token starting with w1, and bigrams sort by (w1, w2). A term's key is
+    (rank of its first word, then 0 for a word or 1 + rank of its second word)."""
+    good_words = np.flatnonzero((freq.word_df >= min_df) & (freq.word_df <= max_df))
+    good = (freq.pair_df >= min_df) & (freq.pair_df <= max_df)
+    pair_code, pair_df = freq.pair_code[good], freq.pair_df[good]
     columns = good_words.size + pair_code.size
     if columns == 0:
         raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
-
-    # Column order is the terms' string order, computed without the strings: tokens hold no
-    # character up to the space, so "w1 w2" sorts right after "w1" and before any longer
-    # token starting with w1, and bigrams sort by (w1, w2). A term's key is (rank of its
-    # first word, then 0 for a word or 1 + rank of its second word).
     rank = np.empty(len(words), dtype=np.int64)
     rank[sorted(range(len(words)), key=words.__getitem__)] = np.arange(len(words))
     first = np.concatenate([good_words, pair_code >> word_bits])
@@ -360,47 +376,40 @@ def tfidf(
     column[order] = np.arange(columns, dtype=np.int64)
     word_column = np.full(len(words), -1, dtype=np.int64)
     word_column[good_words] = column[: good_words.size]
-    pair_column = column[good_words.size :]
-    df = np.concatenate([word_df[good_words], pair_df])[order]
+    df = np.concatenate([freq.word_df[good_words], pair_df])[order]
+    return _Columns(
+        first[order], second[order], df, word_column, pair_code, column[good_words.size :]
+    )
 
-    # scikit-learn's TfidfTransformer, operation for operation (smooth_idf)...
-    idf = np.full(columns, fill_value=n + 1, dtype=np.float64)
+
+def _idf(n: int, df: IntArray) -> npt.NDArray[np.float64]:
+    """scikit-learn's smooth idf, operation for operation: ``log((n + 1) / (df + 1)) + 1``."""
+    idf = np.full(df.size, fill_value=n + 1, dtype=np.float64)
     idf /= df.astype(np.float64) + 1.0
     np.log(idf, out=idf)
     idf += 1.0
+    return idf
 
-    # ... and the weights, block by block: each block's kept terms sorted by (text, column),
-    # one sort of (text, column, count) packed into an int64 key when they fit; then as
-    # scikit-learn does, on each value: count as float64, log, + 1 (sublinear_tf), * idf.
-    nnz = int(df.sum())
+
+def _weights(blocks: Sequence[_Kept], cols: _Columns, word_bits: int, n: int) -> Sparse:
+    """The CSR matrix, block by block: each block's kept terms sorted by (text, column), one
+    sort of (text, column, count) packed into an int64 key when they fit; then as
+    scikit-learn does, on each value: count as float64, log, + 1 (sublinear_tf), * idf."""
+    idf = _idf(n, cols.df)
+    columns = cols.df.size
+    nnz = int(cols.df.sum())
     index_type = np.int32 if max(nnz, columns) <= np.iinfo(np.int32).max else np.int64
     indptr: IndexArray = np.zeros(n + 1, dtype=index_type)
     indices: IndexArray = np.empty(nnz, dtype=index_type)
     data = np.empty(nnz, dtype=np.float64)
-    text_mask = (1 << TEXT_BITS) - 1
     column_bits = max(1, (columns - 1).bit_length())
     done = 0
-    for number, (tokens, counts) in enumerate(blocks):
-        block = _block(tokens, counts, word_bits)
-        word_col = word_column[block.words >> TEXT_BITS]
-        kept = word_col >= 0
-        # Each of the block's bigrams is looked up once among the kept ones (both sorted).
-        pairs = block.pairs >> TEXT_BITS
-        starts, repeats = _runs(pairs)
-        pairs = pairs[starts]
-        at = np.searchsorted(pair_code, pairs)
-        found = at < pair_code.size
-        found[found] = pair_code[at[found]] == pairs[found]
-        pair_col = np.full(pairs.size, -1, dtype=np.int64)
-        pair_col[found] = pair_column[at[found]]
-        pair_col = np.repeat(pair_col, repeats)
-        hit = pair_col >= 0
-        col = np.concatenate([word_col[kept], pair_col[hit]])
-        key = np.concatenate([block.words[kept] & text_mask, block.pairs[hit] & text_mask])
-        rows = np.bincount(key, minlength=counts.size)
+    for number, kept in enumerate(blocks):
+        block = kept.block(word_bits)
+        col, key, count = _block_terms(block, cols)
+        rows = np.bincount(key, minlength=kept.counts.size)
         key <<= column_bits
         key |= col
-        count = np.concatenate([block.word_counts[kept], block.pair_counts[hit]])
         count_bits = int(count.max(initial=0)).bit_length()
         if TEXT_BITS + column_bits + count_bits <= KEY_BITS:
             key <<= count_bits
@@ -420,9 +429,107 @@ def tfidf(
         weights += 1.0
         weights *= idf[col]
         start = number * BLOCK + 1
-        np.cumsum(rows, out=indptr[start : start + counts.size])
-        indptr[start : start + counts.size] += done
+        np.cumsum(rows, out=indptr[start : start + kept.counts.size])
+        indptr[start : start + kept.counts.size] += done
         done = end
     matrix = csr_matrix((data, indices, indptr), shape=(n, columns))
     matrix.has_sorted_indices = True  # sorted by construction (the tests check)
-    return Tfidf(matrix, tuple(words), first[order], second[order])
+    return matrix
+
+
+def _block_terms(block: _Block, cols: _Columns) -> tuple[IntArray, IntArray, IntArray]:
+    """The kept terms of a block: (column, text in the block, count), words then bigrams. Each
+    of the block's bigrams is looked up once among the kept ones (both sorted)."""
+    text_mask = (1 << TEXT_BITS) - 1
+    word_col = cols.word_column[block.words >> TEXT_BITS]
+    kept = word_col >= 0
+    pairs = block.pairs >> TEXT_BITS
+    starts, repeats = _runs(pairs)
+    pairs = pairs[starts]
+    pair_code = cols.pair_code
+    at = np.searchsorted(pair_code, pairs)
+    found = at < pair_code.size
+    found[found] = pair_code[at[found]] == pairs[found]
+    pair_col = np.full(pairs.size, -1, dtype=np.int64)
+    pair_col[found] = cols.pair_column[at[found]]
+    pair_col = np.repeat(pair_col, repeats)
+    hit = pair_col >= 0
+    col = np.concatenate([word_col[kept], pair_col[hit]])
+    key = np.concatenate([block.words[kept] & text_mask, block.pairs[hit] & text_mask])
+    count = np.concatenate([block.word_counts[kept], block.pair_counts[hit]])
+    return col, key, count
+
+
+def tfidf(
+    texts: Sequence[str],
+    *,
+    token_pattern: str = "",
+    stop_words: Collection[str],
+    min_df: int,
+    max_df: int,
+    split: Splitter | None = None,
+    barriers: Collection[str] = (),
+) -> Tfidf:
+    """TF-IDF rows of ``texts``: words and bigrams, sublinear tf, smooth idf, not normalized.
+
+    Equal to scikit-learn's ``TfidfVectorizer(strip_accents="unicode", lowercase=True,
+    token_pattern=token_pattern, stop_words=stop_words, ngram_range=(1, 2), min_df=min_df,
+    max_df=max_df, sublinear_tf=True, norm=None, dtype=np.float64).fit_transform(texts)``
+    (with its rows' indices sorted), and :meth:`Tfidf.terms` to its
+    ``get_feature_names_out()``. A term is kept when it is in at least ``min_df`` and at most
+    ``max_df`` texts.
+
+    Two options go beyond scikit-learn's vectorizer (``tools/suggest`` uses them; without them
+    the result is the one above, bit for bit): ``split``, a function giving a text's tokens
+    instead of ``token_pattern`` (it does its own lowercasing), and ``barriers``, tokens that
+    are dropped like stop words but also cut: no bigram joins the words on either side of one
+    (a stop word lets its neighbours form a bigram, as in scikit-learn).
+
+    Raises :class:`ValueError` where scikit-learn does (see the module docstring), and for a
+    token pattern that matches an empty string or a character up to the space (a bigram's
+    string would then not sort as its pair of words; no pattern of word characters does).
+    Raises :class:`OverflowError` beyond :data:`MAX_TOKENS` distinct tokens.
+    """
+    n = len(texts)
+    words, codes, lengths = tokenize(texts, split or splitter(token_pattern))
+    if not all(words) or min("".join(words), default="!") <= " ":
+        raise ValueError("token pattern matched an empty string or a space: not supported")
+    if len(words) > MAX_TOKENS:
+        raise OverflowError(f"{len(words):,} distinct tokens: at most {MAX_TOKENS:,} fit")
+    stops, cuts = frozenset(stop_words), frozenset(barriers)
+    valid = is_token(token_pattern) if split is None else lambda token: True
+    usable = np.fromiter(
+        (w not in stops and w not in cuts and valid(w) for w in words),
+        dtype=np.bool_,
+        count=len(words),
+    )
+    cut = np.fromiter((w in cuts for w in words), dtype=np.bool_, count=len(words))
+    blocks = _kept_blocks(codes, lengths, usable, cut if cuts else None)
+    del codes, lengths
+    if not any(kept.tokens.size for kept in blocks):
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+    if max_df < min_df:
+        raise ValueError("max_df corresponds to < documents than min_df")
+    word_bits = max(1, (len(words) - 1).bit_length())
+    freq = _frequencies(blocks, len(words), word_bits)
+    cols = _columns(words, freq, word_bits, min_df, max_df)
+    del freq
+    matrix = _weights(blocks, cols, word_bits, n)
+    return Tfidf(matrix, tuple(words), cols.first, cols.second)
+
+
+def l2_rows(matrix: Sparse) -> Sparse:
+    """``matrix`` (CSR, float64) with each row scaled to unit length, in place; returned.
+
+    scikit-learn's ``normalize(matrix, norm="l2", copy=False)``, bit for bit: each row's squares
+    summed one after another in index order (``np.add.at`` is unbuffered and in order), the
+    square root taken, and every value divided by it; a row of zeros stays as it is.
+    """
+    data = matrix.data
+    lengths = np.diff(matrix.indptr)
+    squares = np.zeros(matrix.shape[0], dtype=np.float64)
+    np.add.at(squares, np.repeat(np.arange(matrix.shape[0]), lengths), data * data)
+    norms = np.sqrt(squares)
+    norms[norms == 0.0] = 1.0
+    data /= np.repeat(norms, lengths)
+    return matrix

@@ -203,3 +203,9 @@ SUGGEST_WORDS = frozenset(
         "works",
     ]
 )
+
+#: The terms the link stage and the learned assignment weigh (:mod:`generator.text.tfidf`):
+#: lowercased, accents stripped, a letter, then letters or digits; three characters at least ...
+TERM_PATTERN = r"(?u)\b[a-z][a-z0-9]{2,}\b"
+#: ... and the words they leave out: English stop words and words nearly every abstract uses.
+TERM_STOP_WORDS = ENGLISH_STOP_WORDS | ABSTRACT_WORDS

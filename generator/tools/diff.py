@@ -12,7 +12,7 @@ import io
 import re
 import subprocess
 import tarfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +51,8 @@ class Snapshot:
     """Per paper: its metadata fields that have a value (arXiv id, authors, note, ...)."""
     files: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Per paper: the data files (listings, records) it comes from."""
+    learned: Mapping[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    """Per paper with any: its topics assigned by similarity, with their confidence."""
 
     @classmethod
     def of(cls, papers: Sequence[Paper], redirects: Mapping[str, str]) -> Snapshot:
@@ -62,6 +64,7 @@ class Snapshot:
             abstracts={p.id: p.abstract for p in papers},
             facts={p.id: _facts(p) for p in papers},
             files={p.id: frozenset(s.file for s in p.sources) for p in papers},
+            learned={p.id: p.learned_topics for p in papers if p.learned_topics},
         )
 
 
@@ -81,10 +84,13 @@ class Changes:
     abstracts: tuple[tuple[str, int, int], ...] = ()
     """(paper, old length, new length) of abstracts that changed"""
     departures: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
-    renamed: tuple[tuple[str, str], ...] = ()
-    """(old path, new path) of data files that moved, their content unchanged."""
     """(paper, its title in the base, data files it is no longer in): a record or listing entry
     deleted, which only a reviewed edit does (``fetch`` keeps what the Hub stops listing)"""
+    renamed: tuple[tuple[str, str], ...] = ()
+    """(old path, new path) of data files that moved, their content unchanged."""
+    learned: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
+    """(paper, its topics by similarity) of papers whose topics by similarity are new or
+    changed: no rule sorts them, a reviewer should look"""
 
     @property
     def empty(self) -> bool:
@@ -98,6 +104,7 @@ class Changes:
             or self.facts
             or self.abstracts
             or self.departures
+            or self.learned
         )
 
     @property
@@ -177,6 +184,11 @@ def compare(base: Snapshot, head: Snapshot, renamed: Mapping[str, str] | None = 
         lost = {f for f in base.files.get(pid, frozenset()) - now if moved.get(f) not in now}
         if lost or pid not in head.titles:
             departures.append((pid, base.titles[pid], tuple(sorted(lost))))
+    learned = tuple(
+        (pid, topics)
+        for pid, topics in sorted(head.learned.items())
+        if {s for s, _ in topics} != {s for s, _ in base.learned.get(pid, ())}
+    )
     return Changes(
         tuple(added),
         tuple(removed),
@@ -189,6 +201,7 @@ def compare(base: Snapshot, head: Snapshot, renamed: Mapping[str, str] | None = 
         tuple(abstracts),
         tuple(departures),
         tuple(sorted(moved.items())),
+        learned=learned,
     )
 
 
@@ -227,6 +240,7 @@ def format_changes(changes: Changes, head: Snapshot, base_name: str) -> str:
         ("Abstracts replaced", len(changes.abstracts)),
         ("Topics whose papers changed", len(changes.topics)),
         ("New unsorted papers", len(changes.new_unsorted)),
+        ("Papers newly assigned by similarity", len(changes.learned)),
         ("Warnings", len(changes.warnings)),
     ]
     lines += ["| | |", "| --- | --: |", *[f"| {k} | {v} |" for k, v in counts], ""]
@@ -244,7 +258,21 @@ def format_changes(changes: Changes, head: Snapshot, base_name: str) -> str:
         listed = ", ".join(map(_code, pids[:20]))
         return listed + (f" and {len(pids) - 20} more" if len(pids) > 20 else "")
 
-    sections: list[tuple[str, list[str]]] = [
+    sections = _sections(changes, title, value, ids)
+    for heading, items in sections:
+        if items:
+            lines += [f"### {heading}", "", *items, ""]
+    return "\n".join(lines)
+
+
+def _sections(
+    changes: Changes,
+    title: Callable[[str], str],
+    value: Callable[[str | None], str],
+    ids: Callable[[Sequence[str]], str],
+) -> list[tuple[str, list[str]]]:
+    """The summary's sections, in order: (heading, items), empty ones included."""
+    return [
         ("Warnings", [f"- {warning}" for warning in changes.warnings]),
         ("Added", [f"- {_code(pid)}: {title(pid)}" for pid in changes.added]),
         (
@@ -306,11 +334,15 @@ def format_changes(changes: Changes, head: Snapshot, base_name: str) -> str:
             ],
         ),
         ("New unsorted", [f"- {_code(pid)}: {title(pid)}" for pid in changes.new_unsorted]),
+        (
+            "Assigned by similarity (no rule matches: check, then pin or extend the rules)",
+            [
+                f"- {_code(pid)}: {title(pid)} -> "
+                + ", ".join(f"{_code(slug)} ({value:.2f})" for slug, value in topics)
+                for pid, topics in changes.learned
+            ],
+        ),
     ]
-    for heading, items in sections:
-        if items:
-            lines += [f"### {heading}", "", *items, ""]
-    return "\n".join(lines)
 
 
 def _plain(text: str) -> str:

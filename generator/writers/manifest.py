@@ -8,7 +8,7 @@ generated files are all still exactly as written (same size and mtime: nobody ed
 one) has nothing to do: :func:`unchanged` says so without parsing a single listing, so a no-op
 regenerate of 10,000 papers costs reading ``data/`` once instead of the whole pipeline.
 
-Anything else (an edited listing, a new record, an upgraded scikit-learn, a changed generator
+Anything else (an edited listing, a new record, an upgraded NumPy, a changed generator
 source file, ``--strict``, a touched generated file) runs the pipeline in full, which then writes
 only what changed. The manifest is a hidden file, so MkDocs does not publish it; it is build
 state, git-ignored like the generated pages.
@@ -34,7 +34,7 @@ MANIFEST_FILE = ".paperkb-manifest.json"
 #: Bump when the manifest's layout changes; a manifest of another version is ignored.
 FORMAT = 1
 #: Distributions whose version can change the generated files.
-DEPENDENCIES = ("paperkb", "python-slugify", "PyYAML", "rapidfuzz", "scikit-learn", "scipy")
+DEPENDENCIES = ("numpy", "paperkb", "python-slugify", "PyYAML", "rapidfuzz", "scipy")
 
 
 @dataclass(frozen=True, slots=True)

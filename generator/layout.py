@@ -56,11 +56,13 @@ FEED_FILE = "feed.xml"
 DATES_INDEX = f"{DATES_DIR}/index.md"
 #: The page about the knowledge base: its figures, its data files and the merge report.
 KB_PAGE = "knowledge-base.md"
+#: The reading list's page, which the browser fills with the papers a reader keeps.
+READING_LIST = "reading-list.md"
 
 #: Folders of ``docs/`` that hold generated files (hand-written files there are still kept).
 GENERATED_DIRS = (PAPERS_DIR, TOPICS_DIR, SEARCH_DIR, AUTHORS_DIR, CITE_DIR, DATES_DIR, FEEDS_DIR)
 #: Generated files outside those folders.
-GENERATED_FILES = (HOME_PAGE, MERGE_REPORT, PAPERS_JSON, FEED_FILE, KB_PAGE)
+GENERATED_FILES = (HOME_PAGE, MERGE_REPORT, PAPERS_JSON, FEED_FILE, KB_PAGE, READING_LIST)
 
 #: The one slug rule: lowercase ASCII letters and digits in hyphen-separated runs. Paper ids,
 #: topic slugs and author slugs all follow it.

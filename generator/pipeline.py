@@ -127,7 +127,7 @@ def plan_site(
     result. Pure: nothing is read or written.
     """
     with stage("index"):
-        search = render_search(corpus.papers, corpus.topics)
+        search = render_search(corpus.papers, corpus.topics, redirects=corpus.redirects)
     with stage("link"):
         candidates = related() if related is not None else related_ids(corpus.papers)
         papers = with_related(corpus.papers, candidates)

@@ -133,6 +133,13 @@ def _date(paper: Paper) -> tuple[str, ...]:
     return parts
 
 
+def cite_facts(paper: Paper) -> tuple[tuple[str, ...], str, str]:
+    """What the citation writers read of a paper beyond its id and title: its authors as
+    written, the known parts of its publication date joined by ``-`` and its arXiv id (``""``
+    when unknown). The browser's writers (``paperkb-cite.js``) take these."""
+    return paper.meta.authors, "-".join(_date(paper)), _arxiv_id(paper) or ""
+
+
 def year(paper: Paper) -> str | None:
     """The paper's year when known: its publication date's, else the month its arXiv id
     encodes (``2312.00752``: December 2023; ``hep-th/9901001``: January 1999; arXiv began in

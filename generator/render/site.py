@@ -22,6 +22,7 @@ from generator.layout import (
     MERGE_REPORT,
     PAPERS_DIR,
     PAPERS_JSON,
+    READING_LIST,
     TOPICS_INDEX,
     author_path,
     paper_path,
@@ -41,6 +42,7 @@ from generator.render.lists import render_all_papers, render_topic, render_topic
 from generator.render.markdown import front_matter
 from generator.render.paper import render_paper
 from generator.render.papers_json import json_chunks
+from generator.render.reading import render_reading_list
 from generator.render.reports import render_merge_report, render_redirect
 from generator.render.rows import Rows
 from generator.stages.authors import Author, collect_authors
@@ -155,6 +157,7 @@ def render_site(
     files.update(date_pages(calendar, rows))
     files[HOME_PAGE] = render_home(papers, topics, rows, calendar)
     files[KB_PAGE] = render_kb(account, calendar)
+    files[READING_LIST] = render_reading_list()
     files.update(citation_files(papers, members, MARKER_TEXT))
     files[PAPERS_JSON] = Deferred(
         functools.partial(json_chunks, papers, account, rejected, redirects, author_ids)

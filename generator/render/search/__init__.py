@@ -12,16 +12,19 @@ Files (every one starts with :func:`header`, then one line ``paperkbSearch.add(.
 
 * ``search/meta.js``: format version, paper count, rows per result shard, the average title
   length (BM25), the first word of every term and lexicon shard but the first (so the browser
-  finds a word's shard by binary search), the topics ``[slug, name, papers]``, the author count
-  and the stop words.
+  finds a word's shard by binary search), the topics ``[slug, name, papers]``, the author count,
+  the stop words and the number of facts shards.
 * ``search/t/<n>.js``: the terms of one range of the sorted vocabulary, cut so that each shard
   holds about :data:`SHARD_CHARS` characters (a term with long postings is a shard alone):
   ``{"w": terms, "t": title postings, "u": author-name postings of papers, "b": abstract
   postings, "e": author pages whose name has the term}``, one string (or, for "b", the
   document frequency when the list was left out, see below) per term.
 * ``search/d/<n>.js``: result rows of papers ``n * K .. n * K + K - 1`` (``K`` =
-  :data:`DOCS_PER_SHARD`): ``[id, title, date, first authors, one-line snippet, topics]``.
-  Papers are numbered newest first (then A-Z), so ties in ranking go to newer papers.
+  :data:`DOCS_PER_SHARD`): the fields of the paper's row in the site's lists and a one-line
+  snippet (:func:`generator.render.search.rows.result_row`). Papers are numbered newest first
+  (then A-Z), so ties in ranking go to newer papers.
+* ``search/p/<n>.js``: what the reading list needs beyond a row to cite a paper, by a hash of
+  its id, and the ids that moved (:mod:`generator.render.search.facts`).
 * ``search/a/<n>.js``: author pages ``[id, name, papers]``, :data:`AUTHORS_PER_SHARD` a file.
 * ``search/f/<n>.js`` and ``search/r/<n>.js``: the lexicon for typo tolerance, terms of four
   letters or more sorted forwards and sorted by their reversed spelling (stored reversed),
@@ -55,7 +58,7 @@ or the string it is in.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -63,6 +66,7 @@ import numpy.typing as npt
 from generator import layout
 from generator.model import UNSORTED, Paper, Topic
 from generator.render.search.codec import encode_number, js_json, utf16
+from generator.render.search.facts import facts_shards
 from generator.render.search.postings import (
     ABSTRACT_LIST_CHARS,
     Field,
@@ -91,7 +95,7 @@ META_FILE = f"{SEARCH_ROOT}/meta.js"
 #: The global whose ``add`` every search file calls; paperkb-search.js defines it.
 GLOBAL_NAME = "paperkbSearch"
 #: Format version; paperkb-search.js refuses an index of another version.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 #: Target size of a term shard, in characters (about a third of that gzipped).
 SHARD_CHARS = 12_000
 #: Target size of a lexicon shard, in characters.
@@ -105,12 +109,16 @@ def _script(name: str, data: object) -> str:
 
 
 def render_search(
-    papers: Sequence[Paper], topics: Sequence[Topic], authors: Sequence[Author] | None = None
+    papers: Sequence[Paper],
+    topics: Sequence[Topic],
+    authors: Sequence[Author] | None = None,
+    redirects: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """The generated files of search, keyed by docs-relative path under ``search/``.
 
     ``authors`` are the author pages (:func:`generator.stages.authors.collect_authors` of the
-    papers when not given).
+    papers when not given); ``redirects`` the ids without a page of their own -> the id of the
+    paper that has it now (for the reading list's facts).
     """
     pages = [*topics, UNSORTED]
     topic_number = {t.slug: n for n, t in enumerate(pages)}
@@ -125,7 +133,8 @@ def render_search(
     files, firsts, used = _term_shards(postings, words.in_order)
     lexicon, lex_firsts = _lexicon_shards(postings, used, words.in_order)
     files.update(lexicon)
-    rows = {**result_rows(ordered, dates, topic_number), **author_rows(people)}
+    facts, fact_shards = facts_shards(ordered, redirects or {})
+    rows = {**result_rows(ordered, topic_number), **author_rows(people), **fact_shards}
     for name, data in rows.items():
         files[f"{SEARCH_ROOT}/{name}.js"] = _script(name, data)
     per_topic = [0] * len(pages)
@@ -145,6 +154,7 @@ def render_search(
         "r": lex_firsts["r"],
         "topics": [[t.slug, t.name, per_topic[k]] for k, t in enumerate(pages)],
         "stop": " ".join(sorted(STOP_WORDS)),
+        "facts": facts,
     }
     files[META_FILE] = _script("meta", meta)
     return dict(sorted(files.items()))

@@ -1,15 +1,20 @@
 """Result rows: what a search result shows of a paper (``search/d``), and the author pages
-(``search/a``); and the order papers are numbered in, newest first."""
+(``search/a``); and the order papers are numbered in, newest first.
+
+A paper's result row holds the fields of its row in the site's lists
+(:func:`generator.render.rows.row_fields`), which the browser writes as that row
+(``paperkb-rows.js``) in the search panel and on the reading list, and a one-line snippet.
+"""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from generator.model import UNSORTED, Paper
-from generator.render.rows import first_authors
+from generator.inputs.fields import web_url
+from generator.model import Paper
+from generator.render.rows import DateKind, first_authors, placement
 from generator.stages.authors import Author
-from generator.text.dates import date_label, listing_date_key
+from generator.text.dates import listing_date_key
 from generator.text.folding import sort_key
 from generator.text.sentences import first_sentence
 
@@ -19,8 +24,6 @@ AUTHORS_PER_SHARD = 64
 #: A one-line snippet is cut at about this many characters (the authors of a result row are
 #: those of a list's row: :func:`generator.render.rows.first_authors`).
 SNIPPET_CHARS = 140
-
-DateKey = tuple[int, int, int]
 
 
 def paper_date(
@@ -47,26 +50,44 @@ def paper_order(
     return sorted(papers, key=key)
 
 
+#: How a result row spells what its date is, before the ISO day.
+KIND_CODES: dict[DateKind, str] = {"on Daily Papers": "d", "listed": "l", "published": "p"}
+
+
+def result_row(paper: Paper, topic_number: Mapping[str, int]) -> list[object]:
+    """``[id, title, authors, date, snippet, topics, upvotes, comments, code]``: the fields of
+    the paper's row in the site's lists, the trailing unknown ones left out (``None`` in the
+    middle). ``date`` is ``""`` or a :data:`KIND_CODES` letter and the ISO day of its
+    :func:`placement`; ``topics`` the topics' numbers, ``-(n + 1)`` for one assigned by
+    similarity."""
+    placed = placement(paper)
+    learned = {slug for slug, _ in paper.learned_topics}
+    row: list[object] = [
+        paper.id,
+        paper.title,
+        first_authors(paper) if paper.meta.authors else "",
+        "" if placed is None else KIND_CODES[placed.kind] + placed.iso,
+        snippet(paper.abstract),
+        [~topic_number[s] if s in learned else topic_number[s] for s in paper.topics],
+        paper.meta.upvotes,
+        paper.meta.comments,
+        web_url(paper.meta.github),
+    ]
+    while row[-1] is None:
+        row.pop()
+    return row
+
+
 def result_rows(
-    ordered: Sequence[Paper], dates: Mapping[str, DateKey], topic_number: Mapping[str, int]
+    ordered: Sequence[Paper], topic_number: Mapping[str, int]
 ) -> dict[str, list[list[object]]]:
-    """``d/<n>`` -> its rows ``[id, title, date, first authors, snippet, topic numbers]``."""
-    label = functools.cache(date_label)
-    numbers = functools.cache(lambda slugs: [topic_number[s] for s in slugs or (UNSORTED.slug,)])
-    shards: dict[str, list[list[object]]] = {}
-    for start in range(0, len(ordered), DOCS_PER_SHARD):
-        shards[f"d/{start // DOCS_PER_SHARD}"] = [
-            [
-                p.id,
-                p.title,
-                label(dates[p.id]),
-                first_authors(p) if p.meta.authors else "",
-                snippet(p.abstract),
-                numbers(p.topics),
-            ]
-            for p in ordered[start : start + DOCS_PER_SHARD]
+    """``d/<n>`` -> its rows (:func:`result_row`), :data:`DOCS_PER_SHARD` a file."""
+    return {
+        f"d/{start // DOCS_PER_SHARD}": [
+            result_row(p, topic_number) for p in ordered[start : start + DOCS_PER_SHARD]
         ]
-    return shards
+        for start in range(0, len(ordered), DOCS_PER_SHARD)
+    }
 
 
 def author_rows(people: Sequence[Author]) -> dict[str, list[list[object]]]:

@@ -22,15 +22,15 @@ def render_reading_list() -> str:
             front_matter(TITLE, hide_toc=True),
             f"# {TITLE}",
             "",
-            '<div class="pkb-reading" data-pkb-reading><p class="pkb-reading__status">'
-            "The reading list needs JavaScript, which this browser does not run for this "
-            "page.</p></div>",
-            "",
             "Keep a paper with the star (☆) beside its title, in any list of papers or on its "
             "page; it is listed here, newest kept first. The list stays in this browser "
             "(nothing is sent anywhere, no account): export it to take it with you, as "
             "citations for Zotero, BibTeX or Pandoc, or as a file that this page imports "
             "again in another browser, added to the papers kept there.",
+            "",
+            '<div class="pkb-reading" data-pkb-reading><p class="pkb-reading__status">'
+            "The reading list needs JavaScript, which this browser does not run for this "
+            "page.</p></div>",
             "",
         ]
     )

@@ -2,7 +2,8 @@
  * Hand-written: what the lists of papers do in the browser (no library, no network, and it works
  * from file://): the in-page filter of large topic pages, keyboard access to tables that scroll
  * sideways on a phone, and (the second part below) sorting the lists and centring a topic map.
- * One file, so that every page carries one script tag for it.
+ * One file, so that every page carries one script tag for it; the stars of the reading list are
+ * loaded from here (paperkb-stars.js).
  *
  * The filter.
  * A topic page with many papers carries a placeholder <div class="pkb-filter"> before its
@@ -204,7 +205,21 @@
     if (extra > 0) box.scrollLeft = extra / 2;
   }
 
+  /* The reading list: a star on every row and paper page (paperkb-stars.js), and on the
+     reading-list page its papers (paperkb-reading.js); parts loaded by paperkb-search.js's
+     loader, which runs first. */
+  function reading() {
+    var paperkb = window.paperkb;
+    if (!paperkb || !paperkb.use) return;
+    var parts = ["store", "stars"];
+    if (document.querySelector("[data-pkb-reading]")) parts.push("codec", "rows", "cite", "reading");
+    paperkb.use(parts).then(function (ok) {
+      if (ok) paperkb.stars.setup();
+    });
+  }
+
   function init() {
+    reading();
     Array.prototype.forEach.call(document.querySelectorAll(".pkb-filter"), setupFilter);
     Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap"), scrollable);
     Array.prototype.forEach.call(document.querySelectorAll(".pkb-sort"), setupSort);

@@ -98,8 +98,7 @@
     var marks = current.found.words.concat(current.found.terms);
     for (; shown < end; shown++) {
       if (shown === current.partialFrom) {
-        var some = current.partialFrom ? "Papers with some of the words" : "No paper has every word; papers with some of them";
-        fragment.appendChild(el("li", { class: "pkb-search-group" }, [some]));
+        fragment.appendChild(el("li", { class: "pkb-search-group" }, ["Papers with some of the words"]));
       }
       var node = item(current.shown[shown], marks);
       if (!node) break;
@@ -235,7 +234,10 @@
           current = { found: found, shown: visible, partialFrom: partial && found.full < found.results.length ? found.full : -1 };
           shown = 0;
           ui.list.textContent = "";
-          ui.meta.textContent = found.results.length ? count(found) : "No papers match \u201c" + query.trim() + "\u201d";
+          var quoted = "\u201c" + query.trim() + "\u201d";
+          if (found.full) ui.meta.textContent = count(found);
+          else if (found.results.length) ui.meta.textContent = "No paper has every word of " + quoted;
+          else ui.meta.textContent = "No papers match " + quoted;
           notice(query, found, typed);
           render(BATCH);
           /* For tests and scripts: the query the shown results are for. */

@@ -285,7 +285,7 @@
     return results.concat(partial.slice(0, PARTIAL_ENTITIES));
   }
 
-  function topicResults(query) {
+  function topicResults(query, typed) {
     var out = [];
     var last = query.length - 1;
     index.topics.forEach(function (topic, number) {
@@ -294,7 +294,7 @@
         var hit = -1;
         topic.words.forEach(function (tw, k) {
           if (hit >= 0) return;
-          if (tw === w || (q === last && tw.lastIndexOf(w, 0) === 0) || (w.length >= TYPO_MIN && words.oneEdit(w, tw)))
+          if (tw === w || (q === last && tw.lastIndexOf(w, 0) === 0) || (!typed && w.length >= TYPO_MIN && words.oneEdit(w, tw)))
             hit = k;
         });
         if (hit >= 0) used |= 1 << hit;
@@ -380,7 +380,7 @@
     var none = { words: kept, terms: [], results: [], full: 0, corrections: [], matched: [] };
     if (!kept.length || kept.length > 30) return Promise.resolve(none);
     return matches(kept, typed).then(function (got) {
-      var results = score(kept.length, got.found).concat(topicResults(kept));
+      var results = score(kept.length, got.found).concat(topicResults(kept, typed));
       results.sort(order);
       var terms = [];
       got.found.forEach(function (ms) {

@@ -8,7 +8,7 @@ and a phone width.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ PAGES = [
     "dates/2025-08-12.html",
     "dates/2025-w33.html",
     "dates/2024-02.html",
+    "reading-list.html",
 ]
 #: The new page kinds of issue 24 with every field of a row (upvotes, comments, code, authors),
 #: on the shipped data as a season of Daily Papers (conftest.make_dated_project).
@@ -72,14 +73,23 @@ browser = test_browser.browser
 
 
 def violations(
-    browser: Any, url: str, scheme: str, width: int, *, offline: bool = True
+    browser: Any,
+    url: str,
+    scheme: str,
+    width: int,
+    *,
+    offline: bool = True,
+    setup: Callable[[Any], None] | None = None,
 ) -> list[str]:
+    """The serious or critical violations axe finds on ``url`` (after ``setup(page)``)."""
     context = browser.new_context(
         offline=offline, color_scheme=scheme, viewport={"width": width, "height": 900}
     )
     try:
         page = context.new_page()
         page.goto(url)
+        if setup is not None:
+            setup(page)
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     finally:
@@ -104,6 +114,61 @@ def test_no_serious_accessibility_violation(
     site: Path, browser: Any, page: str, scheme: str
 ) -> None:
     assert both_widths(browser, site / page, scheme) == []
+
+
+def search_for(query: str) -> Callable[[Any], None]:
+    """Opens the search panel (the header's button on a phone) and types ``query``."""
+
+    def setup(page: Any) -> None:
+        if page.viewport_size["width"] < 768:
+            page.click("label.md-header__button[for='__search']")
+        else:
+            page.click(".md-search__input")
+        page.keyboard.type(query)
+        page.wait_for_function(
+            "q => document.querySelector('[data-paperkb-query]')?.dataset.paperkbQuery === q",
+            arg=query,
+        )
+        page.keyboard.press("ArrowDown")  # the first result has the keyboard
+        page.wait_for_timeout(300)  # Material's opening transition
+
+    return setup
+
+
+#: Queries that show every part of the panel: a corrected word and marked results; papers with
+#: some of the words under their own line and buttons for the words alone; nothing found.
+PANEL_QUERIES = ["transfomer", "qqzzx mamba graph", "qqzzx wwvvk"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("query", PANEL_QUERIES)
+def test_no_serious_accessibility_violation_with_the_search_panel_open(
+    site: Path, browser: Any, scheme: str, width: int, query: str
+) -> None:
+    """Before (issue 25): 8-9 serious color-contrast nodes in every palette, unseen because
+    these tests never opened the panel."""
+    url = (site / "index.html").resolve().as_uri()
+    assert violations(browser, url, scheme, width, setup=search_for(query)) == []
+
+
+def keep_some(page: Any) -> None:
+    """Keeps three papers of a topic page, then opens the reading list."""
+    topic = page.url.rsplit("/", 1)[0] + "/topics/state-space-models.html"
+    page.goto(topic)
+    for n in (0, 2, 5):
+        page.click(f"article ul.pkb-rows > li:nth-child({n + 1}) > .pkb-star")
+    page.goto(topic.replace("topics/state-space-models.html", "reading-list.html"))
+    page.wait_for_selector("[data-pkb-reading][data-pkb-ready]")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violation_on_the_reading_list_with_papers_kept(
+    site: Path, browser: Any, scheme: str
+) -> None:
+    url = (site / "index.html").resolve().as_uri()
+    for width in (1280, 390):
+        assert violations(browser, url, scheme, width, setup=keep_some) == []
 
 
 @pytest.fixture(scope="module")

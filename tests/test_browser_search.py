@@ -125,14 +125,12 @@ def test_a_paper_title_beats_a_topic_that_shares_its_words(
     assert session.search(paper["title"])[0] == session.root + paper["url"]
 
 
-def test_result_rows_show_date_first_authors_and_a_snippet(session: Session) -> None:
+def test_result_rows_are_the_site_s_rows_and_a_snippet(session: Session) -> None:
     session.open("index.html")
     session.search("Mamba: Linear-Time Sequence Modeling with Selective State Spaces")
     first = rows(session)[0]
     assert first["href"] == session.root + MAMBA
     details, snippet = first["lines"]
-    assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}, 20\d\d", details.split(" · ")[0]), details
-    assert " · Albert Gu, Tri Dao · State space models" in details
     assert snippet.startswith("Foundation models, now powering most of")
     assert len(snippet) <= 141
     # each line is one line on screen
@@ -142,6 +140,14 @@ def test_result_rows_show_date_first_authors_and_a_snippet(session: Session) -> 
         " / parseFloat(getComputedStyle(p).lineHeight))",
     )
     assert all(h < 1.5 for h in heights), heights
+    # the details are what the paper's row in the site's lists says (authors, date, topics)
+    session.open("papers/index.html")
+    row = session.page.eval_on_selector(
+        f"article ul.pkb-rows > li > a[href='{MAMBA.split('/')[1]}']",
+        "a => a.parentElement.querySelector('span').textContent",
+    )
+    assert details == row
+    assert re.fullmatch(r"Albert Gu, Tri Dao · Listed [A-Z][a-z]{2} \d{1,2}, 20\d\d · .+", details)
 
 
 def test_search_loads_only_a_few_small_files_under_search(
@@ -246,3 +252,168 @@ def test_the_search_box_is_built_in_the_placeholder_with_materials_markup(
     meta = f"{box} .md-search__scrollwrap [data-paperkb-search-result] .md-search-result__meta"
     assert page.inner_text(meta) == "Type to start searching"
     assert page.locator(f"{box} ol.md-search-result__list").count() == 1
+
+
+def meta(session: Session) -> str:
+    return session.page.inner_text(".md-search-result__meta")
+
+
+def notice(session: Session) -> str:
+    page = session.page
+    return page.inner_text(".pkb-search-notice") if page.is_visible(".pkb-search-notice") else ""
+
+
+def test_results_are_counted_as_papers_and_match_every_word(
+    session: Session, papers: list[dict[str, Any]]
+) -> None:
+    """Before: "state space" said "101 matching documents", papers with one of the words
+    among them."""
+    session.open("index.html")
+    hrefs = session.search("state space")
+    count = re.fullmatch(r"(\d+) papers, 1 topic", meta(session))
+    assert count, meta(session)
+    by_url = {session.root + p["url"]: p for p in papers}
+    shown = [by_url[h] for h in hrefs if h in by_url]
+    for paper in shown:
+        text = tokens(
+            " ".join([paper["title"], paper["abstract"], *(a["name"] for a in paper["authors"])])
+        )
+        assert "state" in text and any(w.startswith("space") for w in text), paper["title"]
+    assert session.page.locator(".pkb-search-group").count() == 0
+    every = [
+        p
+        for p in papers
+        if "state"
+        in (t := tokens(" ".join([p["title"], p["abstract"], *(a["name"] for a in p["authors"])])))
+        and any(w.startswith("space") for w in t)
+    ]
+    assert int(count.group(1)) <= len(every)  # abstract lists of common words are left out
+
+
+def test_an_author_s_name_finds_the_author_and_only_their_papers(
+    session: Session, papers: list[dict[str, Any]]
+) -> None:
+    """Before: "Tri Dao" gave the author, then 15 unrelated partial matches."""
+    session.open("index.html")
+    hrefs = session.search("Tri Dao")
+    assert hrefs[0] == session.root + "authors/tri-dao.html"
+    his = {
+        session.root + p["url"] for p in papers if any(a["name"] == "Tri Dao" for a in p["authors"])
+    }
+    assert set(hrefs[1:]) <= his and len(hrefs) > 3
+    assert meta(session) == f"{len(hrefs) - 1} papers, 1 author"
+    assert session.page.locator(".pkb-search-group").count() == 0
+
+
+def test_a_corrected_word_is_said_and_the_words_as_typed_can_be_searched(
+    session: Session,
+) -> None:
+    """Before: "transfomer" silently searched "transformer"."""
+    page = session.page
+    session.open("index.html")
+    assert session.search("transfomer")
+    assert notice(session).startswith("Showing results for transformer")
+    page.click(".pkb-search-again")
+    page.wait_for_selector("[data-paperkb-typed='true']")
+    assert page.input_value(".md-search__input") == "transfomer"
+    assert page.locator(".md-search-result__link").count() == 0
+    assert meta(session) == "No papers match “transfomer”"
+    assert "Showing results for" not in notice(session)
+
+
+def test_a_query_without_hits_says_what_to_try(session: Session) -> None:
+    """Before: "No matching documents", and nothing else."""
+    page = session.page
+    session.open("topics/index.html")
+    assert session.search("qqzzx mamba wwvvk") != []  # mamba alone finds papers: shown apart
+    assert meta(session) == "No paper has every word of “qqzzx mamba wwvvk”"
+    assert page.inner_text(".pkb-search-group") == "Papers with some of the words"
+    assert session.search("qqzzx wwvvk") == []
+    assert meta(session) == "No papers match “qqzzx wwvvk”"
+    text = notice(session)
+    assert "Try fewer words, a topic's name (all topics) or an author's name (all authors)" in text
+    links = page.eval_on_selector_all(".pkb-search-notice a", "as => as.map(a => a.href)")
+    assert links == [session.root + "topics/index.html", session.root + "authors/index.html"]
+    assert page.locator(".pkb-search-again").count() == 0  # no word finds anything
+    # each word that finds papers on its own is offered
+    session.search("qqzzx mamba graph")
+    offered = page.eval_on_selector_all(".pkb-search-again", "bs => bs.map(b => b.textContent)")
+    assert offered == ["Search for “mamba”", "Search for “graph”"]
+    page.click(".pkb-search-again >> nth=0")
+    page.wait_for_selector("[data-paperkb-query='mamba']")
+    assert re.fullmatch(r"\d+ papers", meta(session))
+
+
+def _visible(page: Any) -> dict[str, Any]:
+    found: dict[str, Any] = page.evaluate(
+        """() => {
+        const a = document.activeElement;
+        const r = a.getBoundingClientRect();
+        const s = getComputedStyle(a);
+        return {tag: a.tagName, w: r.width, h: r.height, top: r.top, bottom: r.bottom,
+                visible: s.visibility !== 'hidden' && !a.closest('[inert]'),
+                inPanel: !!a.closest('.md-search__inner'), cls: a.className};
+    }"""
+    )
+    return found
+
+
+def test_tab_never_lands_on_an_invisible_element_and_stays_in_the_open_panel(
+    session: Session,
+) -> None:
+    """Before: Tab from the search box closed it and focused a 0-px element."""
+    page = session.page
+    session.open("index.html")
+    session.search("mamba")
+    height = page.viewport_size["height"]
+    for _ in range(14):
+        page.keyboard.press("Tab")
+        now = _visible(page)
+        assert now["w"] > 0 and now["h"] > 0 and now["visible"] and now["inPanel"], now
+        assert now["bottom"] > 0 and now["top"] < height, now
+    assert page.evaluate("document.getElementById('__search').checked")
+    for _ in range(3):
+        page.keyboard.press("Shift+Tab")
+        assert _visible(page)["inPanel"]
+    page.keyboard.press("Escape")
+    # closed: the results are out of the Tab order, whatever the page holds
+    page.focus(".md-search__input")
+    page.keyboard.press("Escape")
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        now = _visible(page)
+        if now["tag"] == "BODY":
+            continue
+        assert now["w"] > 0 and now["h"] > 0 and now["visible"], now
+        assert not (now["inPanel"] and "md-search-result" in now["cls"]), now
+
+
+CONTRAST = """([selector, background]) => {
+  const rgb = s => s.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => {
+      v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  }).reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const el = document.querySelector(selector);
+  const style = getComputedStyle(el);
+  let bg = document.querySelector(background);
+  let color = getComputedStyle(bg).backgroundColor;
+  while (rgb(color).length && /rgba\\(.*, 0\\)$/.test(color) && bg.parentElement) {
+    bg = bg.parentElement; color = getComputedStyle(bg).backgroundColor;
+  }
+  const [a, b] = [lum(rgb(style.outlineColor)), lum(rgb(color))].sort((x, y) => y - x);
+  return {width: parseFloat(style.outlineWidth), style: style.outlineStyle, ratio: (a + 0.05) / (b + 0.05)};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_result_the_keyboard_is_on_has_a_visible_outline(session: Session, scheme: str) -> None:
+    """Before: a 7% tint marked it."""
+    page = session.page
+    page.emulate_media(color_scheme=scheme)
+    session.open("index.html")
+    session.search("mamba")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.classList.contains('md-search-result__link')")
+    found = page.evaluate(CONTRAST, [":focus", ".md-search__scrollwrap"])
+    assert found["style"] == "solid" and found["width"] >= 2, found
+    assert found["ratio"] >= 3, found

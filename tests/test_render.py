@@ -148,10 +148,12 @@ def test_site_files_and_json() -> None:
         "papers/a.md",
         "papers/b.md",
         "papers/index.md",
+        "reading-list.md",
         "topics/diffusion.md",
         "topics/index.md",
         "topics/unsorted.md",
     ]
+    assert "data-pkb-reading" in files["reading-list.md"]  # the shell paperkb-reading.js fills
     assert "| [Diffusion](diffusion.md) | 1 |" in files["topics/index.md"]
     assert "| [Unsorted](unsorted.md) | 1 |" in files["topics/index.md"]
     assert '<a href="../papers/b.html">B</a>' in files["topics/unsorted.md"]

@@ -115,7 +115,7 @@ def test_every_file_is_under_search_with_the_marker_line_first() -> None:
         assert MARKER_TOKEN in content.split("\n", 1)[0]
         assert content.count("\n") == 2  # the marker line and one statement
     data = load(files)
-    assert sorted(k.split("/")[0] for k in data) == ["a", "d", "f", "meta", "r", "t"]
+    assert sorted(k.split("/")[0] for k in data) == ["a", "d", "f", "meta", "p", "r", "t"]
 
 
 def test_meta_tells_counts_shards_and_topics() -> None:
@@ -134,20 +134,63 @@ def test_meta_tells_counts_shards_and_topics() -> None:
     assert meta["titleLength"] == pytest.approx((3 + 3 + 2) / 3, abs=0.001)
 
 
-def test_rows_are_numbered_newest_first_with_date_authors_and_snippet() -> None:
+def test_rows_are_numbered_newest_first_with_the_fields_of_the_site_s_rows() -> None:
     rows = load(render_search(PAPERS, TOPICS))["d/0"]
     assert [r[0] for r in rows] == ["a", "c", "b"]  # dated, then year-less, then undated
     assert rows[0] == [
         "a",
         "Mamba: Agents that Plan",
-        "Aug 12, 2024",
         "Albert Gu, Tri Dao, Zoë Smith et al.",
+        "l2024-08-12",  # listed on that day
         "Planning agents use tools and memory.",
         [1],
     ]
     assert rows[1][2:4] == ["", ""]  # "Aug 13" has no year: a date is never shown without it
-    assert rows[2][2] == "" and rows[2][5] == [0]
-    assert rows[1][5] == [2]  # unsorted
+    assert rows[2][3] == "" and rows[2][5] == [0]
+    assert rows[1][5] == []  # unsorted: no topic, as in the site's rows
+
+
+def test_a_row_holds_upvotes_comments_code_and_topics_by_similarity() -> None:
+    meta = Metadata(listed="2024-08-12", upvotes=12, comments=0, github="https://github.com/a/b")
+    hub = dataclasses.replace(
+        PAPERS[0], meta=meta, topics=("diffusion", "agents"), learned_topics=(("agents", 0.5),)
+    )
+    (row,) = load(render_search([hub], TOPICS))["d/0"]
+    assert row[3] == "d2024-08-12"  # on Daily Papers that day
+    assert row[5:] == [[0, -2], 12, 0, "https://github.com/a/b"]
+    no_votes = dataclasses.replace(hub, meta=Metadata(comments=3))
+    (row,) = load(render_search([no_votes], TOPICS))["d/0"]
+    assert row[6:] == [None, 3]  # unknown in the middle, left out at the end
+    unsafe = dataclasses.replace(hub, meta=Metadata(github="javascript:alert(1)"))
+    (row,) = load(render_search([unsafe], TOPICS))["d/0"]
+    assert len(row) == 6  # not a web address: no code link
+
+
+def test_every_paper_and_moved_id_is_in_its_facts_shard() -> None:
+    from generator.render.search.facts import IDS_PER_SHARD, shard_of_id
+
+    many = [
+        paper(f"p{n}", f"Paper {n}", "Words.", authors=("A B", "C D"))
+        for n in range(3 * IDS_PER_SHARD)
+    ]
+    cited = dataclasses.replace(
+        many[0], meta=Metadata(authors=("Ann Lee",), published="2024-02", arxiv="2402.00001")
+    )
+    many[0] = cited
+    data = load(render_search(many, TOPICS, redirects={"old-id": "p1"}))
+    shards = data["meta"]["facts"]
+    assert shards == 4  # 97 ids, 32 a shard
+    facts = {k: v for name, d in data.items() if name.startswith("p/") for k, v in d.items()}
+    assert sorted(facts) == sorted([*(p.id for p in many), "old-id"])
+    for name, entries in data.items():
+        if name.startswith("p/"):
+            assert all(shard_of_id(i, shards) == int(name[2:]) for i in entries)
+    assert facts["old-id"] == "p1"
+    number, authors, date, arxiv = facts["p0"]
+    assert data[f"d/{number // DOCS_PER_SHARD}"][number % DOCS_PER_SHARD][0] == "p0"
+    assert (authors, date, arxiv) == (["Ann Lee"], "2024-02", "2402.00001")
+    assert facts["p5"][1:] == [["A B", "C D"]]  # no date, no arXiv id: left out
+    assert len({shard_of_id(p.id, shards) for p in many}) == shards
 
 
 def test_postings_carry_title_length_head_names_and_authors() -> None:

@@ -6,8 +6,8 @@
  *   ("Showing results for transformer") with a button to search the words as typed.
  * - Papers with only some of the words are shown only when fewer than PARTIAL_BELOW results
  *   have them all, after a line of their own.
- * - A query that finds nothing suggests what to try: each of its words that finds papers on
- *   its own, a topic's name, an author's name.
+ * - A query that no paper matches whole suggests what to try: each of its words that finds
+ *   papers on its own (a button), a topic's name, an author's name.
  * - Results are the site's rows (paperkb-rows.js: authors, date, upvotes, topics) with a line
  *   of the abstract, in Material's result markup; words that start with a matched term are
  *   marked.
@@ -172,7 +172,7 @@
     } else if (typed && found.results.length) {
       lines.push(el("p", {}, ["Results for the words as typed, uncorrected"]));
     }
-    if (!found.results.length) {
+    if (!found.full) {
       var tries = [];
       if (found.words.length > 1) {
         found.words.forEach(function (w, q) {

@@ -18,14 +18,21 @@ with a fresh browser context (empty cache) per run, side by side in one run:
 Reported per mode, median over the runs (each a different query): the search data the page
 loaded (every file under ``search/`` or ``pagefind/``, each counted gzipped at level 6 as
 GitHub Pages sends text, or raw when that is smaller, as for Pagefind's pre-compressed index
-files) and how many files; paperkb's own script (``assets/javascripts/paperkb-search.js``,
-loaded by every page) is reported beside it; and the time from navigation start to the first
-result on screen (``performance.now()`` in the page).
+files) and how many files; paperkb's own scripts (every ``assets/javascripts/paperkb*.js`` the
+page loaded: the two every page carries and the parts a query loads) are reported beside it;
+and the time from navigation start to the first result on screen (``performance.now()`` in
+the page).
+
+``--baseline REV`` builds the same corpus with the code of git revision ``REV`` too (its tree
+exported with ``git archive`` into a temporary folder and built there in a subprocess) and
+measures it with the same queries in the same run, as "paperkb REV" modes: the change's cost
+per query, measured side by side. ``--skip-pagefind`` leaves Pagefind out.
 
 Usage (from the repository root; the 100k build takes some 6 minutes of mkdocs)::
 
     .venv/bin/python -m benchmarks.bench_search [--sizes 10000 100000] [--runs 3]
-        [--pagefind PATH] [--output benchmarks/results/search.md]
+        [--pagefind PATH | --skip-pagefind] [--baseline main]
+        [--output benchmarks/results/search.md]
 """
 
 from __future__ import annotations
@@ -62,7 +69,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCRIPT = "assets/javascripts/paperkb-search.js"
+#: paperkb's scripts: the entry every page carries and the parts it loads (paperkb-*.js).
+SCRIPTS = "assets/javascripts/paperkb"
 PAGEFIND_PAGE = "pagefind-bench.html"
 #: The Pagefind page: the JS API, loaded on first focus; the first 10 results' data loaded.
 PAGEFIND_HTML = """<!doctype html>
@@ -229,13 +237,13 @@ def one_query(
         paths = [site / unquote(urlparse(u).path.lstrip("/")) for u in data]
         if offline:
             paths = [Path(unquote(urlparse(u).path)) for u in data]
-        script = [u for u in urls if u.startswith(root + SCRIPT)]
+        scripts = sorted({u for u in urls if u.startswith(root + SCRIPTS)})
         sizes = sorted(((sent_bytes(p), p.name) for p in paths), reverse=True)
         return Run(
             ms=elapsed,
             files=len(paths),
             bytes=sum(size for size, _ in sizes),
-            script_bytes=sent_bytes(site / SCRIPT) if script else 0,
+            script_bytes=sum(sent_bytes(site / u[len(root) :]) for u in scripts),
             largest=[(name, size) for size, name in sizes[:4]],
         )
     finally:
@@ -253,25 +261,68 @@ class Row:
     modes: dict[str, Mode]
 
 
-def measure(size: int, runs: int, browser: Any, pagefind: str) -> Row:
+def build_at(revision: str, size: int, root: Path) -> tuple[Path, float]:
+    """The same synthetic project built with the code of git ``revision`` (exported into
+    ``root/code`` and run there in a subprocess); (site, seconds)."""
+    from benchmarks.synth import corpus, make_project
+
+    code = root / "code"
+    code.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "archive", revision], cwd=ROOT, check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+    project = root / "project"
+    make_project(project, corpus(size).listings)
+    # the revision's site configuration, theme overrides and hand-written pages and scripts
+    for folder in ("overrides", "hooks", "docs/assets"):
+        shutil.rmtree(project / folder, ignore_errors=True)
+        shutil.copytree(code / folder, project / folder)
+    shutil.copy2(code / "mkdocs.yml", project / "mkdocs.yml")
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--data", str(project / "data"),
+         "--config", str(project / "mkdocs.yml")],
+        cwd=code,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(code)},
+    )
+    return project / "site", time.perf_counter() - started
+
+
+def measure(
+    size: int, runs: int, browser: Any, pagefind: str | None, baseline: str | None = None
+) -> Row:
     with tempfile.TemporaryDirectory(prefix=f"paperkb-bench-{size}-") as tmp:
-        site, build_s = build(size, Path(tmp))
-        pagefind_s = index_pagefind(pagefind, site)
+        site, build_s = build(size, Path(tmp) / "now")
+        pagefind_s = index_pagefind(pagefind, site) if pagefind else 0.0
+        base = build_at(baseline, size, Path(tmp) / "base") if baseline else None
         papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
         search = list((site / "search").rglob("*.js"))
-        modes = {"paperkb http": Mode(), "paperkb file://": Mode(), "Pagefind http": Mode()}
-        with serve(site) as http_root:
-            file_root = site.as_uri() + "/"
+        names = ["paperkb http", "paperkb file://"]
+        names += [f"paperkb {baseline} http", f"paperkb {baseline} file://"] if base else []
+        names += ["Pagefind http"] if pagefind else []
+        modes = {name: Mode() for name in names}
+        with serve(site) as http_root, serve(base[0] if base else site) as base_root:
             for run in range(runs):
                 start = papers[(run + 1) * len(papers) // (runs + 2)]["url"]
                 wanted = papers[(2 * run + 3) * len(papers) // (2 * runs + 4)]
-                for name, root, engine, page in (
-                    ("paperkb http", http_root, "paperkb", start),
-                    ("paperkb file://", file_root, "paperkb", start),
-                    ("Pagefind http", http_root, "pagefind", PAGEFIND_PAGE),
-                ):
+                plan = [
+                    ("paperkb http", site, http_root, "paperkb", start),
+                    ("paperkb file://", site, site.as_uri() + "/", "paperkb", start),
+                ]
+                if base:
+                    plan += [
+                        (f"paperkb {baseline} http", base[0], base_root, "paperkb", start),
+                        (f"paperkb {baseline} file://", base[0], base[0].as_uri() + "/",
+                         "paperkb", start),
+                    ]
+                if pagefind:
+                    plan.append(("Pagefind http", site, http_root, "pagefind", PAGEFIND_PAGE))
+                for name, where, root, engine, page in plan:
                     result = one_query(
-                        browser, site, root, page, wanted["title"], wanted["url"], engine
+                        browser, where, root, page, wanted["title"], wanted["url"], engine
                     )
                     modes[name].runs.append(result)
                     print(f"{size} {name}: {result}", file=sys.stderr)
@@ -306,8 +357,8 @@ def report(rows: Sequence[Row], runs: int, command: str, note: str) -> str:
         "every non-file request aborted.",
         "- Search data: the files under `search/` (paperkb) or `pagefind/` (Pagefind) the page "
         "loaded, each counted as GitHub Pages sends it (gzip level 6, or raw when smaller, as for "
-        "Pagefind's pre-compressed index). paperkb's script, loaded by every page, is shown "
-        "apart. Pagefind: its JS API, the data of the first 10 results loaded (paperkb loads "
+        "Pagefind's pre-compressed index). paperkb's scripts (the two every page carries and "
+        "the parts a query loads, `paperkb*.js`) are shown apart. Pagefind: its JS API, the data of the first 10 results loaded (paperkb loads "
         "the rows of its first 10); it cannot run from `file://` (fetch, WebAssembly).",
     ]
     if note:
@@ -367,19 +418,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pagefind", help="the pagefind_extended binary")
+    parser.add_argument("--skip-pagefind", action="store_true", help="leave Pagefind out")
+    parser.add_argument("--baseline", help="a git revision measured side by side (e.g. main)")
     parser.add_argument("--note", default="", help="a line added to the results file")
     parser.add_argument(
         "--output", type=Path, default=ROOT / "benchmarks" / "results" / "search.md"
     )
     args = parser.parse_args(argv)
-    pagefind = find_pagefind(args.pagefind)
+    pagefind = None if args.skip_pagefind else find_pagefind(args.pagefind)
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(ROOT))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            rows = [measure(size, args.runs, browser, pagefind) for size in args.sizes]
+            rows = [
+                measure(size, args.runs, browser, pagefind, args.baseline) for size in args.sizes
+            ]
         finally:
             browser.close()
     shown = argv if argv is not None else sys.argv[1:]

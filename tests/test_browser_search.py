@@ -255,12 +255,13 @@ def test_the_search_box_is_built_in_the_placeholder_with_materials_markup(
 
 
 def meta(session: Session) -> str:
-    return session.page.inner_text(".md-search-result__meta")
+    return str(session.page.inner_text(".md-search-result__meta"))
 
 
 def notice(session: Session) -> str:
     page = session.page
-    return page.inner_text(".pkb-search-notice") if page.is_visible(".pkb-search-notice") else ""
+    shown = page.is_visible(".pkb-search-notice")
+    return str(page.inner_text(".pkb-search-notice")) if shown else ""
 
 
 def test_results_are_counted_as_papers_and_match_every_word(
@@ -364,13 +365,18 @@ def test_tab_never_lands_on_an_invisible_element_and_stays_in_the_open_panel(
     """Before: Tab from the search box closed it and focused a 0-px element."""
     page = session.page
     session.open("index.html")
-    session.search("mamba")
+    results = len(session.search("Tri Dao"))
     height = page.viewport_size["height"]
-    for _ in range(14):
+    visited = []
+    for _ in range(results + 3):
         page.keyboard.press("Tab")
         now = _visible(page)
         assert now["w"] > 0 and now["h"] > 0 and now["visible"] and now["inPanel"], now
         assert now["bottom"] > 0 and now["top"] < height, now
+        visited.append(now["cls"].split()[0])
+    # every result, then round to the box
+    assert visited[:results] == ["md-search-result__link"] * results
+    assert visited[results] == "md-search__input"
     assert page.evaluate("document.getElementById('__search').checked")
     for _ in range(3):
         page.keyboard.press("Shift+Tab")
@@ -401,7 +407,8 @@ CONTRAST = """([selector, background]) => {
     bg = bg.parentElement; color = getComputedStyle(bg).backgroundColor;
   }
   const [a, b] = [lum(rgb(style.outlineColor)), lum(rgb(color))].sort((x, y) => y - x);
-  return {width: parseFloat(style.outlineWidth), style: style.outlineStyle, ratio: (a + 0.05) / (b + 0.05)};
+  return {width: parseFloat(style.outlineWidth), style: style.outlineStyle,
+          ratio: (a + 0.05) / (b + 0.05)};
 }"""
 
 

@@ -187,7 +187,10 @@
   var PARTS = ["words", "codec", "rank", "rows", "panel"];
   var ready = null;
   function parts() {
-    if (!ready) ready = paperkb.use(PARTS);
+    if (!ready) {
+      ready = paperkb.use(PARTS);
+      paperkb.files.need("meta"); /* the index's first file, while the parts load */
+    }
     return ready;
   }
 

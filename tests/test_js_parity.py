@@ -247,3 +247,24 @@ def test_rows_made_in_the_browser_say_what_the_site_s_rows_say() -> None:
     assert [f["title"] for f in fields] == [p.title for p in everyone]
     assert lines == want
     assert sum(1 for line in want if "upvote" in line) >= 3  # hostile papers have every field
+
+
+def test_shard_look_ups_agree_with_python_s_bisect_in_utf16_order() -> None:
+    """``shardOf`` is bisect_right over the shards' first words, ``lowerBound`` bisect_left,
+    both in UTF-16 code unit order (:func:`generator.render.search.codec.utf16`)."""
+    import bisect
+
+    from generator.render.search.codec import utf16
+
+    papers, _ = shipped()
+    words = sorted(
+        {w for p in papers for w in tokens(p.title)} | {"𝔘nicode", "ｆull", "é"}, key=utf16
+    )
+    firsts = words[::7]
+    probes = [*words[::3], "", "a", "zzzz", "\uffff", "é", "𝔘", "model", "modelx"]
+    calls = [["codec", "shardOf", [firsts, w]] for w in probes]
+    calls += [["codec", "lowerBound", [words, w]] for w in probes]
+    keys, all_keys = [utf16(w) for w in firsts], [utf16(w) for w in words]
+    want = [bisect.bisect_right(keys, utf16(w)) for w in probes]
+    want += [bisect.bisect_left(all_keys, utf16(w)) for w in probes]
+    assert run(["codec"], calls) == want

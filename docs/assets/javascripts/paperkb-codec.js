@@ -31,28 +31,27 @@
     return out;
   }
 
-  /* Number of entries of the sorted `firsts` that are <= word: the shard that holds it. */
-  function shardOf(firsts, word) {
+  /* Binary search of the sorted `array`: the first index whose entry is > word (`after`) or
+     >= word. */
+  function bisect(array, word, after) {
     var lo = 0;
-    var hi = firsts.length;
+    var hi = array.length;
     while (lo < hi) {
       var mid = (lo + hi) >> 1;
-      if (firsts[mid] <= word) lo = mid + 1;
+      if (array[mid] < word || (after && array[mid] === word)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
+  /* Number of entries of the sorted `firsts` that are <= word: the shard that holds it. */
+  function shardOf(firsts, word) {
+    return bisect(firsts, word, true);
+  }
+
   /* First index of the sorted array that is >= word. */
   function lowerBound(array, word) {
-    var lo = 0;
-    var hi = array.length;
-    while (lo < hi) {
-      var mid = (lo + hi) >> 1;
-      if (array[mid] < word) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return bisect(array, word, false);
   }
 
   /* The shard of a paper id's facts (search/p/<n>.js) among `shards`: FNV-1a (32 bits) of

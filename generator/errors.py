@@ -51,3 +51,8 @@ class WriteError(PaperkbError):
 
 class BuildError(PaperkbError):
     """MkDocs failed or warned during a strict build."""
+
+
+class UsageError(PaperkbError):
+    """The command was asked for something it refuses before doing any work (exit code 2): an
+    output folder that would replace the sources, a site URL that is not one."""

@@ -30,6 +30,9 @@ BLOCKS = (
 )
 _BEFORE_BLOCK = re.compile(rf"\n(?=</?(?:{BLOCKS})[\s/>])", re.I)
 
+#: Keeps no state across pages: paperkb's parallel build may run it in several processes.
+PARALLEL_SAFE = True
+
 
 def _squeeze(part: str) -> str:
     return _BEFORE_BLOCK.sub("", _BLANK_LINES.sub("\n", _INDENT.sub("\n", part)))

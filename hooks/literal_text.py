@@ -38,6 +38,10 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+#: Keeps no state across pages (it only adds a Markdown extension): paperkb's parallel build
+#: may run it in several processes.
+PARALLEL_SAFE = True
+
 #: Text without Markdown or HTML syntax: no syntax or control character (Python Markdown's
 #: placeholders are made of STX/ETX), and ``&`` only in a numeric character reference or before
 #: a space.

@@ -40,8 +40,9 @@ T = TypeVar("T")
 FORK_AVAILABLE = sys.platform.startswith("linux")
 #: The one place that decides which work is worth a second process, by its size: below these
 #: the work stays in this process, where starting a second one would cost more than it saves.
-#: ``link``: papers (the shipped corpus links in a tenth of a second); ``write``: files.
-SECOND_PROCESS_FROM = {"link": 1_000, "write": 2_000}
+#: ``link``: papers (the shipped corpus links in a tenth of a second); ``write``: files;
+#: ``site``: pages of the site build (a page takes 1-3 ms, a fork a few: worth it early).
+SECOND_PROCESS_FROM = {"link": 1_000, "write": 2_000, "site": 200}
 
 
 def worth_a_second_process(work: str, size: int, *, parallel: bool) -> bool:

@@ -46,6 +46,8 @@ def _checked_paths(args: argparse.Namespace, *, site: bool) -> tuple[Path, Path,
     refused before any work when writing there could cost a user their files."""
     data, docs, site_dir, config = _paths(args)
     root = config.parent
+    if site and not (args.docs and not args.site):  # the folder the user named is blamed
+        check_site_folder(site_dir, data=data, docs=docs, root=root)
     check_docs_folder(docs, data=data, root=root, site=site_dir)
     if site:
         check_site_folder(site_dir, data=data, docs=docs, root=root)

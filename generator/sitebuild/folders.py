@@ -62,6 +62,12 @@ def _overlap(a: Path, b: Path) -> str | None:
 def check_site_folder(site: Path, *, data: Path, docs: Path, root: Path) -> None:
     """Refuse (:class:`UsageError`) a site folder a build would replace to a user's loss."""
     real = _real(site)
+    relation = _overlap(real, _real(root))
+    if relation in ("is", "contains"):
+        raise UsageError(
+            f"--site {site}: the site folder {relation} the project's folder ({root}); a build "
+            "replaces the whole site folder: choose a folder of its own, such as site/"
+        )
     for name, other in (("data folder", data), ("docs folder", docs)):
         relation = _overlap(real, _real(other))
         if relation is not None:
@@ -69,12 +75,6 @@ def check_site_folder(site: Path, *, data: Path, docs: Path, root: Path) -> None
                 f"--site {site}: the site folder {relation} the {name} ({other}); a build "
                 "replaces the whole site folder: choose a folder outside it"
             )
-    relation = _overlap(real, _real(root))
-    if relation in ("is", "contains"):
-        raise UsageError(
-            f"--site {site}: the site folder {relation} the project's folder ({root}); a build "
-            "replaces the whole site folder: choose a folder of its own, such as site/"
-        )
     reason = unreplaceable(real)
     if reason is not None:
         raise UsageError(f"--site {site}: {reason}")

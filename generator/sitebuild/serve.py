@@ -57,6 +57,8 @@ def check_address(dev_addr: str) -> Address:
     except ValidationError as exc:
         raise UsageError(f"--dev-addr {dev_addr}: {exc}") from None
     address = Address(value.host, value.port)
+    if not 0 < address.port < 65536:
+        raise UsageError(f"--dev-addr {dev_addr}: the port must be between 1 and 65535")
     family = socket.AF_INET6 if ":" in address.host else socket.AF_INET
     try:
         with socket.socket(family, socket.SOCK_STREAM) as probe:

@@ -1,0 +1,399 @@
+"""Benchmark of the site build on every core (issue 28); not a test.
+
+    .venv/bin/python -m benchmarks.bench_build                         # 1k and 10k; results
+    .venv/bin/python -m benchmarks.bench_build --sizes 100000 \
+        --output benchmarks/results/build-100k.md                    # the 100k case alone
+    options: --sizes N ..., --no-write, --keep, --size-timeout S
+
+For each size a synthetic knowledge base (:mod:`benchmarks.synth`, as in ``bench_pipeline``)
+is laid out as a project in a temporary folder, and a child process (its memory its own) runs,
+in this order, each step timed (wall and CPU of all its processes) with the peak memory of all
+its processes together (RSS and PSS, :class:`benchmarks.bench_pipeline.TreeMemory`):
+
+1. **pipeline**: what ``paperkb build`` does, from an empty ``docs/``: ``generate``, then the
+   site build with every core (``generator.sitebuild.engine.build_site``);
+2. **serial**: the site build again with ``processes=1`` (MkDocs' own one-process build);
+3. **parallel**: the site build again with every core, with each worker's CPU time and pages;
+4. the serial and parallel sites compared file by file (SHA-256 of every file).
+
+The ratio serial / parallel is measured in one run, steps 2 and 3 back to back. The figure for
+4 cores is estimated from step 3: the workers' CPU seconds spread over 4 workers, plus the time
+the parent spent before and after them (which does not shrink with more cores). The machine is
+shared: the load average (``/proc/loadavg``) is recorded before and after each size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "build.md"
+DEFAULT_SIZES = (1_000, 10_000)
+DEFAULT_SIZE_TIMEOUT = 2 * 3600
+#: 3 GB (the memory target) in MiB, the unit of the measurements.
+THREE_GB_MIB = 3e9 / 2**20
+
+Record = dict[str, Any]
+
+
+def load() -> str:
+    """The load averages over 1, 5 and 15 minutes."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its waited-for children (the build's workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@contextmanager
+def step(record: Record, name: str) -> Iterator[Record]:
+    """Time the block (wall, CPU) and its processes' peak memory into ``record[name]``."""
+    from benchmarks.bench_pipeline import TreeMemory
+
+    out: Record = {}
+    with TreeMemory() as memory:
+        wall, cpu = time.perf_counter(), _cpu()
+        yield out
+        out["seconds"] = time.perf_counter() - wall
+        out["cpu_seconds"] = _cpu() - cpu
+    out["rss_mb"] = memory.rss_kib / 1024
+    out["pss_mb"] = memory.pss_kib / 1024
+    record[name] = out
+
+
+def digests(site: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in site.rglob("*")
+        if p.is_file()
+    }
+
+
+def _timing(built: Any) -> Record:
+    timing = built.timing
+    if timing is None:
+        return {"processes": built.processes, "serial_reason": built.serial_reason}
+    return {
+        "processes": built.processes,
+        "pages": timing.pages,
+        "worker_cpu_seconds": list(timing.worker_seconds),
+        "worker_pages": list(timing.worker_pages),
+        "before_seconds": timing.before_seconds,
+        "workers_seconds": timing.workers_seconds,
+        "after_seconds": timing.after_seconds,
+    }
+
+
+def measure(project: Path, save: Callable[[Record], None]) -> Record:
+    """Steps 1-4 of the module docstring, in the child process."""
+    from generator.pipeline import generate
+    from generator.sitebuild.engine import build_site
+
+    config, data, docs = project / "mkdocs.yml", project / "data", project / "docs"
+    record: Record = {"load_before": load(), "cores": len(os.sched_getaffinity(0))}
+    with step(record, "pipeline") as out:
+        start = time.perf_counter()
+        result = generate(data, docs)
+        out["generate_seconds"] = time.perf_counter() - start
+        record["papers"] = result.summary.account.papers
+        del result
+        built = build_site(config, project / "site", show=False)
+        out["build_seconds"] = time.perf_counter() - start - out["generate_seconds"]
+        out |= _timing(built)
+    save(record)
+    with step(record, "serial") as out:
+        out |= _timing(build_site(config, project / "site-serial", processes=1, show=False))
+    save(record)
+    with step(record, "parallel") as out:
+        out |= _timing(build_site(config, project / "site-parallel", show=False))
+    save(record)
+    serial, split = digests(project / "site-serial"), digests(project / "site-parallel")
+    record["files"] = len(serial)
+    record["identical"] = serial == split
+    record["differing"] = sorted(
+        k for k in serial.keys() | split.keys() if serial.get(k) != split.get(k)
+    )[:20]
+    record["site_bytes"] = sum(
+        p.stat().st_size for p in (project / "site").rglob("*") if p.is_file()
+    )
+    record["load_after"] = load()
+    return record
+
+
+def estimate(parallel: Record, cores: int) -> float | None:
+    """Wall seconds of the parallel site build with ``cores`` workers, from its CPU figures."""
+    workers: list[float] = parallel.get("worker_cpu_seconds") or []
+    if not workers:
+        return None
+    around: float = parallel["before_seconds"] + parallel["after_seconds"]
+    return around + sum(workers) / cores
+
+
+def run_size(size: int, workdir: Path, *, timeout: float, keep: bool) -> Record:
+    from benchmarks import synth
+
+    project = Path(tempfile.mkdtemp(prefix=f"paperkb-build-{size}-", dir=workdir))
+    try:
+        made = synth.corpus(size, stuff=synth.material())
+        synth.make_project(project / "project", made.listings)
+        out = project / "record.json"
+        command = [
+            sys.executable,
+            "-m",
+            "benchmarks.bench_build",
+            "--child",
+            str(project / "project"),
+            str(out),
+        ]
+        record: Record = {"size": size}
+        try:
+            code: int | None = subprocess.run(
+                command, cwd=ROOT, timeout=timeout, check=False
+            ).returncode
+        except subprocess.TimeoutExpired:
+            code = None
+        if out.is_file():
+            record |= json.loads(out.read_text(encoding="utf-8"))
+        if code != 0:
+            record["error"] = "timed out" if code is None else f"exit code {code}"
+        return record
+    finally:
+        if not keep:
+            shutil.rmtree(project, ignore_errors=True)
+
+
+def _s(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} s"
+
+
+def _mib(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f} MiB"
+
+
+def table(records: Sequence[Record]) -> list[str]:
+    sizes = [r["size"] for r in records]
+    rows: list[tuple[str, Callable[[Record], str]]] = [
+        ("distinct papers", lambda r: f"{r.get('papers', 0):,}"),
+        ("site files", lambda r: f"{r.get('files', 0):,}"),
+        (
+            "load average before / after",
+            lambda r: f"{r.get('load_before')} / {r.get('load_after')}",
+        ),
+        ("**generate**", lambda r: _s(r.get("pipeline", {}).get("generate_seconds"))),
+        (
+            "site build in the pipeline (all cores)",
+            lambda r: _s(r.get("pipeline", {}).get("build_seconds")),
+        ),
+        (
+            "**whole pipeline** (generate + build), wall",
+            lambda r: _s(r.get("pipeline", {}).get("seconds")),
+        ),
+        (
+            "whole pipeline: peak RSS, all processes summed",
+            lambda r: _mib(r.get("pipeline", {}).get("rss_mb")),
+        ),
+        (
+            "whole pipeline: peak PSS, all processes summed",
+            lambda r: _mib(r.get("pipeline", {}).get("pss_mb")),
+        ),
+        (
+            "**site build, serial** (MkDocs' own, one process), wall",
+            lambda r: _s(r.get("serial", {}).get("seconds")),
+        ),
+        ("site build, serial: CPU", lambda r: _s(r.get("serial", {}).get("cpu_seconds"))),
+        ("site build, serial: peak RSS", lambda r: _mib(r.get("serial", {}).get("rss_mb"))),
+        ("**site build, parallel**, wall", lambda r: _s(r.get("parallel", {}).get("seconds"))),
+        (
+            "site build, parallel: CPU, all processes",
+            lambda r: _s(r.get("parallel", {}).get("cpu_seconds")),
+        ),
+        (
+            "site build, parallel: workers",
+            lambda r: str(r.get("parallel", {}).get("processes", "—")),
+        ),
+        ("site build, parallel: CPU per worker (pages)", _workers),
+        (
+            "site build, parallel: parent before / after the workers",
+            lambda r: " / ".join(
+                _s(r.get("parallel", {}).get(k)) for k in ("before_seconds", "after_seconds")
+            ),
+        ),
+        (
+            "site build, parallel: peak RSS (PSS), all processes",
+            lambda r: "{} ({})".format(
+                *(_mib(r.get("parallel", {}).get(k)) for k in ("rss_mb", "pss_mb"))
+            ),
+        ),
+        ("**speed-up serial / parallel** (wall, same run)", _speedup),
+        (
+            "site build with 4 cores (estimated from the workers' CPU)",
+            lambda r: _s(estimate(r.get("parallel", {}), 4)),
+        ),
+        ("serial and parallel sites byte-identical", lambda r: str(r.get("identical", "—"))),
+    ]
+    lines = [
+        "| | " + " | ".join(f"{s:,}" for s in sizes) + " |",
+        "| --- |" + " ---: |" * len(sizes),
+    ]
+    for label, cell in rows:
+        lines.append(f"| {label} | " + " | ".join(cell(r) for r in records) + " |")
+    return lines
+
+
+def _workers(record: Record) -> str:
+    parallel = record.get("parallel", {})
+    cpu, pages = parallel.get("worker_cpu_seconds") or [], parallel.get("worker_pages") or []
+    return ", ".join(f"{c:.1f} s ({p:,})" for c, p in zip(cpu, pages, strict=False)) or "—"
+
+
+def _speedup(record: Record) -> str:
+    serial, split = (
+        record.get("serial", {}).get("seconds"),
+        record.get("parallel", {}).get("seconds"),
+    )
+    return f"{serial / split:.2f}x" if serial and split else "—"
+
+
+def targets(records: Sequence[Record]) -> list[str]:
+    by = {r["size"]: r for r in records}
+    lines = ["| target | measured | |", "| --- | --- | --- |"]
+
+    def verdict(target: str, value: float | None, ok: bool | None, shown: str) -> None:
+        mark = "—" if value is None or ok is None else ("met" if ok else "**missed**")
+        lines.append(f"| {target} | {shown if value is not None else 'not measured'} | {mark} |")
+
+    for size in (10_000, 100_000):
+        r = by.get(size, {})
+        serial, split = r.get("serial", {}).get("seconds"), r.get("parallel", {}).get("seconds")
+        ratio = serial / split if serial and split else None
+        verdict(
+            f"site build at {size // 1000}k: >= 1.7x faster than serial (2 cores)",
+            ratio,
+            ratio is not None and ratio >= 1.7,
+            f"{ratio or 0:.2f}x",
+        )
+    r = by.get(100_000, {})
+    whole = r.get("pipeline", {}).get("seconds")
+    verdict(
+        "whole pipeline at 100k: <= 150 s (2 cores)",
+        whole,
+        whole is not None and whole <= 150,
+        _s(whole),
+    )
+    peaks = [x.get(k, {}).get("rss_mb") for x in records for k in ("pipeline", "parallel")]
+    peak = max((p for p in peaks if p is not None), default=None)
+    verdict(
+        "peak memory of all processes <= 3 GB (RSS summed)",
+        peak,
+        peak is not None and peak <= THREE_GB_MIB,
+        _mib(peak),
+    )
+    same = [x.get("identical") for x in records]
+    verdict(
+        "parallel site byte-identical to the serial one",
+        1.0 if same else None,
+        all(same) if same else None,
+        ", ".join(str(s) for s in same),
+    )
+    return lines
+
+
+def report(records: Sequence[Record], command: str, when: str, machine: str) -> str:
+    out = [
+        "# Site build on every core (issue 28)",
+        "",
+        f"- Command: `{command}` (from the repository root)",
+        f"- Date: {when}",
+        f"- Machine: {machine}",
+        "- Corpora: `benchmarks/synth.py` (as the pipeline benchmark: 100 entries per listing, 5% "
+        "planted duplicates, the shipped taxonomy). One child process per size: pipeline "
+        "(generate into an empty docs/, then the site build on all cores), the serial build, the "
+        "parallel build, back to back; times are wall unless marked CPU. The machine is shared: "
+        "compare ratios within a run, and read the load averages.",
+        "",
+        *table(records),
+        "",
+        "## Targets",
+        "",
+        *targets(records),
+        "",
+        "## Raw",
+        "",
+        "```json",
+        json.dumps(list(records), indent=1, sort_keys=True),
+        "```",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{platform.platform()}, {model}, {os.cpu_count()} CPUs, {memory:.0f} GiB RAM, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the projects (printed)")
+    parser.add_argument("--size-timeout", type=float, default=DEFAULT_SIZE_TIMEOUT)
+    parser.add_argument("--child", nargs=2, metavar=("PROJECT", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        project, out = Path(args.child[0]), Path(args.child[1])
+
+        def save(record: Record) -> None:
+            out.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+
+        save(measure(project, save))
+        return 0
+    command = "python -m benchmarks.bench_build " + " ".join(
+        argv if argv is not None else sys.argv[1:]
+    )
+    when = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    records = []
+    with tempfile.TemporaryDirectory(prefix="paperkb-bench-build-") as tmp:
+        for size in args.sizes:
+            print(f"size {size:,}: load {load()}", file=sys.stderr)
+            records.append(run_size(size, Path(tmp), timeout=args.size_timeout, keep=args.keep))
+            print(json.dumps(records[-1], sort_keys=True)[:2000], file=sys.stderr)
+    text = report(records, command.strip(), when, machine())
+    if args.no_write:
+        print(text)
+    else:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

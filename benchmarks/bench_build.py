@@ -49,6 +49,9 @@ DEFAULT_SIZE_TIMEOUT = 2 * 3600
 THREE_GB_MIB = 3e9 / 2**20
 
 Record = dict[str, Any]
+#: How often the memory of the processes is polled: a walk of /proc costs CPU the build needs,
+#: and the memory of a build lasting seconds to minutes does not peak for less than this.
+POLL_SECONDS = 0.25
 
 
 def load() -> str:
@@ -63,17 +66,23 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def _waited() -> float:
+    """Seconds this process has waited, ready to run, for a processor (Linux schedstat)."""
+    return int(Path("/proc/self/schedstat").read_text().split()[1]) / 1e9
+
+
 @contextmanager
 def step(record: Record, name: str) -> Iterator[Record]:
     """Time the block (wall, CPU) and its processes' peak memory into ``record[name]``."""
     from benchmarks.bench_pipeline import TreeMemory
 
     out: Record = {}
-    with TreeMemory() as memory:
-        wall, cpu = time.perf_counter(), _cpu()
+    with TreeMemory(interval=POLL_SECONDS) as memory:
+        wall, cpu, waited = time.perf_counter(), _cpu(), _waited()
         yield out
         out["seconds"] = time.perf_counter() - wall
         out["cpu_seconds"] = _cpu() - cpu
+        out["wait_seconds"] = _waited() - waited
     out["rss_mb"] = memory.rss_kib / 1024
     out["pss_mb"] = memory.pss_kib / 1024
     record[name] = out
@@ -96,6 +105,7 @@ def _timing(built: Any) -> Record:
         "pages": timing.pages,
         "worker_cpu_seconds": list(timing.worker_seconds),
         "worker_pages": list(timing.worker_pages),
+        "worker_wait_seconds": list(timing.worker_waits),
         "before_seconds": timing.before_seconds,
         "workers_seconds": timing.workers_seconds,
         "after_seconds": timing.after_seconds,
@@ -219,6 +229,10 @@ def table(records: Sequence[Record]) -> list[str]:
             lambda r: _s(r.get("serial", {}).get("seconds")),
         ),
         ("site build, serial: CPU", lambda r: _s(r.get("serial", {}).get("cpu_seconds"))),
+        (
+            "site build, serial: time waiting for a CPU (other processes' load)",
+            lambda r: _s(r.get("serial", {}).get("wait_seconds")),
+        ),
         ("site build, serial: peak RSS", lambda r: _mib(r.get("serial", {}).get("rss_mb"))),
         ("**site build, parallel**, wall", lambda r: _s(r.get("parallel", {}).get("seconds"))),
         (
@@ -229,7 +243,7 @@ def table(records: Sequence[Record]) -> list[str]:
             "site build, parallel: workers",
             lambda r: str(r.get("parallel", {}).get("processes", "—")),
         ),
-        ("site build, parallel: CPU per worker (pages)", _workers),
+        ("site build, parallel: CPU per worker (pages; time waiting for a CPU)", _workers),
         (
             "site build, parallel: parent before / after the workers",
             lambda r: " / ".join(
@@ -261,7 +275,14 @@ def table(records: Sequence[Record]) -> list[str]:
 def _workers(record: Record) -> str:
     parallel = record.get("parallel", {})
     cpu, pages = parallel.get("worker_cpu_seconds") or [], parallel.get("worker_pages") or []
-    return ", ".join(f"{c:.1f} s ({p:,})" for c, p in zip(cpu, pages, strict=False)) or "—"
+    waits = parallel.get("worker_wait_seconds") or [0.0] * len(cpu)
+    return (
+        ", ".join(
+            f"{c:.1f} s ({p:,} pages; waited {w:.1f} s for a CPU)"
+            for c, p, w in zip(cpu, pages, waits, strict=False)
+        )
+        or "—"
+    )
 
 
 def _speedup(record: Record) -> str:

@@ -13,9 +13,9 @@ in two shapes:
   ``**Name:**``, links and text, none starting like a list item or indented: topic chips
   (``**Topics:** [label](target) · [label](target)``), a paper's byline (``**Authors:** [A](x),
   [B](y)``, ``**arXiv:** [id](https://...) ([PDF](https://...)) · [Hugging Face](https://...)``,
-  ``**Find it:** ...``), an abstract with web addresses as links. A target is a page of the site or an http(s) address with nothing but
-  the characters ``generator.render.markdown`` leaves in one (no space, quote, parenthesis,
-  bracket, backslash, backtick or angle bracket).
+  ``**Find it:** ...``), an abstract with web addresses as links. A target is a page of the
+  site or an http(s) address with nothing but the characters ``generator.render.markdown``
+  leaves in one (no space, quote, parenthesis, bracket, backslash, backtick or angle bracket).
 
 And a line of text with no inline syntax at all (an abstract, a heading, a table cell) is
 marked as literal text before Python Markdown's inline parser runs, which spares its pattern
@@ -70,6 +70,8 @@ _CONTINUES = re.compile(r"[ \t]|[*+-][ \t]|[0-9]+\.[ \t]")
 def _literal(value: str) -> AtomicString:
     # Python Markdown's serializer keeps an "&" that starts an entity as it is (the text
     # "&lt;" would reach the reader as "<"), so every "&" of the literal text is written out.
+    if "&" not in value:
+        return AtomicString(value)  # nothing to decode or to write out
     return AtomicString(html.unescape(value).replace("&", "&amp;"))
 
 
@@ -82,6 +84,8 @@ def _link(parent: etree.Element, label: str, target: str) -> etree.Element:
 class LinkBlocks(BlockProcessor):  # type: ignore[misc]  # Markdown ships no type hints
     """The two block shapes above, at the top level of a page."""
 
+    tested: tuple[str, list[list[Piece]] | None] = ("", None)
+
     def test(self, parent: etree.Element, block: str) -> bool:
         if parent is not self.parser.root or block.endswith(" "):
             return False
@@ -89,7 +93,8 @@ class LinkBlocks(BlockProcessor):  # type: ignore[misc]  # Markdown ships no typ
             if len(parent) and parent[-1].tag in ("ul", "ol"):
                 return False  # Markdown would continue that list (a loose list)
             return all(_ITEM.fullmatch(line) for line in block.split("\n"))
-        return _facts(block) is not None
+        self.tested = (block, _facts(block))  # read once: run() builds what test() read
+        return self.tested[1] is not None
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         if blocks[0].startswith("- [") and len(blocks) > 1 and _CONTINUES.match(blocks[1]):
@@ -107,7 +112,9 @@ class LinkBlocks(BlockProcessor):  # type: ignore[misc]  # Markdown ships no typ
                 if tail:
                     link.tail = _literal(tail)
             return
-        lines = _facts(block)
+        tested, lines = self.tested
+        if tested is not block:  # Markdown runs a processor right after its test: never here
+            lines = _facts(block)
         assert lines is not None
         paragraph = etree.SubElement(parent, "p")
         last: etree.Element | None = None

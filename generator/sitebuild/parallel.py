@@ -44,6 +44,7 @@ import time
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -136,6 +137,8 @@ class Report:
     lines: list[Line] = field(default_factory=list)
     error: str | None = None
     seconds: float = 0.0
+    waited: float = 0.0
+    """Seconds the worker was ready to run but waited for a processor (Linux schedstat)."""
     pages: int = 0
 
 
@@ -148,6 +151,8 @@ class Timing:
     worker_seconds: tuple[float, ...]
     """CPU seconds of each worker."""
     worker_pages: tuple[int, ...]
+    worker_waits: tuple[float, ...]
+    """Seconds each worker waited for a processor: other processes' load, not the build."""
     before_seconds: float
     """Wall time before the workers started (configuration, files, navigation)."""
     workers_seconds: float
@@ -206,6 +211,7 @@ def _build(config: MkDocsConfig, log: Warnings, workers: int) -> Timing:
         workers=workers,
         worker_seconds=tuple(r.seconds for r in reports),
         worker_pages=tuple(r.pages for r in reports),
+        worker_waits=tuple(r.waited for r in reports),
         before_seconds=before - start,
         workers_seconds=workers_done - before,
         after_seconds=time.perf_counter() - workers_done,
@@ -368,7 +374,7 @@ class _Worker:
             connection.close()
         report = self.report
         report.lines = self.site.log.divert()
-        start = time.process_time()
+        start, waited = time.process_time(), _run_queue_seconds()
         try:
             while (chunk := self._next_chunk()) is not None:
                 for index in chunk:
@@ -382,6 +388,7 @@ class _Worker:
         except Exception as exc:  # reported to the parent with the log that led to it
             report.error = f"{type(exc).__name__}: {exc}"
         report.seconds = time.process_time() - start
+        report.waited = _run_queue_seconds() - waited
         return report
 
     def _next_chunk(self) -> range | None:
@@ -404,6 +411,14 @@ class _Worker:
         for index in self.held:
             self.report.facts.append(_build_one(self.site, index))
         self.held.clear()
+
+
+def _run_queue_seconds() -> float:
+    """How long this process has waited, ready to run, for a processor (0 off Linux)."""
+    try:
+        return int(Path("/proc/self/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _build_one(site: _Site, index: int) -> Facts:

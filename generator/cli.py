@@ -306,6 +306,12 @@ def parser() -> argparse.ArgumentParser:
         "--resolve, find arXiv ids for papers that have none). Without a date: the newest "
         "saved day (asked again) through today, UTC; today alone when nothing is saved yet.",
     )
+    _fetch_options(fetch)
+    return top
+
+
+def _fetch_options(fetch: argparse.ArgumentParser) -> None:
+    """The options of ``paperkb fetch``."""
     fetch.epilog = limits_help()
     when = fetch.add_mutually_exclusive_group()
     when.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="fetch this day")
@@ -328,7 +334,6 @@ def parser() -> argparse.ArgumentParser:
         "--endpoint", help="the Hub's address (default: $HF_ENDPOINT, else https://huggingface.co)"
     )
     fetch.set_defaults(run=cmd_fetch)
-    return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:

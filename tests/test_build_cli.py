@@ -216,3 +216,18 @@ def test_a_warning_a_hook_logs_fails_the_build_and_is_printed(
     assert "mkdocs build --strict failed (2 warnings or errors)" in err
     assert files(project / "site") == before
     assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_a_folder_that_changed_during_the_build_is_not_replaced(tmp_path: Path) -> None:
+    from generator.errors import BuildError
+    from generator.sitebuild.folders import staging_folder, swap_in
+
+    site = tmp_path / "site"
+    staging = staging_folder(site)
+    staging.mkdir()
+    (staging / "index.html").write_text("new")
+    site.mkdir()
+    (site / "mine.txt").write_text("someone put this here while the site was being built")
+    with pytest.raises(BuildError, match="built but not put in place"):
+        swap_in(staging, site)
+    assert (site / "mine.txt").is_file() and (staging / "index.html").is_file()

@@ -199,7 +199,8 @@ def test_a_paper_byline_is_built_by_the_hook() -> None:
         "- one\n\n- [a](b.md)",  # Markdown continues the list before (a loose list)
         "- [a](https://example.com/x(1))",  # parentheses in a URL: paperkb encodes them
         "- [a](b.md) and text",  # a list item
-        "    [a](b.md)",  # an indented block        "**Topics:** [a](b.md) ** c ** d",  # a ** between spaces is text for Markdown
+        "    [a](b.md)",  # an indented block
+        "**Topics:** [a](b.md) ** c ** d",  # a ** between spaces is text for Markdown
         "**Topics:** [a](b.md)\n**More:** [c](d.md)",  # a line break that is not a hard one
         "**Topics:** [a](b.md)   \n**More:** [c](d.md)",  # three spaces
         "**Topics:** [a](b.md)  \n  **More:** [c](d.md)",  # an indented line

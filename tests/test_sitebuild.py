@@ -107,6 +107,19 @@ def test_every_workers_warnings_count_and_come_in_page_order(
     assert not (tmp_path / "site").exists()
 
 
+def test_an_anchor_missing_from_a_page_a_worker_built_fails_the_build(tmp_path: Path) -> None:
+    project = small(tmp_path)
+    notes = project / "docs" / "notes"
+    notes.mkdir()
+    for n in range(30):
+        (notes / f"n{n:02}.md").write_text(f"# Note {n}\n\n## Part\n", encoding="utf-8")
+    (notes / "n00.md").write_text("# Note 0\n\n[ok](n29.md#part) [gone](n29.md#nowhere)\n")
+    with pytest.raises(BuildError) as failed:
+        build_site(project / "mkdocs.yml", tmp_path / "site", processes=2, show=False)
+    assert "(1 warnings or errors)" in str(failed.value)
+    assert "the doc 'notes/n29.md' does not contain an anchor '#nowhere'" in str(failed.value)
+
+
 KILLER = """\
     import os
     import signal

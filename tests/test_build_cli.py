@@ -149,6 +149,18 @@ def test_a_folder_of_someones_files_is_never_replaced(
     assert files(project.parent) == before
 
 
+def test_a_folder_of_generated_files_that_is_no_site_is_never_replaced(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """paperkb's marked papers.json and search/meta.js, as in a docs folder: no MkDocs site."""
+    assert main(["generate"]) == 0
+    copy = project / "copy-of-docs"
+    shutil.copytree(project / "docs", copy)
+    before = files(project.parent)
+    assert "is not a site paperkb built" in refused(capsys, "build", "--site", "copy-of-docs")
+    assert files(project.parent) == before
+
+
 @pytest.mark.slow
 def test_a_built_site_an_old_site_and_an_empty_folder_are_replaced(
     project: Path, capsys: pytest.CaptureFixture[str]

@@ -120,6 +120,35 @@ def test_an_anchor_missing_from_a_page_a_worker_built_fails_the_build(tmp_path: 
     assert "the doc 'notes/n29.md' does not contain an anchor '#nowhere'" in str(failed.value)
 
 
+def test_a_page_named_like_a_template_wins_as_in_mkdocs(tmp_path: Path) -> None:
+    project = small(tmp_path)
+    (project / "docs" / "404.md").write_text("# Lost\n\nA page of our own.\n")
+    build_site(project / "mkdocs.yml", tmp_path / "serial", processes=1, show=False)
+    build_site(project / "mkdocs.yml", tmp_path / "split", processes=2, show=False)
+    assert "A page of our own." in (tmp_path / "split" / "404.html").read_text()
+    assert_same_site(tmp_path / "serial", tmp_path / "split")
+
+
+def test_pages_cached_per_folder_are_the_same_with_a_footer_that_links_pages(
+    tmp_path: Path,
+) -> None:
+    """With Material's previous / next links in the footer, pages in the nav get their own."""
+    project = small(tmp_path)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    footer = text.replace(
+        "    - content.code.copy\n", "    - content.code.copy\n    - navigation.footer\n"
+    )
+    assert footer != text
+    config.write_text(footer, encoding="utf-8")
+    plain = project / "mkdocs-plain.yml"
+    plain.write_text(footer.replace("  - hooks/nav_cache.py\n", ""), encoding="utf-8")
+    build_site(config, tmp_path / "cached", processes=2, show=False)
+    build_site(plain, tmp_path / "plain", processes=2, show=False)
+    assert "md-footer__link--next" in (tmp_path / "cached" / "index.html").read_text()
+    assert_same_site(tmp_path / "cached", tmp_path / "plain")
+
+
 KILLER = """\
     import os
     import signal
@@ -161,7 +190,7 @@ SLOW = """\
 
     def on_page_markdown(markdown, page, config, files):
         if os.getpid() != int(os.environ["PARENT"]):
-            time.sleep(0.5)
+            time.sleep(2)  # a worker would live for a minute after its parent
         return markdown
 """
 
@@ -200,14 +229,18 @@ def test_the_workers_die_with_their_killed_parent(tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    # Killed once the workers build pages (they have the nav's pages: nothing left to wait for).
+    staging = tmp_path / f".site.new-{build.pid}"
     deadline = time.monotonic() + 60
-    while len(_children(build.pid)) < 2 and time.monotonic() < deadline:
+    while time.monotonic() < deadline and not (
+        len(_children(build.pid)) == 2 and any(staging.glob("papers/*.html"))
+    ):
         time.sleep(0.02)
     workers = _children(build.pid)
     assert len(workers) == 2, "the workers never started"
     build.send_signal(signal.SIGKILL)
     assert build.wait() == -signal.SIGKILL
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 5
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert [pid for pid in workers if _alive(pid)] == []

@@ -6,14 +6,17 @@
     options: --sizes N ..., --no-write, --keep, --size-timeout S
 
 For each size a synthetic knowledge base (:mod:`benchmarks.synth`, as in ``bench_pipeline``)
-is laid out as a project in a temporary folder, and a child process (its memory its own) runs,
-in this order, each step timed (wall and CPU of all its processes) with the peak memory of all
-its processes together (RSS and PSS, :class:`benchmarks.bench_pipeline.TreeMemory`):
+is laid out as a project in a temporary folder, and each step runs in a child process of its
+own (its memory its own), timed (wall, CPU of all its processes, time it waited for a CPU),
+with the peak memory of all its processes together (RSS and PSS summed,
+:class:`benchmarks.bench_pipeline.TreeMemory`):
 
-1. **pipeline**: what ``paperkb build`` does, from an empty ``docs/``: ``generate``, then the
-   site build with every core (``generator.sitebuild.engine.build_site``);
+1. **pipeline**: ``paperkb build`` itself (``generator.cli.main``) from an empty ``docs/``:
+   ``generate`` in a process of its own, then the site build on every core; the build's share
+   is the time ``paperkb build`` prints for it;
 2. **serial**: the site build again with ``processes=1`` (MkDocs' own one-process build);
-3. **parallel**: the site build again with every core, with each worker's CPU time and pages;
+3. **parallel**: the site build again on every core, with each worker's CPU time, pages and
+   time waiting for a CPU (``/proc/<pid>/schedstat``: other processes' load, not the build);
 4. the serial and parallel sites compared file by file (SHA-256 of every file).
 
 The ratio serial / parallel is measured in one run, steps 2 and 3 back to back. The figure for
@@ -25,11 +28,14 @@ shared: the load average (``/proc/loadavg``) is recorded before and after each s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import hashlib
+import io
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import subprocess
@@ -112,40 +118,51 @@ def _timing(built: Any) -> Record:
     }
 
 
-def measure(project: Path, save: Callable[[Record], None]) -> Record:
-    """Steps 1-4 of the module docstring, in the child process."""
-    from generator.pipeline import generate
+#: The steps, each run in a process of its own (its memory its own), in this order.
+STEPS = ("pipeline", "serial", "parallel")
+_BUILT = re.compile(r"site build: ([0-9]+) pages in .*, ([0-9.]+) s")
+
+
+def measure(step_name: str, project: Path) -> Record:
+    """One step of the module docstring, in a child process."""
+    from generator.cli import main
     from generator.sitebuild.engine import build_site
 
-    config, data, docs = project / "mkdocs.yml", project / "data", project / "docs"
-    record: Record = {"load_before": load(), "cores": len(os.sched_getaffinity(0))}
-    with step(record, "pipeline") as out:
-        start = time.perf_counter()
-        result = generate(data, docs)
-        out["generate_seconds"] = time.perf_counter() - start
-        record["papers"] = result.summary.account.papers
-        del result
-        built = build_site(config, project / "site", show=False)
-        out["build_seconds"] = time.perf_counter() - start - out["generate_seconds"]
-        out |= _timing(built)
-    save(record)
-    with step(record, "serial") as out:
-        out |= _timing(build_site(config, project / "site-serial", processes=1, show=False))
-    save(record)
-    with step(record, "parallel") as out:
-        out |= _timing(build_site(config, project / "site-parallel", show=False))
-    save(record)
-    serial, split = digests(project / "site-serial"), digests(project / "site-parallel")
-    record["files"] = len(serial)
-    record["identical"] = serial == split
-    record["differing"] = sorted(
-        k for k in serial.keys() | split.keys() if serial.get(k) != split.get(k)
-    )[:20]
-    record["site_bytes"] = sum(
-        p.stat().st_size for p in (project / "site").rglob("*") if p.is_file()
-    )
+    config = project / "mkdocs.yml"
+    record: Record = {"load_before": load()}
+    with step(record, step_name) as out:
+        if step_name == "pipeline":  # exactly `paperkb build`, from an empty docs/
+            printed = io.StringIO()
+            argv = ["build", "--data", str(project / "data"), "--config", str(config)]
+            with contextlib.redirect_stdout(printed):
+                code = main(argv)
+            match = _BUILT.search(printed.getvalue())
+            if code != 0 or match is None:
+                raise SystemExit(f"paperkb build failed ({code}): {printed.getvalue()[-2000:]}")
+            out["pages"], out["build_seconds"] = int(match.group(1)), float(match.group(2))
+        else:
+            site = project / f"site-{step_name}"
+            processes = 1 if step_name == "serial" else None
+            out |= _timing(build_site(config, site, processes=processes, show=False))
+    if step_name == "pipeline":
+        out["generate_seconds"] = out["seconds"] - out["build_seconds"]
+        papers = json.loads((project / "docs" / "papers.json").read_text(encoding="utf-8"))
+        record["papers"] = len(papers["papers"])
     record["load_after"] = load()
     return record
+
+
+def compare(project: Path) -> Record:
+    """The serial and parallel sites, file by file."""
+    serial, split = digests(project / "site-serial"), digests(project / "site-parallel")
+    differing = sorted(k for k in serial.keys() | split.keys() if serial.get(k) != split.get(k))
+    site = project / "site"
+    return {
+        "files": len(serial),
+        "identical": not differing,
+        "differing": differing[:20],
+        "site_bytes": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
+    }
 
 
 def estimate(parallel: Record, cores: int) -> float | None:
@@ -158,36 +175,39 @@ def estimate(parallel: Record, cores: int) -> float | None:
 
 
 def run_size(size: int, workdir: Path, *, timeout: float, keep: bool) -> Record:
+    """Make the corpus of ``size`` entries and run every step on it, each in a child process."""
     from benchmarks import synth
 
-    project = Path(tempfile.mkdtemp(prefix=f"paperkb-build-{size}-", dir=workdir))
+    folder = Path(tempfile.mkdtemp(prefix=f"paperkb-build-{size}-", dir=workdir))
+    record: Record = {"size": size, "cores": len(os.sched_getaffinity(0))}
     try:
         made = synth.corpus(size, stuff=synth.material())
-        synth.make_project(project / "project", made.listings)
-        out = project / "record.json"
-        command = [
-            sys.executable,
-            "-m",
-            "benchmarks.bench_build",
-            "--child",
-            str(project / "project"),
-            str(out),
-        ]
-        record: Record = {"size": size}
-        try:
-            code: int | None = subprocess.run(
-                command, cwd=ROOT, timeout=timeout, check=False
-            ).returncode
-        except subprocess.TimeoutExpired:
-            code = None
-        if out.is_file():
-            record |= json.loads(out.read_text(encoding="utf-8"))
-        if code != 0:
-            record["error"] = "timed out" if code is None else f"exit code {code}"
+        project = synth.make_project(folder / "project", made.listings)
+        for name in STEPS:
+            out = folder / f"{name}.json"
+            command = [sys.executable, "-m", "benchmarks.bench_build", "--child", name]
+            command += [str(project), str(out)]
+            try:
+                code = subprocess.run(command, cwd=ROOT, timeout=timeout, check=False).returncode
+            except subprocess.TimeoutExpired:
+                record["error"] = f"{name}: timed out after {timeout:.0f} s"
+                break
+            if code != 0 or not out.is_file():
+                record["error"] = f"{name}: exit code {code}"
+                break
+            child = json.loads(out.read_text(encoding="utf-8"))
+            record[name] = child.pop(name)
+            record.setdefault("load_before", child["load_before"])
+            record["load_after"] = child["load_after"]
+            record.update(child)
+        else:
+            record |= compare(project)
+        if keep:
+            print(f"kept {folder}", file=sys.stderr)
         return record
     finally:
         if not keep:
-            shutil.rmtree(project, ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _s(value: float | None) -> str:
@@ -386,15 +406,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the projects (printed)")
     parser.add_argument("--size-timeout", type=float, default=DEFAULT_SIZE_TIMEOUT)
-    parser.add_argument("--child", nargs=2, metavar=("PROJECT", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", nargs=3, metavar=("STEP", "PROJECT", "OUT"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
     if args.child:
-        project, out = Path(args.child[0]), Path(args.child[1])
-
-        def save(record: Record) -> None:
-            out.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
-
-        save(measure(project, save))
+        name, project, out = args.child[0], Path(args.child[1]), Path(args.child[2])
+        record = measure(name, project)
+        out.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
         return 0
     command = "python -m benchmarks.bench_build " + " ".join(
         argv if argv is not None else sys.argv[1:]

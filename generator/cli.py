@@ -6,7 +6,9 @@ Exit codes: 0 success, 1 bad input / refused write / failed build, 2 usage error
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
+import io
 import os
 import re
 import sys
@@ -15,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
+from generator.build.background import BackgroundError, background
 from generator.build.lock import run_lock
 from generator.errors import InputError, PaperkbError, UsageError
 from generator.inputs.registry import REGISTRY_FILE
@@ -106,13 +109,33 @@ def cmd_build(args: argparse.Namespace) -> int:
     url = site_url(url) if url else None
     data, docs, site, config = _checked_paths(args, site=True)
     with run_lock(data):
-        result = generate(data, docs, strict=args.strict, parallel=not args.one_process)
-        print_account(result, then="docs/ is up to date, building the site from it")
-        del result  # the generated pages' text: not needed by the build, nor by its workers
+        _generate_apart(args, data, docs, then="docs/ is up to date, building the site from it")
         built = build_site(config, site, url=url, processes=1 if args.one_process else None)
     print_build(built)
     print(f"  site: {site.as_posix()}/ (open {site.as_posix()}/index.html)")
     return EXIT_OK
+
+
+def _generate_apart(args: argparse.Namespace, data: Path, docs: Path, *, then: str) -> None:
+    """``generate`` and its account, in a forked process unless ``--one-process``.
+
+    The site build forks its workers from this process: with generate run apart, the memory it
+    used (the corpus, the pages it made) is the system's again before the workers start,
+    instead of staying in this process and counting in every worker's resident set.
+    """
+
+    def run() -> str:
+        account = io.StringIO()
+        result = generate(data, docs, strict=args.strict, parallel=not args.one_process)
+        with contextlib.redirect_stdout(account):
+            print_account(result, then=then)
+        return account.getvalue()
+
+    try:
+        with background("generate", run, enabled=not args.one_process) as job:
+            sys.stdout.write(job.result())
+    except BackgroundError as exc:
+        raise PaperkbError(str(exc)) from None
 
 
 def print_build(built: Built) -> None:

@@ -44,6 +44,10 @@ class InputError(PaperkbError):
         lines += [f"  {p}" for p in self.problems]
         super().__init__("\n".join(lines))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[tuple[Problem, ...]]]:
+        # Raised in a forked process too (``paperkb build`` generates apart): pickled whole.
+        return (InputError, (self.problems,))
+
 
 class WriteError(PaperkbError):
     """Writing the generated pages would clobber something paperkb does not own."""

@@ -175,3 +175,20 @@ def test_a_child_out_of_time_is_stopped() -> None:
     assert bench_pipeline.run_child(sleeper, timeout=0.5) is None
     assert time.perf_counter() - started < 10
     assert bench_pipeline.run_child([sys.executable, "-c", "raise SystemExit(3)"], 30) == 3
+
+
+@pytest.mark.slow
+def test_the_build_benchmark_end_to_end(tmp_path: Path) -> None:
+    """benchmarks/bench_build.py at 60 entries: every step, the sites compared, the report."""
+    from benchmarks import bench_build
+
+    record = bench_build.run_size(60, tmp_path, timeout=600, keep=False)
+    assert "error" not in record, record
+    assert record["identical"] is True and record["files"] > 50
+    assert record["pipeline"]["generate_seconds"] > 0 and record["pipeline"]["pages"] > 10
+    assert record["serial"]["processes"] == 1
+    assert record["parallel"]["processes"] >= 1
+    assert record["pipeline"]["pss_mb"] > 0
+    text = bench_build.report([record], "cmd", "today", "machine")
+    assert "| serial and parallel sites byte-identical | True |" in text
+    assert list(tmp_path.iterdir()) == []

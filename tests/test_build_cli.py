@@ -8,6 +8,7 @@ paths, and checks that every file of the project is still there, byte for byte.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -243,3 +244,33 @@ def test_a_folder_that_changed_during_the_build_is_not_replaced(tmp_path: Path) 
     with pytest.raises(BuildError, match="built but not put in place"):
         swap_in(staging, site)
     assert (site / "mine.txt").is_file() and (staging / "index.html").is_file()
+
+
+@pytest.mark.parametrize(("flags", "apart"), [((), True), (("--one-process",), False)])
+def test_build_generates_in_a_process_of_its_own_unless_one_process(
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    flags: tuple[str, ...],
+    apart: bool,
+) -> None:
+    """Its memory goes back to the system before the site build forks its workers."""
+    import pickle
+
+    from generator import cli, pipeline
+    from generator.errors import InputError, Problem
+
+    pids = project / "pids.txt"
+
+    def spy(*args: object, **kwargs: object) -> pipeline.Result:
+        with pids.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return pipeline.generate(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli, "generate", spy)
+    assert main(["build", *flags]) == 0
+    assert "generated files:" in capsys.readouterr().out  # its account, printed here
+    assert (pids.read_text() != f"{os.getpid()}\n") is apart
+    # An input error crosses the process boundary whole.
+    error = InputError([Problem("listings/a.txt", 3, "bad")])
+    assert str(pickle.loads(pickle.dumps(error))) == str(error)

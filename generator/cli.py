@@ -132,7 +132,7 @@ def _generate_apart(args: argparse.Namespace, data: Path, docs: Path, *, then: s
         return account.getvalue()
 
     try:
-        with background("generate", run, enabled=not args.one_process) as job:
+        with background("generate", run, enabled=not args.one_process, daemon=False) as job:
             sys.stdout.write(job.result())
     except BackgroundError as exc:
         raise PaperkbError(str(exc)) from None

@@ -58,8 +58,9 @@ class BackgroundError(RuntimeError):
 class Background(Generic[T]):
     """A value being computed; :meth:`result` waits for it (or computes it, if not forked)."""
 
-    def __init__(self, name: str, fn: Callable[[], T], fork: bool) -> None:
+    def __init__(self, name: str, fn: Callable[[], T], fork: bool, *, daemon: bool = True) -> None:
         self.name = name
+        self.daemon = daemon
         self._fn: Callable[[], T] | None = fn
         self._process: multiprocessing.process.BaseProcess | None = None
         self._receive: Connection | None = None
@@ -92,7 +93,7 @@ class Background(Generic[T]):
         # Output still buffered here would be written a second time by the child.
         sys.stdout.flush()
         sys.stderr.flush()
-        process = context.Process(target=work, name=f"paperkb {self.name}", daemon=True)
+        process = context.Process(target=work, name=f"paperkb {self.name}", daemon=self.daemon)
         process.start()
         send.close()
         self._process, self._receive, self._fn = process, receive, None
@@ -159,13 +160,16 @@ def _die_with(parent: int) -> None:
 
 
 @contextmanager
-def background(name: str, fn: Callable[[], T], *, enabled: bool = True) -> Iterator[Background[T]]:
+def background(
+    name: str, fn: Callable[[], T], *, enabled: bool = True, daemon: bool = True
+) -> Iterator[Background[T]]:
     """``fn()`` computed in a forked process (if ``enabled`` and on Linux) during the block.
 
     Ask for the value with ``.result()`` inside the block; leaving the block without asking
-    stops the worker.
+    stops the worker. ``daemon=False`` for a function that starts processes of its own (a whole
+    ``generate``): Python forbids a daemonic process children.
     """
-    job = Background(name, fn, fork=enabled and FORK_AVAILABLE)
+    job = Background(name, fn, fork=enabled and FORK_AVAILABLE, daemon=daemon)
     try:
         yield job
     finally:

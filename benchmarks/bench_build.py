@@ -209,7 +209,7 @@ def run_size(
                 record["rounds"].append({})
             if name != "pipeline":
                 record["rounds"][-1][name] = measured
-            if name == "pipeline" or measured["seconds"] < record.get(name, measured)["seconds"]:
+            if name not in record or measured["seconds"] < record[name]["seconds"]:
                 record[name] = measured
             record.setdefault("load_before", child["load_before"])
             record["load_after"] = child["load_after"]

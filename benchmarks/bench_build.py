@@ -401,11 +401,13 @@ def report(records: Sequence[Record], command: str, when: str, machine: str) -> 
         f"- Command: `{command}` (from the repository root)",
         f"- Date: {when}",
         f"- Machine: {machine}",
+        f"- Revision: {revision()}",
         "- Corpora: `benchmarks/synth.py` (as the pipeline benchmark: 100 entries per listing, 5% "
-        "planted duplicates, the shipped taxonomy). One child process per size: pipeline "
-        "(generate into an empty docs/, then the site build on all cores), the serial build, the "
-        "parallel build, back to back; times are wall unless marked CPU. The machine is shared: "
-        "compare ratios within a run, and read the load averages.",
+        "planted duplicates, the shipped taxonomy). Each step in a child process of its own: "
+        "`paperkb build` from an empty docs/ (the pipeline), then the serial and the parallel "
+        "site builds, alternating for the rounds asked for (the fastest of each counts); times "
+        "are wall unless marked CPU. The machine is shared: compare ratios within a run, and "
+        "read the load averages and the time the builds waited for a CPU.",
         "",
         *table(records),
         "",
@@ -421,6 +423,29 @@ def report(records: Sequence[Record], command: str, when: str, machine: str) -> 
         "",
     ]
     return "\n".join(out)
+
+
+def revision() -> str:
+    """The checked-out commit, and whether the working tree has changes."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+        return done.stdout.strip()
+
+    changed = (
+        " with uncommitted changes"
+        if git(
+            "status",
+            "--porcelain",
+            "--",
+            "generator",
+            "hooks",
+            "overrides",
+            "benchmarks/bench_build.py",
+        )
+        else ""
+    )
+    return (git("rev-parse", "--short", "HEAD") or "unknown") + changed
 
 
 def machine() -> str:

@@ -70,9 +70,8 @@ def keep_apart(work: Joining, names: Names) -> list[KeptApart]:
             continue
         if a == b:
             work.problems.append(
-                Problem(
-                    overrides.file,
-                    _line(a_name),
+                names.problem(
+                    a_name,
                     f"keep_apart: {str(a_name)!r} and {str(b_name)!r} are spellings of the same "
                     "title and cannot be kept apart",
                 )
@@ -91,9 +90,8 @@ def force_merges(work: Joining, names: Names, kept_apart: Sequence[KeptApart]) -
         members = sorted({i for i in resolved if i is not None})
         if None not in resolved and len(members) < len(resolved):
             work.problems.append(
-                Problem(
-                    overrides.file,
-                    _line(group[0]),
+                names.problem(
+                    group[0],
                     f"merge: {' and '.join(repr(str(name)) for name in group)} name "
                     f"{'one paper' if len(members) == 1 else 'the same paper more than once'} "
                     "(a title and its id, or two spellings of one title): nothing to merge",
@@ -106,9 +104,8 @@ def force_merges(work: Joining, names: Names, kept_apart: Sequence[KeptApart]) -
             ids_a, ids_b = components.ids_of(members[0]), components.ids_of(other)
             if ids_a and ids_b and ids_a != ids_b:
                 work.problems.append(
-                    Problem(
-                        overrides.file,
-                        _line(group[0]),
+                    names.problem(
+                        group[0],
                         f"merge: {nodes[members[0]].title!r} and {nodes[other].title!r} have "
                         f"different arXiv ids ({', '.join(sorted(ids_a))} and "
                         f"{', '.join(sorted(ids_b))}), so they are different papers",

@@ -271,7 +271,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_fetch(args: argparse.Namespace) -> int:
     data = Path(args.data)
     with run_lock(data):
-        run_fetch(
+        wrote = run_fetch(
             data,
             date=args.date,
             since=args.since,
@@ -282,11 +282,13 @@ def cmd_fetch(args: argparse.Namespace) -> int:
             endpoint=args.endpoint,
             strict=args.strict,
         )
-    then = "commit data/records/hub/" if args.resolve else "review the new records"
-    print(
-        f"next: `paperkb generate` (new papers get their permanent ids), then "
-        f"`paperkb diff main` to {then}; commit data/ with data/{REGISTRY_FILE}"
-    )
+    if wrote:
+        print(
+            "next: `paperkb generate` gives new papers their permanent ids; `paperkb diff main` "
+            f"shows what this adds, for review; commit data/ with data/{REGISTRY_FILE}"
+        )
+    else:
+        print("nothing new: no file under data/ changed")
     return EXIT_OK
 
 

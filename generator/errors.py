@@ -65,6 +65,10 @@ class InputError(PaperkbError):
         lines += listed(self.problems)
         super().__init__("\n".join(lines))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[tuple[Problem, ...]]]:
+        # Raised in a forked process too (``paperkb build`` generates apart): pickled whole.
+        return (InputError, (self.problems,))
+
 
 class WriteError(PaperkbError):
     """Writing would clobber something paperkb does not own, or a file cannot be written."""
@@ -72,3 +76,8 @@ class WriteError(PaperkbError):
 
 class BuildError(PaperkbError):
     """MkDocs failed or warned during a strict build."""
+
+
+class UsageError(PaperkbError):
+    """The command was asked for something it refuses before doing any work (exit code 2): an
+    output folder that would replace the sources, a site URL that is not one."""

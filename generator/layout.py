@@ -15,7 +15,9 @@ them (:func:`generator.stages.permalinks.make_slug`, :func:`generator.stages.aut
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
 
 MARKER_TOKEN = "paperkb:generated"
 _MADE = "made by `paperkb generate`"
@@ -36,6 +38,12 @@ SEARCH_HEADER = (
     f"/* {MARKER_TEXT}, it is overwritten on every run. Search index of paperkb, "
     "read by assets/javascripts/paperkb-search.js. */\n"
 )
+#: The marker line of a feed (right after its XML declaration), of ``papers.json`` (right after
+#: its opening brace) and of a citation file (its first line: a BibTeX comment; the CSL-JSON and
+#: RIS twins beside it have no place for one, see :data:`TWIN_SUFFIXES`).
+FEED_MARKER = f"<!-- {MARKER_TEXT} -->"
+PAPERS_JSON_MARKER = f" {json.dumps('generator')}:{json.dumps(MARKER_TEXT)},"
+BIB_MARKER = f"@comment{{{MARKER_TEXT}}}"
 #: The marker of build state paperkb keeps in docs/ (the run manifest).
 STATE_MARKER = f"{MARKER_TOKEN}: build state of `paperkb generate`; safe to delete"
 
@@ -122,3 +130,59 @@ def reserved_reason(name: str) -> str | None:
     if name in RESERVED_NAMES:
         return "it is a device name that Windows cannot use as a file name"
     return None
+
+
+# --- is this file paperkb's? ----------------------------------------------------------------
+
+#: Every marker line paperkb writes, exactly (one per format, and the one of the layout before
+#: the marker moved into the front matter).
+MARKER_LINES = frozenset(
+    line.rstrip("\n").encode()
+    for line in (
+        MARKER,
+        LEGACY_MARKER,
+        REDIRECT_MARKER,
+        FEED_MARKER,
+        SEARCH_HEADER,
+        PAPERS_JSON_MARKER,
+        BIB_MARKER,
+    )
+)
+#: First lines a format requires before anything else; the marker is then the second line.
+OPENERS = frozenset({b'<?xml version="1.0" encoding="utf-8"?>', b"<!doctype html>", b"{"})
+FRONT_MATTER = b"---"
+#: Formats with no place for a marker (CSL-JSON, RIS): in the citation folder, such a file is
+#: paperkb's when its ``.bib`` twin (same name, beside it) is (:mod:`generator.render.citations`).
+TWIN_SUFFIXES = frozenset({".json", ".ris"})
+_FRONT_MATTER_MARKER = MARKER.rstrip("\n").encode()
+_LEGACY_MARKER = LEGACY_MARKER.rstrip("\n").encode()
+
+
+def marker_line(lines: Iterable[bytes | None]) -> bytes | None:
+    """The line of a file (its lines without their newline, ``None`` for a line too long to be
+    a marker) where its marker must stand: the first line; the second when the first is its
+    format's opener (an XML declaration, a doctype, the brace of papers.json) or a Markdown
+    page's front matter fence, which :data:`MARKER` follows; for a page of the layout before
+    the marker moved into the front matter, the line right after the front matter's end
+    (read line by line: no window, so a page of 5,000 authors is still found).
+
+    A file is paperkb's when this line is one of :data:`MARKER_LINES` exactly: a hand-written
+    page that merely mentions the marker, anywhere, is not paperkb's and is never touched.
+    """
+    found = iter(lines)
+    first = next(found, None)
+    if first is None:
+        return None
+    first = first.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
+    if first == FRONT_MATTER:
+        second = next(found, None)
+        if second == _FRONT_MATTER_MARKER:
+            return second
+        for line in found:
+            if line == FRONT_MATTER:
+                after = next(found, None)
+                return after if after == _LEGACY_MARKER else None
+        return None
+    if first in OPENERS:
+        return next(found, None)
+    return first

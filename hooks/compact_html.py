@@ -18,8 +18,8 @@ import re
 from typing import Any
 
 _KEEP = re.compile(r"(<(pre|textarea|script)\b.*?</\2>)", re.S | re.I)
-_INDENT = re.compile(r"\n[ \t]+")
-_BLANK_LINES = re.compile(r"\n{2,}")
+#: A line break with the indentation and blank lines after it (one pass: a line break stays).
+_BREAK_AND_SPACE = re.compile(r"\n[ \t\n]+")
 #: Elements that are blocks (or table parts, or only in <head>) in every browser's default
 #: style sheet and in Material's: a line break right before one of their tags is white space at
 #: the end of a line or between boxes, which CSS drops. Not inline elements, not <script>.
@@ -30,9 +30,12 @@ BLOCKS = (
 )
 _BEFORE_BLOCK = re.compile(rf"\n(?=</?(?:{BLOCKS})[\s/>])", re.I)
 
+#: Keeps no state across pages: paperkb's parallel build may run it in several processes.
+PARALLEL_SAFE = True
+
 
 def _squeeze(part: str) -> str:
-    return _BEFORE_BLOCK.sub("", _BLANK_LINES.sub("\n", _INDENT.sub("\n", part)))
+    return _BEFORE_BLOCK.sub("", _BREAK_AND_SPACE.sub("\n", part))
 
 
 def compact(html: str) -> str:

@@ -9,7 +9,13 @@ in two shapes:
 
 * a block whose every line is ``- [label](target)``, optionally followed by ``: text``
   (related papers, topic pages, the A-Z list);
-* a one-line paragraph ``**Name:** [label](target) · [label](target) ...`` (topic chips).
+* a paragraph: lines joined by hard line breaks (two spaces, a newline), made of bold names
+  ``**Name:**``, links and text, none starting like a list item or indented: topic chips
+  (``**Topics:** [label](target) · [label](target)``), a paper's byline (``**Authors:** [A](x),
+  [B](y)``, ``**arXiv:** [id](https://...) ([PDF](https://...)) · [Hugging Face](https://...)``,
+  ``**Find it:** ...``), an abstract with web addresses as links. A target is a page of the
+  site or an http(s) address with nothing but the characters ``generator.render.markdown``
+  leaves in one (no space, quote, parenthesis, bracket, backslash, backtick or angle bracket).
 
 And a line of text with no inline syntax at all (an abstract, a heading, a table cell) is
 marked as literal text before Python Markdown's inline parser runs, which spares its pattern
@@ -38,15 +44,25 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+#: Keeps no state across pages (it only adds a Markdown extension): paperkb's parallel build
+#: may run it in several processes.
+PARALLEL_SAFE = True
+
 #: Text without Markdown or HTML syntax: no syntax or control character (Python Markdown's
 #: placeholders are made of STX/ETX), and ``&`` only in a numeric character reference or before
 #: a space.
 _PLAIN = r"(?:[^\\`*_\[\]<>&{}|#~^=+$@!\"\x00-\x1f\x7f]|&#[0-9]{1,7};|&(?= ))*"
-_LINK = rf"\[({_PLAIN})\]\(([A-Za-z0-9._/-]+)\)"
+#: A link target: a page of the site, or an http(s) address written by paperkb's renderers.
+_TARGET = r"[A-Za-z0-9._/-]+|https?://[A-Za-z0-9!#$%&+,/:;=?@~._-]+"
+_LINK = rf"\[({_PLAIN})\]\(({_TARGET})\)"
 _ITEM = re.compile(rf"- {_LINK}(: {_PLAIN})?")
-_CHIPS = re.compile(rf"\*\*([A-Za-z ]+:)\*\* ({_LINK}(?: · {_LINK})*)")
-_CHIP = re.compile(_LINK)
+#: One piece of a line of a paragraph of facts: a link, a bold name, or text without a newline.
+#: A name neither starts nor ends with white space: Python Markdown keeps a ``**`` between
+#: spaces as text.
+_PIECE = re.compile(rf"{_LINK}|\*\*([^\s*](?:[^\n*]*[^\s*])?)\*\*|([^\n\[*]+)")
 _TEXT = re.compile(_PLAIN)
+#: A hard line break: two spaces at the end of a line.
+_BREAK = "  \n"
 #: A block that Markdown adds to a list right before it: indented, or a list item.
 _CONTINUES = re.compile(r"[ \t]|[*+-][ \t]|[0-9]+\.[ \t]")
 
@@ -54,6 +70,8 @@ _CONTINUES = re.compile(r"[ \t]|[*+-][ \t]|[0-9]+\.[ \t]")
 def _literal(value: str) -> AtomicString:
     # Python Markdown's serializer keeps an "&" that starts an entity as it is (the text
     # "&lt;" would reach the reader as "<"), so every "&" of the literal text is written out.
+    if "&" not in value:
+        return AtomicString(value)  # nothing to decode or to write out
     return AtomicString(html.unescape(value).replace("&", "&amp;"))
 
 
@@ -66,6 +84,8 @@ def _link(parent: etree.Element, label: str, target: str) -> etree.Element:
 class LinkBlocks(BlockProcessor):  # type: ignore[misc]  # Markdown ships no type hints
     """The two block shapes above, at the top level of a page."""
 
+    tested: tuple[str, list[list[Piece]] | None] = ("", None)
+
     def test(self, parent: etree.Element, block: str) -> bool:
         if parent is not self.parser.root or block.endswith(" "):
             return False
@@ -73,7 +93,8 @@ class LinkBlocks(BlockProcessor):  # type: ignore[misc]  # Markdown ships no typ
             if len(parent) and parent[-1].tag in ("ul", "ol"):
                 return False  # Markdown would continue that list (a loose list)
             return all(_ITEM.fullmatch(line) for line in block.split("\n"))
-        return block.startswith("**") and _CHIPS.fullmatch(block) is not None
+        self.tested = (block, _facts(block))  # read once: run() builds what test() read
+        return self.tested[1] is not None
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         if blocks[0].startswith("- [") and len(blocks) > 1 and _CONTINUES.match(blocks[1]):
@@ -91,15 +112,50 @@ class LinkBlocks(BlockProcessor):  # type: ignore[misc]  # Markdown ships no typ
                 if tail:
                     link.tail = _literal(tail)
             return
-        match = _CHIPS.fullmatch(block)
-        assert match is not None
+        tested, lines = self.tested
+        if tested is not block:  # Markdown runs a processor right after its test: never here
+            lines = _facts(block)
+        assert lines is not None
         paragraph = etree.SubElement(parent, "p")
-        name = etree.SubElement(paragraph, "strong")
-        name.text = AtomicString(match.group(1))
-        name.tail = AtomicString(" ")
-        links = [_link(paragraph, label, target) for label, target in _CHIP.findall(block)]
-        for link in links[:-1]:
-            link.tail = AtomicString(" · ")
+        last: etree.Element | None = None
+        for number, pieces in enumerate(lines):
+            if number:
+                last = etree.SubElement(paragraph, "br")
+            for label, target, name, words in pieces:
+                if target:
+                    last = _link(paragraph, label, target)
+                elif name:
+                    last = etree.SubElement(paragraph, "strong")
+                    last.text = _literal(name)
+                elif last is None:
+                    paragraph.text = _literal(words)
+                else:
+                    last.tail = _literal(words)
+
+
+Piece = tuple[str, str, str, str]
+"""A link's label and target, a bold name, or text: one of the three is set."""
+
+
+def _facts(block: str) -> list[list[Piece]] | None:
+    """The lines of a paragraph of facts, in pieces; None for any other block."""
+    lines = []
+    for line in block.split(_BREAK):
+        if not line or line.endswith(" ") or _CONTINUES.match(line):
+            return None  # a list item, an indented line: Markdown's own block
+        pieces = []
+        position = 0
+        while position < len(line):
+            match = _PIECE.match(line, position)
+            if match is None:
+                return None
+            label, target, name, words = match.groups()
+            if target is None and not _TEXT.fullmatch(name or words):
+                return None  # syntax in a name or in text: Python Markdown's to read
+            pieces.append((label or "", target or "", name or "", words or ""))
+            position = match.end()
+        lines.append(pieces)
+    return lines
 
 
 class PlainText(Treeprocessor):  # type: ignore[misc]

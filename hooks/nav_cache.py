@@ -19,6 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+#: Its cache is per process and holds what every process would render the same: paperkb's
+#: parallel build may run it in several processes (each worker fills its own).
+PARALLEL_SAFE = True
+
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
     cache: dict[str, str] = {}

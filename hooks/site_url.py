@@ -29,6 +29,10 @@ from mkdocs.utils import normalize_url
 from generator.layout import FEED_FILE, FEEDS_DIR, MARKER_TOKEN
 from generator.render.feed import absolute_links
 
+#: Keeps no state across pages (its work is in on_files and the 404 template, done once): paperkb's
+#: parallel build may run it in several processes.
+PARALLEL_SAFE = True
+
 
 def is_feed(path: str) -> bool:
     """Whether the site file at ``path`` (POSIX, site-relative) is one of paperkb's feeds."""

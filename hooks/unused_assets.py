@@ -18,6 +18,10 @@ from typing import Any
 UNUSED_FOLDERS = ("assets/javascripts/lunr/", "assets/javascripts/workers/")
 UNUSED_SUFFIXES = (".map",)
 
+#: Keeps no state across pages (it runs once, on the file list): paperkb's parallel build may
+#: split the pages across processes.
+PARALLEL_SAFE = True
+
 
 def unused(path: str) -> bool:
     """Whether the theme file at site path ``path`` is one this site never loads."""

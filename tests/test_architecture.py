@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("generator.render",),
     ("generator.runtime",),
     ("generator.writers",),
+    ("generator.sitebuild",),
     ("generator.pipeline",),
     ("generator.tools",),
     ("generator.cli", "generator.__main__"),
@@ -163,8 +164,27 @@ def test_the_check_catches_a_stage_importing_a_stage_and_an_upward_import(
     ]
 
 
+#: What the site build may import: it reads docs/ and writes the site, never the pages' makers.
+SITEBUILD_MAY_IMPORT = (
+    "generator.errors",
+    "generator.layout",
+    "generator.datafiles",
+    "generator.runtime",
+    "generator.writers",
+    "generator.sitebuild",
+)
+
+
+def test_the_site_build_imports_no_stage_renderer_or_pipeline() -> None:
+    edges = graph()
+    for source, targets in edges.items():
+        if source.startswith("generator.sitebuild"):
+            for target in targets:
+                assert target.startswith(SITEBUILD_MAY_IMPORT), f"{source} imports {target}"
+
+
 @pytest.mark.parametrize(
-    "package", ["inputs", "text", "stages", "render", "runtime", "writers", "tools"]
+    "package", ["inputs", "text", "stages", "render", "runtime", "writers", "sitebuild", "tools"]
 )
 def test_every_subpackage_is_a_package(package: str) -> None:
     assert (PACKAGE / package / "__init__.py").is_file()

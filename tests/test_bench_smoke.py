@@ -191,3 +191,20 @@ def test_the_fetch_bounds_benchmark_runs_small() -> None:
     assert "larger than" in rows[1].outcome and "larger than" in rows[2].outcome
     report = bench_fetch_bounds.report(rows, budget, bomb_bytes, "cmd")
     assert "| drip |" in report and "Command: `cmd`" in report
+
+
+@pytest.mark.slow
+def test_the_build_benchmark_end_to_end(tmp_path: Path) -> None:
+    """benchmarks/bench_build.py at 60 entries: every step, the sites compared, the report."""
+    from benchmarks import bench_build
+
+    record = bench_build.run_size(60, tmp_path, timeout=600, keep=False)
+    assert "error" not in record, record
+    assert record["identical"] is True and record["files"] > 50
+    assert record["pipeline"]["generate_seconds"] > 0 and record["pipeline"]["pages"] > 10
+    assert record["serial"]["processes"] == 1
+    assert record["parallel"]["processes"] >= 1
+    assert record["pipeline"]["pss_mb"] > 0
+    text = bench_build.report([record], "cmd", "today", "machine")
+    assert "| serial and parallel sites byte-identical | True |" in text
+    assert list(tmp_path.iterdir()) == []

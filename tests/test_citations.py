@@ -25,13 +25,13 @@ from hypothesis import strategies as st
 from test_cite import balanced, unlatex
 
 from generator.errors import WriteError
-from generator.layout import CITE_DIR, MARKER_TEXT
+from generator.layout import CITE_DIR, MARKER_LINES, MARKER_TEXT
 from generator.model import NO_METADATA, Metadata, Paper, Source
 from generator.pipeline import generate, make_plan
 from generator.render.citations import ALL_NAME, bib_marker, citation_files, cite_links, cite_path
 from generator.render.cite import cite_key, csl_item, name_parts, ris
 from generator.render.files import Files
-from generator.writers.docs import MARKER_LINES, is_generated, write_docs
+from generator.writers.docs import is_generated, write_docs
 
 SCHEMA = json.loads(
     (Path(__file__).parent / "schemas" / "csl-data.json").read_text(encoding="utf-8")

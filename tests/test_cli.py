@@ -11,6 +11,7 @@ from conftest import MINIMAL_TAXONOMY, MakeTree, abstract, listing
 
 from generator.cli import main
 from generator.layout import MARKER
+from generator.sitebuild.folders import SITE_MARKER_TEXT
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -127,6 +128,7 @@ def test_a_failed_build_leaves_docs_and_site_exactly_as_they_were(
             "data/topics.yaml": MINIMAL_TAXONOMY,
             "docs/papers/old.md": MARKER + "# old\n",
             "site/index.html": "<p>last good build</p>",
+            "site/.paperkb-site": SITE_MARKER_TEXT,
             "mkdocs.yml": "site_name: x\n",
         }
     )

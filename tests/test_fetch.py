@@ -156,7 +156,7 @@ def test_server_errors_past_the_attempts_fail_naming_the_day_and_the_status(
     hub.script = [Reply(502, b'{"error": "bad gateway"}') for _ in range(TINY.attempts)]
     code, _, err = run(capsys, "--data", str(data_dir(make_tree)), "--date", "2024-12-03")
     assert code == 1
-    assert err.startswith("paperkb: error: 2024-12-03: gave up after 3 attempts")
+    assert err.splitlines()[-1].startswith("paperkb: error: 2024-12-03: gave up after 3 attempts")
     assert "502" in err
     assert len(hub.seen) == TINY.attempts
 
@@ -201,8 +201,15 @@ def test_connection_refused_is_a_clear_error(
     monkeypatch.setattr(hubclient, "BUDGET", TINY)
     code, _, err = run(capsys, "--data", str(data_dir(make_tree)), "--date", "2024-12-03")
     assert code == 1
-    assert err.startswith("paperkb: error: 2024-12-03: gave up after 3 attempts")
-    assert f"cannot connect to http://127.0.0.1:{port}" in err
+    *waits, last = err.splitlines()
+    assert last.startswith("paperkb: error: 2024-12-03: gave up after 3 attempts")
+    assert f"cannot connect to http://127.0.0.1:{port}" in last
+    # No wait in silence: every failed attempt but the last says what failed and what comes.
+    assert waits == [
+        f"  2024-12-03: cannot connect to http://127.0.0.1:{port}: [Errno 111] Connection "
+        f"refused; asking again in {TINY.backoff(n):g} s (attempt {n + 1} of 3)"
+        for n in (1, 2)
+    ]
     assert "Traceback" not in err
 
 
@@ -428,6 +435,11 @@ def test_the_cli_uses_today_in_utc_by_default(
     assert code == 0
     assert hub.dates() == ["2024-12-03"]
     assert "2024-12-03: no papers" in out
+    assert out.endswith("nothing new: no file under data/ changed\n")
+    hub.days["2024-12-03"] = [item(1, "2024-12-03")]
+    code, out, _ = run(capsys, "--data", str(data_dir(make_tree)))
+    assert code == 0 and "2024-12-03: 1 paper saved" in out
+    assert "next: `paperkb generate` gives new papers their permanent ids" in out
 
 
 def test_the_cli_refuses_bad_date_options_with_exit_code_1(

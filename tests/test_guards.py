@@ -630,19 +630,6 @@ def test_without_a_site_url_the_site_is_for_any_root_and_file(small_project: Pat
         assert (site / feed).read_bytes() == (small_project / "docs" / feed).read_bytes()
 
 
-@pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", "ftp://example.org/kb/", "/kb/", "https://exa mple.org/"]
-)
-def test_a_site_url_that_is_no_http_url_is_an_error(
-    small_project: Path, capsys: pytest.CaptureFixture[str], url: str
-) -> None:
-    capsys.readouterr()
-    code = main([*_args(small_project, "build"), "--site-url", url])
-    assert code == 1
-    assert "must be an absolute http(s) URL" in capsys.readouterr().err
-    assert not (small_project / "site").exists()
-
-
 def test_an_unknown_pinned_topic_is_reported_at_its_line_with_the_other_problems(
     make_tree: MakeTree, capsys: pytest.CaptureFixture[str]
 ) -> None:

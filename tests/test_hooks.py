@@ -15,9 +15,14 @@ import markdown
 import pytest
 from conftest import ROOT, load_hook
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_properties import UNTRUSTED
 
+from generator.model import Metadata, Paper, Source
 from generator.render.markdown import text
+from generator.render.paper import render_paper
+from generator.stages.authors import author_key
+from generator.stages.normalize import clean_text, clean_title
 
 
 def load() -> ModuleType:
@@ -125,7 +130,7 @@ def test_the_hook_makes_the_same_document_and_input_stays_text(a: str, b: str, c
     )
     plain, _ = convert(source, None)
     fast, built = convert(source, literal_text())
-    assert built == 2  # the chips and the list
+    assert built >= 2  # the chips and the list (and the abstract, unless it has syntax)
     assert document(fast) == document(plain)
     for item in document(fast):
         if item[0] == "start":
@@ -135,6 +140,56 @@ def test_the_hook_makes_the_same_document_and_input_stays_text(a: str, b: str, c
     assert texts.count(flat(a)) >= 4  # heading, chip, paragraph, list item: exactly the input
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    title=UNTRUSTED,
+    abstract=UNTRUSTED,
+    name=UNTRUSTED,
+    path=UNTRUSTED,
+    arxiv=st.sampled_from([None, "2412.01234", "hep-th/9901001v2"]),
+)
+def test_the_hook_makes_the_same_document_of_any_paper_page(
+    title: str, abstract: str, name: str, path: str, arxiv: str | None
+) -> None:
+    """Whole pages as paperkb writes them (byline, facts, chips, lists), from hostile input."""
+    paper = Paper(
+        id="p",
+        key="p",
+        title=clean_title(title) or "t",
+        abstract=clean_text(abstract) or "a",
+        aliases=(),
+        sources=(Source("listings/x.txt", 1, None),),
+        meta=Metadata(
+            authors=(name or "n", "Ada Lovelace"),
+            arxiv=arxiv,
+            published="2024-12-01",
+            upvotes=12,
+            comments=3,
+            organization=name or None,
+            github="https://github.com/" + path,
+            project="https://example.org/" + path + "?a=1&b=(2)",
+        ),
+    )
+    ids = {author_key("Ada Lovelace"): "ada-lovelace"}
+    body = render_paper(paper, {}, {"p": paper}, ids).split("\n---\n", 1)[1]
+    plain, _ = convert(body, None)
+    fast, built = convert(body, literal_text())
+    assert built >= 1  # the topic chips at least (the byline too unless a field is blank)
+    assert document(fast) == document(plain)
+
+
+def test_a_paper_byline_is_built_by_the_hook() -> None:
+    source = (
+        "**Authors:** [A](../authors/a.md), B  \n"
+        "**Published:** 2024 · **arXiv:** [2103&#46;13630](https://arxiv.org/abs/2103.13630) "
+        "([PDF](https://arxiv.org/pdf/2103.13630)) · [Hugging Face](https://huggingface.co/p)  \n"
+        "**Code:** [github.com/a/b](https://github.com/a/b?x=1&amp;y=%282%29) (1,234 stars)"
+    )
+    fast, built = convert(source, literal_text())
+    assert built == 1
+    assert fast == convert(source, None)[0].replace("2103&#46;13630", "2103.13630")
+
+
 @pytest.mark.parametrize(
     "source",
     [
@@ -142,9 +197,17 @@ def test_the_hook_makes_the_same_document_and_input_stays_text(a: str, b: str, c
         "- [a *b*](c.md)",  # syntax in the label
         "- [a](b.md)\n  continued",  # a lazy continuation line
         "- one\n\n- [a](b.md)",  # Markdown continues the list before (a loose list)
-        "- [a](https://example.com/x)",  # an absolute URL: not a generated link
-        "**Topics:** [a](b.md), [c](d.md)",  # another separator
-        "Text **Topics:** [a](b.md)",
+        "- [a](https://example.com/x(1))",  # parentheses in a URL: paperkb encodes them
+        "- [a](b.md) and text",  # a list item
+        "    [a](b.md)",  # an indented block
+        "**Topics:** [a](b.md) ** c ** d",  # a ** between spaces is text for Markdown
+        "**Topics:** [a](b.md)\n**More:** [c](d.md)",  # a line break that is not a hard one
+        "**Topics:** [a](b.md)   \n**More:** [c](d.md)",  # three spaces
+        "**Topics:** [a](b.md)  \n  **More:** [c](d.md)",  # an indented line
+        "**Topics:** [a](<b.md>)",  # a target in angle brackets
+        '**Topics:** [a](b.md "title")',  # a link title
+        "**a** *b*",  # emphasis
+        "[a](b.md)[c]",  # a bracket that is no link
         "1. an ordered list",  # other processors come first
         "---",
         "A paragraph\nof two lines",

@@ -14,7 +14,7 @@ from conftest import DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.layout import MARKER_TOKEN, SEARCH_DIR, SEARCH_HEADER
+from generator.layout import MARKER_LINES, MARKER_TOKEN, SEARCH_DIR, SEARCH_HEADER
 from generator.model import Metadata, Paper, Source, Topic
 from generator.render.search import (
     FORMAT_VERSION,
@@ -27,7 +27,6 @@ from generator.render.search.postings import ABSTRACT_LIST_CHARS, MAX_ABSTRACT_T
 from generator.render.search.rows import DOCS_PER_SHARD, snippet
 from generator.render.search.words import STOP_WORDS, tokens
 from generator.stages.authors import Author
-from generator.writers.docs import MARKER_LINES
 
 TOPICS = (
     Topic("diffusion", "Diffusion & friends", "Diffusion models."),

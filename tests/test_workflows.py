@@ -207,6 +207,7 @@ def test_each_job_holds_only_the_permissions_it_uses() -> None:
         ("deploy.yml", "deploy"): {"pages": "write", "id-token": "write"},  # no project code
         ("fetch.yml", "fetch"): {"contents": "write", "pull-requests": "write"},
         ("pull-request.yml", "check"): {"contents": "read"},
+        ("pull-request.yml", "engines"): {"contents": "read"},  # builds with ProperDocs too
     }
     deploy = load(GITHUB / "workflows" / "deploy.yml")["jobs"]
     assert [s.get("uses", "").split("@")[0] for s in deploy["deploy"]["steps"]] == [

@@ -64,8 +64,8 @@ def test_refuses_paths_outside_docs(tmp_path: Path) -> None:
 def test_the_marker_of_papers_json_comes_first_however_long_the_account() -> None:
     from generator.account import Account
     from generator.errors import Problem
+    from generator.layout import MARKER_LINES
     from generator.render.papers_json import render_json
-    from generator.writers.docs import MARKER_LINES
 
     account = Account(
         listings=1, entries=500, papers=0, merged=0, rejected=500, topics=0, unsorted=0

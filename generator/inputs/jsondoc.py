@@ -20,23 +20,22 @@ MAX_DEPTH = 100
 Json: TypeAlias = "dict[str, Json] | list[Json] | str | int | float | bool | None"
 
 
+#: Decoded JSON types in words, in the order they are tried (a bool is also an int).
+_KINDS: tuple[tuple[type, str], ...] = (
+    (type(None), "null"),
+    (bool, "a boolean"),
+    (int, "an integer"),
+    (float, "a number"),
+    (str, "a string"),
+    (list, "a list"),
+)
+
+
 def json_kind(value: object) -> str:
     """What a decoded JSON value is, in words, for messages such as "got a list"."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
     if isinstance(value, BigNumber):
         return f"an integer of {len(value.digits.lstrip('-'))} digits"
-    return "an object"
+    return next((words for kind, words in _KINDS if isinstance(value, kind)), "an object")
 
 
 def line_at(text: str, offset: int) -> int:

@@ -80,6 +80,40 @@ def site_files(
     return files | {MERGE_REPORT: merges} | search
 
 
+def _topic_files(
+    topics: Sequence[Topic],
+    members: Mapping[str, Sequence[Paper]],
+    related_topics: Mapping[str, Sequence[tuple[str, int]]],
+    by_slug: Mapping[str, Topic],
+    rows: Rows,
+    order: Mapping[str, int],
+) -> dict[str, Content]:
+    """Each topic's page and its feed."""
+    files: dict[str, Content] = {}
+    for topic in topics:
+        files[topic_path(topic.slug)] = deferred(
+            render_topic,
+            topic,
+            members[topic.slug],
+            related_topics.get(topic.slug, ()),
+            by_slug,
+            rows,
+        )
+        files[topic_feed_path(topic.slug)] = deferred(
+            render_feed,
+            members[topic.slug],
+            order,
+            title=f"Paper knowledge base: {topic.name}",
+            site_url=None,
+            limit=TOPIC_FEED_PAPERS,
+            marker=MARKER_TEXT,
+            path=topic_feed_path(topic.slug),
+            page=topic_path(topic.slug),
+            placed=rows.placed,
+        )
+    return files
+
+
 def render_site(
     papers: Sequence[Paper],
     topics: Sequence[Topic],
@@ -119,27 +153,7 @@ def render_site(
     }
     for old_id, new_id in redirects.items():
         files[redirect_path(old_id)] = render_redirect(old_id, by_id[new_id])
-    for topic in [*topics, UNSORTED]:
-        files[topic_path(topic.slug)] = deferred(
-            render_topic,
-            topic,
-            members[topic.slug],
-            related_topics.get(topic.slug, ()),
-            by_slug,
-            rows,
-        )
-        files[topic_feed_path(topic.slug)] = deferred(
-            render_feed,
-            members[topic.slug],
-            order,
-            title=f"Paper knowledge base: {topic.name}",
-            site_url=None,
-            limit=TOPIC_FEED_PAPERS,
-            marker=MARKER_TEXT,
-            path=topic_feed_path(topic.slug),
-            page=topic_path(topic.slug),
-            placed=rows.placed,
-        )
+    files.update(_topic_files([*topics, UNSORTED], members, related_topics, by_slug, rows, order))
     files[FEED_FILE] = deferred(
         render_feed,
         papers,

@@ -40,8 +40,9 @@ T = TypeVar("T")
 FORK_AVAILABLE = sys.platform.startswith("linux")
 #: The one place that decides which work is worth a second process, by its size: below these
 #: the work stays in this process, where starting a second one would cost more than it saves.
-#: ``link``: papers (the shipped corpus links in a tenth of a second); ``write``: files.
-SECOND_PROCESS_FROM = {"link": 1_000, "write": 2_000}
+#: ``link``: papers (the shipped corpus links in a tenth of a second); ``write``: files;
+#: ``site``: pages of the site build (a page takes 1-3 ms, a fork a few: worth it early).
+SECOND_PROCESS_FROM = {"link": 1_000, "write": 2_000, "site": 200}
 
 
 def worth_a_second_process(work: str, size: int, *, parallel: bool) -> bool:
@@ -57,8 +58,9 @@ class BackgroundError(RuntimeError):
 class Background(Generic[T]):
     """A value being computed; :meth:`result` waits for it (or computes it, if not forked)."""
 
-    def __init__(self, name: str, fn: Callable[[], T], fork: bool) -> None:
+    def __init__(self, name: str, fn: Callable[[], T], fork: bool, *, daemon: bool = True) -> None:
         self.name = name
+        self.daemon = daemon
         self._fn: Callable[[], T] | None = fn
         self._process: multiprocessing.process.BaseProcess | None = None
         self._receive: Connection | None = None
@@ -91,7 +93,7 @@ class Background(Generic[T]):
         # Output still buffered here would be written a second time by the child.
         sys.stdout.flush()
         sys.stderr.flush()
-        process = context.Process(target=work, name=f"paperkb {self.name}", daemon=True)
+        process = context.Process(target=work, name=f"paperkb {self.name}", daemon=self.daemon)
         process.start()
         send.close()
         self._process, self._receive, self._fn = process, receive, None
@@ -158,13 +160,16 @@ def _die_with(parent: int) -> None:
 
 
 @contextmanager
-def background(name: str, fn: Callable[[], T], *, enabled: bool = True) -> Iterator[Background[T]]:
+def background(
+    name: str, fn: Callable[[], T], *, enabled: bool = True, daemon: bool = True
+) -> Iterator[Background[T]]:
     """``fn()`` computed in a forked process (if ``enabled`` and on Linux) during the block.
 
     Ask for the value with ``.result()`` inside the block; leaving the block without asking
-    stops the worker.
+    stops the worker. ``daemon=False`` for a function that starts processes of its own (a whole
+    ``generate``): Python forbids a daemonic process children.
     """
-    job = Background(name, fn, fork=enabled and FORK_AVAILABLE)
+    job = Background(name, fn, fork=enabled and FORK_AVAILABLE, daemon=daemon)
     try:
         yield job
     finally:

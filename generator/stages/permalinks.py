@@ -141,12 +141,12 @@ def assign_ids(clusters: Sequence[Cluster], rows: Sequence[Row]) -> Assignment:
             new_rows.append(Row(paper_id, item.key, item.title))
         papers.append(
             Paper(
-                id=paper_id,
-                key=item.key,
-                title=item.title,
-                abstract=item.abstract,
-                aliases=item.aliases,
-                sources=item.sources,
+                paper_id,
+                item.key,
+                item.title,
+                item.abstract,
+                item.aliases,
+                item.sources,
                 meta=item.meta,
             )
         )

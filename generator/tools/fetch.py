@@ -423,14 +423,14 @@ def run(
     strict: bool = False,
     today: datetime.date | None = None,
     out: Out = _say,
-) -> None:
-    """``paperkb fetch`` with its options (``today`` defaults to today in UTC)."""
+) -> bool:
+    """``paperkb fetch`` with its options (``today`` defaults to today in UTC); whether it
+    wrote a file under ``data/``."""
     hub = Hub.from_env(endpoint)
     if resolve_ids:
         if date or since or until or refresh:
             raise FetchError("--resolve takes no dates and no --refresh")
-        resolve(data_dir, hub, strict=strict, out=out, max_lookups=max_lookups)
-        return
+        return resolve(data_dir, hub, strict=strict, out=out, max_lookups=max_lookups).written
     if not data_dir.is_dir():
         raise FetchError(f"{data_dir.as_posix()}: data directory does not exist")
     plan = select_days(
@@ -438,8 +438,8 @@ def run(
     )
     if not plan.days:
         out("fetch: nothing to ask (the newest saved day is after today, UTC)")
-        return
-    fetch_days(data_dir, plan, hub, refresh=refresh, out=out)
+        return False
+    return fetch_days(data_dir, plan, hub, refresh=refresh, out=out).saved > 0
 
 
 def resolve_help() -> str:

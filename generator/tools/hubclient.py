@@ -31,6 +31,7 @@ import json
 import os
 import re
 import ssl
+import sys
 import threading
 import time
 import zlib
@@ -331,6 +332,9 @@ class Hub:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     offline: bool = False
+    say: Callable[[str], None] = field(default=lambda line: print(line, file=sys.stderr))
+    """Where a failed attempt is told before the wait for the next one (a run never waits
+    in silence: six attempts against an unreachable Hub take half a minute)."""
 
     @classmethod
     def from_env(cls, endpoint: str | None = None, environ: Mapping[str, str] | None = None) -> Hub:
@@ -438,6 +442,10 @@ class Hub:
                     f"{what}: gave up after {tries} (the next one "
                     f"would end after the {budget.per_day:g} s budget): {problem}"
                 )
+            self.say(
+                f"  {what}: {problem}; asking again in {wait:g} s "
+                f"(attempt {attempt + 1} of {budget.attempts})"
+            )
             self.sleep(wait)
 
     def get_list(

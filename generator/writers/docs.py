@@ -17,12 +17,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import time
 from collections import deque
-from collections.abc import Collection, Container, Iterable, Iterator, Mapping
+from collections.abc import Collection, Container, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,13 +32,10 @@ from generator.layout import (
     CITE_DIR,
     GENERATED_DIRS,
     GENERATED_FILES,
-    LEGACY_MARKER,
-    MARKER,
-    MARKER_TEXT,
-    REDIRECT_MARKER,
-    SEARCH_HEADER,
+    MARKER_LINES,
+    TWIN_SUFFIXES,
+    marker_line,
 )
-from generator.render.citations import bib_marker
 from generator.render.files import encoded
 from generator.runtime.background import background, worth_a_second_process
 
@@ -62,39 +58,12 @@ class WriteReport:
     """Time spent making (rendering) deferred contents while writing; not compared."""
 
 
-def _marker_lines() -> frozenset[bytes]:
-    """Every marker line paperkb writes, exactly (one per format)."""
-    lines = (
-        MARKER,
-        LEGACY_MARKER,
-        REDIRECT_MARKER,
-        f"<!-- {MARKER_TEXT} -->",
-        SEARCH_HEADER,
-        f" {json.dumps('generator')}:{json.dumps(MARKER_TEXT)},",
-        bib_marker(MARKER_TEXT),
-    )
-    return frozenset(line.rstrip("\n").encode() for line in lines)
-
-
-MARKER_LINES = _marker_lines()
-#: First lines a format requires before anything else; the marker is then the second line.
-OPENERS = frozenset({b'<?xml version="1.0" encoding="utf-8"?>', b"<!doctype html>", b"{"})
-FRONT_MATTER = b"---"
-
-
 def is_generated(path: Path) -> bool:
-    """Whether ``path`` is a file paperkb made: it carries a marker line in its fixed place.
-
-    The place is the first line; the second when the first is its format's opener (an XML
-    declaration, a doctype, the brace of papers.json) or a Markdown page's front matter fence,
-    which :data:`generator.layout.MARKER` follows. The line must be one of :data:`MARKER_LINES`
-    exactly: a hand-written page that merely mentions the marker, anywhere, is not paperkb's and
-    is never touched. Pages written before the marker moved into the front matter carry
-    :data:`generator.layout.LEGACY_MARKER` right after it, however long it is (the front matter
-    is read line by line to its end: no window, so a page of 5,000 authors is still found).
+    """Whether ``path`` is a file paperkb made: it carries a marker line in its fixed place
+    (the rule: :func:`generator.layout.marker_line`, :data:`generator.layout.MARKER_LINES`).
 
     A CSL-JSON or RIS file in ``cite/``, formats with no place for a marker, is paperkb's when
-    the ``.bib`` file of the same name beside it is (:data:`TWIN_SUFFIXES`).
+    the ``.bib`` file of the same name beside it is (:data:`generator.layout.TWIN_SUFFIXES`).
     """
     try:
         with path.open("rb") as handle:
@@ -105,13 +74,6 @@ def is_generated(path: Path) -> bool:
         return True
     twin = path.with_suffix(".bib")
     return path.suffix in TWIN_SUFFIXES and path.parent.name == CITE_DIR and is_generated(twin)
-
-
-#: Formats with no place for a marker (CSL-JSON, RIS): in the citation folder, such a file is
-#: paperkb's when its ``.bib`` twin (same name, beside it) is (:mod:`generator.render.citations`).
-TWIN_SUFFIXES = frozenset({".json", ".ris"})
-_FRONT_MATTER_MARKER = MARKER.rstrip("\n").encode()
-_LEGACY_MARKER = LEGACY_MARKER.rstrip("\n").encode()
 
 
 def _lines(handle: BinaryIO) -> Iterator[bytes | None]:
@@ -127,28 +89,6 @@ def _lines(handle: BinaryIO) -> Iterator[bytes | None]:
         while line and not line.endswith(b"\n"):
             line = handle.readline(MAX_MARKER_LINE)
         yield None
-
-
-def marker_line(lines: Iterable[bytes | None]) -> bytes | None:
-    """The line of a file (its lines, as :func:`_lines` gives them) where its marker stands."""
-    found = iter(lines)
-    first = next(found, None)
-    if first is None:
-        return None
-    first = first.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
-    if first == FRONT_MATTER:
-        second = next(found, None)
-        if second == _FRONT_MATTER_MARKER:
-            return second
-        # The layout before the marker moved into the front matter: the line after its end.
-        for line in found:
-            if line == FRONT_MATTER:
-                after = next(found, None)
-                return after if after == _LEGACY_MARKER else None
-        return None
-    if first in OPENERS:
-        return next(found, None)
-    return first
 
 
 def _existing_generated(docs: Path) -> tuple[set[str], set[str]]:

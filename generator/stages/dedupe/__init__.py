@@ -94,7 +94,7 @@ from generator.model import NO_METADATA, Entry, Source
 from generator.stages.dedupe.annotations import crossed, only_annotations, orphans
 from generator.stages.dedupe.blocking import candidates, make_nodes
 from generator.stages.dedupe.components import EDGE_ORDER, Components, Edge, Joining
-from generator.stages.dedupe.curated import force_merges, keep_apart
+from generator.stages.dedupe.curated import Names, force_merges, keep_apart
 from generator.stages.dedupe.features import (
     GUARDS,
     Node,
@@ -192,9 +192,10 @@ def _dedupe(entries: Sequence[Entry], overrides: Overrides, ids: Mapping[str, st
     work = Joining(nodes, Components(len(nodes)))
     crossed(work)
     by_arxiv = _arxiv_ids(work)
-    kept_apart = keep_apart(work, by_key, ids, overrides)
+    names = Names(by_key, ids, overrides)
+    kept_apart = keep_apart(work, names)
     _join_arxiv(work, by_arxiv)
-    force_merges(work, by_key, ids, overrides, kept_apart)
+    force_merges(work, names, kept_apart)
     for edge in sorted(
         _proposals(work).values(),
         key=lambda e: (EDGE_ORDER[e.kind], -(e.title_score or 0.0), e.a, e.b),

@@ -8,6 +8,7 @@ arXiv ids are problems at the name's line in the overrides file.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from generator.errors import Problem
 from generator.inputs.overrides import Name, Overrides
@@ -23,53 +24,54 @@ def _line(name: str) -> int | None:
     return getattr(name, "line", None)
 
 
-def _resolve(
-    name: Name,
-    nodes_by_key: Mapping[str, int],
-    ids: Mapping[str, str],
-    overrides: Overrides,
-    problems: list[Problem],
-) -> int | None:
-    line = _line(name)
-    if name in ids:
-        node = nodes_by_key.get(ids[name])
+@dataclass(frozen=True, slots=True)
+class Names:
+    """How an override's names find their nodes: title keys, and permanent ids (the
+    registry's rows, id -> title key); problems are reported under the overrides' file."""
+
+    by_key: Mapping[str, int]
+    ids: Mapping[str, str]
+    overrides: Overrides
+
+    def problem(self, name: str, message: str) -> Problem:
+        return Problem(self.overrides.file, _line(name), message)
+
+    def resolve(self, name: Name, problems: list[Problem]) -> int | None:
+        """The node ``name`` names (a title or an id), or ``None`` with a problem."""
+        if name in self.ids:
+            node = self.by_key.get(self.ids[name])
+            if node is None:
+                problems.append(
+                    self.problem(
+                        name, f"override names id {str(name)!r}, whose paper is in no listing"
+                    )
+                )
+            return node
+        node = self.by_key.get(node_key(name))
         if node is None:
             problems.append(
-                Problem(
-                    overrides.file,
-                    line,
-                    f"override names id {str(name)!r}, whose paper is in no listing",
+                self.problem(
+                    name,
+                    f"override names {str(name)!r}, which is neither a paper title in the "
+                    "listings nor a paper id",
                 )
             )
         return node
-    node = nodes_by_key.get(node_key(name))
-    if node is None:
-        problems.append(
-            Problem(
-                overrides.file,
-                line,
-                f"override names {str(name)!r}, which is neither a paper title in the listings "
-                "nor a paper id",
-            )
-        )
-    return node
 
 
-def keep_apart(
-    work: Joining, by_key: Mapping[str, int], ids: Mapping[str, str], overrides: Overrides
-) -> list[KeptApart]:
+def keep_apart(work: Joining, names: Names) -> list[KeptApart]:
     """Forbid each ``keep_apart`` pair from ever joining (before anything else is joined)."""
     pairs: list[KeptApart] = []
+    overrides = names.overrides
     for a_name, b_name in overrides.keep_apart:
-        a = _resolve(a_name, by_key, ids, overrides, work.problems)
-        b = _resolve(b_name, by_key, ids, overrides, work.problems)
+        a = names.resolve(a_name, work.problems)
+        b = names.resolve(b_name, work.problems)
         if a is None or b is None:
             continue
         if a == b:
             work.problems.append(
-                Problem(
-                    overrides.file,
-                    _line(a_name),
+                names.problem(
+                    a_name,
                     f"keep_apart: {str(a_name)!r} and {str(b_name)!r} are spellings of the same "
                     "title and cannot be kept apart",
                 )
@@ -80,23 +82,16 @@ def keep_apart(
     return pairs
 
 
-def force_merges(
-    work: Joining,
-    by_key: Mapping[str, int],
-    ids: Mapping[str, str],
-    overrides: Overrides,
-    kept_apart: Sequence[KeptApart],
-) -> None:
+def force_merges(work: Joining, names: Names, kept_apart: Sequence[KeptApart]) -> None:
     """Join each ``merge`` group; a group that also holds a keep-apart pair is a problem."""
-    nodes, components = work.nodes, work.components
+    nodes, components, overrides = work.nodes, work.components, names.overrides
     for group in overrides.merge:
-        resolved = [_resolve(name, by_key, ids, overrides, work.problems) for name in group]
+        resolved = [names.resolve(name, work.problems) for name in group]
         members = sorted({i for i in resolved if i is not None})
         if None not in resolved and len(members) < len(resolved):
             work.problems.append(
-                Problem(
-                    overrides.file,
-                    _line(group[0]),
+                names.problem(
+                    group[0],
                     f"merge: {' and '.join(repr(str(name)) for name in group)} name "
                     f"{'one paper' if len(members) == 1 else 'the same paper more than once'} "
                     "(a title and its id, or two spellings of one title): nothing to merge",
@@ -109,9 +104,8 @@ def force_merges(
             ids_a, ids_b = components.ids_of(members[0]), components.ids_of(other)
             if ids_a and ids_b and ids_a != ids_b:
                 work.problems.append(
-                    Problem(
-                        overrides.file,
-                        _line(group[0]),
+                    names.problem(
+                        group[0],
                         f"merge: {nodes[members[0]].title!r} and {nodes[other].title!r} have "
                         f"different arXiv ids ({', '.join(sorted(ids_a))} and "
                         f"{', '.join(sorted(ids_b))}), so they are different papers",

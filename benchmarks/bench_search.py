@@ -281,8 +281,16 @@ def build_at(revision: str, size: int, root: Path) -> tuple[Path, float]:
     shutil.copy2(code / "mkdocs.yml", project / "mkdocs.yml")
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--data", str(project / "data"),
-         "--config", str(project / "mkdocs.yml")],
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "build",
+            "--data",
+            str(project / "data"),
+            "--config",
+            str(project / "mkdocs.yml"),
+        ],
         cwd=code,
         check=True,
         stdout=subprocess.DEVNULL,
@@ -315,8 +323,13 @@ def measure(
                 if base:
                     plan += [
                         (f"paperkb {baseline} http", base[0], base_root, "paperkb", start),
-                        (f"paperkb {baseline} file://", base[0], base[0].as_uri() + "/",
-                         "paperkb", start),
+                        (
+                            f"paperkb {baseline} file://",
+                            base[0],
+                            base[0].as_uri() + "/",
+                            "paperkb",
+                            start,
+                        ),
                     ]
                 if pagefind:
                     plan.append(("Pagefind http", site, http_root, "pagefind", PAGEFIND_PAGE))
@@ -358,8 +371,9 @@ def report(rows: Sequence[Row], runs: int, command: str, note: str) -> str:
         "- Search data: the files under `search/` (paperkb) or `pagefind/` (Pagefind) the page "
         "loaded, each counted as GitHub Pages sends it (gzip level 6, or raw when smaller, as for "
         "Pagefind's pre-compressed index). paperkb's scripts (the two every page carries and "
-        "the parts a query loads, `paperkb*.js`) are shown apart. Pagefind: its JS API, the data of the first 10 results loaded (paperkb loads "
-        "the rows of its first 10); it cannot run from `file://` (fetch, WebAssembly).",
+        "the parts a query loads, `paperkb*.js`) are shown apart. Pagefind: its JS API, the "
+        "data of the first 10 results loaded (paperkb loads the rows of its first 10); it "
+        "cannot run from `file://` (fetch, WebAssembly).",
     ]
     if note:
         lines.append(f"- {note}")

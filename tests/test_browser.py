@@ -384,7 +384,9 @@ def test_line_breaks_dropped_before_block_tags_change_no_box_and_no_text(
             assert hook.compact(html) == html  # the built page is compacted already
             expanded = with_breaks(html)
             assert expanded.count("\n") > html.count("\n") + 50, rel
-            copy = original.with_name(f"_breaks_{original.name}")
+            # A name of the same kind: a paper page's star is made from its address
+            # (papers/<id>.html, paperkb-stars.js).
+            copy = original.with_name(f"{original.stem}-breaks{original.suffix}")
             copy.write_text(expanded, encoding="utf-8")
             try:
                 layouts = []

@@ -15,4 +15,4 @@ inputs/ reads data/, build/ writes docs/ (and the registry); renderers only make
 stage never imports another stage (tests/test_architecture.py checks the layers from the source).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

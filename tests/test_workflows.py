@@ -251,3 +251,15 @@ def test_the_lock_file_pins_every_dependency_with_hashes() -> None:
     assert all(version.startswith("1.") for version in pins["mkdocs"])  # mkdocs<2
     assert "setuptools" in pins  # the build backend, for the install without resolving
     assert "huggingface-hub" not in pins
+
+
+def test_the_version_is_one_and_has_its_release_in_the_changelog() -> None:
+    """pyproject, the package and ``--version`` say one version: the changelog's newest release."""
+    import generator
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    releases = re.findall(r"^## (\d+\.\d+\.\d+) — (\d{4}-\d{2}-\d{2})$", changelog, re.MULTILINE)
+    assert releases, "CHANGELOG.md has no '## X.Y.Z — YYYY-MM-DD' release heading"
+    assert project["version"] == generator.__version__ == releases[0][0]
+    assert "## Unreleased" in changelog.split(f"## {releases[0][0]}")[0]

@@ -124,6 +124,11 @@ def search_for(query: str) -> Callable[[Any], None]:
             page.click("label.md-header__button[for='__search']")
         else:
             page.click(".md-search__input")
+        # Keys typed before the box has the focus are lost (the phone's header button opens the
+        # panel with a transition): wait for the focus, as a person would.
+        page.wait_for_function(
+            "document.activeElement?.classList.contains('md-search__input') === true"
+        )
         page.keyboard.type(query)
         page.wait_for_function(
             "q => document.querySelector('[data-paperkb-query]')?.dataset.paperkbQuery === q",

@@ -48,14 +48,27 @@ browser = test_browser.browser
 
 
 class Tab:
-    """A page of a fresh browser context (a fresh profile) on the site at ``root``."""
+    """A page of a fresh browser context on the site at ``root``; with ``profile``, of a second
+    Chromium of its own started on that new, empty ``--user-data-dir``."""
 
-    def __init__(self, browser: Any, root: str, offline: bool) -> None:
+    def __init__(self, browser: Any, root: str, offline: bool, profile: Path | None = None) -> None:
         self.root = root
         self.sites = [root]
-        self.context = browser.new_context(
-            offline=offline, accept_downloads=True, viewport={"width": 1280, "height": 900}
-        )
+        options: dict[str, Any] = {
+            "offline": offline,
+            "accept_downloads": True,
+            "viewport": {"width": 1280, "height": 900},
+        }
+        if profile is None:
+            self.context = browser.new_context(**options)
+        else:
+            assert not profile.exists()
+            self.context = browser.browser_type.launch_persistent_context(
+                str(profile),
+                executable_path=str(test_browser.CHROMIUM),
+                args=test_browser.CHROMIUM_ARGS,
+                **options,
+            )
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.errors: list[str] = []
@@ -197,7 +210,7 @@ def test_the_json_export_imports_into_a_fresh_profile_and_merges(
     tab.reading_list()
     exported = tmp_path / "reading-list.paperkb.json"
     exported.write_text(tab.export("JSON"), encoding="utf-8")
-    fresh = Tab(browser, tab.root, tab.root.startswith("file:"))
+    fresh = Tab(browser, tab.root, tab.root.startswith("file:"), profile=tmp_path / "profile")
     try:
         assert fresh.reading_list() == []
         assert fresh.page.inner_text(".pkb-reading__status") == "No papers kept yet."

@@ -4,10 +4,11 @@ base, by its title or its arXiv id, and adds what it gives (issue 26)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_TAXONOMY, MakeTree, abstract, listing
+from conftest import DATA, MINIMAL_TAXONOMY, MakeTree, abstract, listing
 
 from generator.cli import main
 from generator.corpus import read_corpus
@@ -197,3 +198,21 @@ def test_diff_shows_what_an_annotation_adds(make_tree: MakeTree) -> None:
     text = format_changes(changes, Snapshot.of(after.papers, after.redirects), "main")
     assert "2406.05678" in text and "Ann Lee" in text
     assert changes.added == () and changes.removed == ()
+
+
+def test_the_shipped_papers_stay_resolved() -> None:
+    """The shipped knowledge base knows its papers (issue 26): a dropped or broken annotation
+    shows here, not as a quieter site. Every paper an annotation file resolves is counted; the
+    ones left out are each listed, by permanent id, in unverified.md beside them."""
+    corpus = read_corpus(DATA)
+    papers = corpus.papers
+    with_id = [p for p in papers if p.meta.arxiv]
+    full = [p for p in with_id if p.meta.authors and p.meta.published]
+    assert len(papers) == 313
+    assert len(with_id) >= 300
+    assert len(full) >= 293
+    assert len({p.meta.arxiv for p in with_id}) == len(with_id)  # no id on two papers
+    unverified = (DATA / "records" / "annotations" / "unverified.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^- \*\*.+?\*\* \(`([a-z0-9-]+)`", unverified, flags=re.MULTILINE))
+    missing = {p.id for p in papers} - {p.id for p in full}
+    assert listed == missing

@@ -16,13 +16,12 @@ import pytest
 from conftest import ROOT, load_hook
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_properties import UNTRUSTED
+from test_properties import UNTRUSTED, untrusted_paper
 
 from generator.model import Metadata, Paper, Source
 from generator.render.markdown import text
 from generator.render.paper import render_paper
 from generator.stages.authors import author_key
-from generator.stages.normalize import clean_text, clean_title
 
 
 def load() -> ModuleType:
@@ -152,13 +151,9 @@ def test_the_hook_makes_the_same_document_of_any_paper_page(
     title: str, abstract: str, name: str, path: str, arxiv: str | None
 ) -> None:
     """Whole pages as paperkb writes them (byline, facts, chips, lists), from hostile input."""
-    paper = Paper(
-        id="p",
-        key="p",
-        title=clean_title(title) or "t",
-        abstract=clean_text(abstract) or "a",
-        aliases=(),
-        sources=(Source("listings/x.txt", 1, None),),
+    paper = untrusted_paper(
+        title,
+        abstract,
         meta=Metadata(
             authors=(name or "n", "Ada Lovelace"),
             arxiv=arxiv,
@@ -312,7 +307,6 @@ def _feed_files(tmp_path: Any, feeds: dict[str, str]) -> Any:
 
 def _relative_feed(path: str) -> str:
     from generator.layout import MARKER_TEXT
-    from generator.model import Paper, Source
     from generator.render.feed import render_feed
 
     paper = Paper("p", "p", "P", "A.", (), (Source("listings/2024-08-12.txt", 1, "Aug 12, 2024"),))

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from generator.inputs.fields import web_url
 from generator.inputs.listings import decode, parse_listing
 from generator.layout import MAX_ID_LENGTH, SLUG
-from generator.model import Metadata, Paper, Source
+from generator.model import NO_METADATA, Metadata, Paper, Source
 from generator.render.cite import arxiv_search_url, hub_search_url
 from generator.render.markdown import text
 from generator.render.paper import render_paper
@@ -78,6 +78,27 @@ MARKUP = st.sampled_from(
     ]
 )
 UNTRUSTED = st.lists(st.one_of(MARKUP, st.text(max_size=8)), max_size=30).map("".join)
+
+
+def untrusted_paper(
+    title: str,
+    abstract: str,
+    *,
+    aliases: tuple[str, ...] = (),
+    date: str | None = None,
+    meta: Metadata = NO_METADATA,
+) -> Paper:
+    """The paper ``p`` with an untrusted title and abstract, cleaned as the reading stage does."""
+    return Paper(
+        id="p",
+        key="p",
+        title=clean_title(title) or "t",
+        abstract=clean_text(abstract) or "a",
+        aliases=aliases,
+        sources=(Source("listings/x.txt", 1, date),),
+        meta=meta,
+    )
+
 
 # Extensions a Material site commonly enables: the escaping must hold under all of them.
 # Left out: pymdownx.magiclink links a bare "www.example.com", which no escaping of punctuation
@@ -153,13 +174,11 @@ def _an_address_of(href: str | None, abstract: str) -> bool:
 def test_rendered_paper_pages_only_hold_our_own_elements(
     title: str, abstract: str, alias: str, date: str
 ) -> None:
-    paper = Paper(
-        id="p",
-        key="p",
-        title=clean_title(title) or "t",
-        abstract=clean_text(abstract) or "a",
+    paper = untrusted_paper(
+        title,
+        abstract,
         aliases=(alias,),
-        sources=(Source("listings/x.txt", 1, date),),
+        date=date,
         meta=Metadata(authors=(alias or "n", title or "m"), note=abstract or None),
     )
     page = render_paper(paper, {}, {"p": paper})
@@ -304,14 +323,7 @@ def test_the_html_mkdocs_makes_from_a_paper_page_has_no_element_from_the_input(
     from mkdocs.structure.files import File, Files
     from mkdocs.structure.pages import Page
 
-    paper = Paper(
-        id="p",
-        key="p",
-        title=clean_title(title) or "t",
-        abstract=clean_text(abstract) or "a",
-        aliases=(),
-        sources=(Source("listings/x.txt", 1, None),),
-    )
+    paper = untrusted_paper(title, abstract)
     source = File.generated(mkdocs_config, "papers/p.md", content=render_paper(paper, {}, {}))
     topic = File.generated(mkdocs_config, "topics/unsorted.md", content="# Unsorted\n")
     page = Page(None, source, mkdocs_config)

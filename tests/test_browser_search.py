@@ -384,6 +384,23 @@ def test_tab_never_lands_on_an_invisible_element_and_stays_in_the_open_panel(
         assert not (now["inPanel"] and "md-search-result" in now["cls"]), now
 
 
+def test_escape_at_once_after_opening_leaves_the_panel_closed(session: Session) -> None:
+    """Before: the box's deferred focus, queued when the panel opened, opened it again after an
+    Escape that came first (a CI run's Tab test then landed in the results)."""
+    page = session.page
+    session.open("index.html")
+    page.evaluate(
+        """() => {
+        const input = document.querySelector('.md-search__input');
+        input.focus();
+        input.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}));
+    }"""
+    )
+    page.wait_for_timeout(200)  # the deferred focus has run
+    assert not page.evaluate("document.getElementById('__search').checked")
+    assert page.evaluate("document.querySelector('.md-search__output').inert")
+
+
 CONTRAST = """([selector, background]) => {
   const rgb = s => s.match(/[\\d.]+/g).slice(0, 3).map(Number);
   const lum = ([r, g, b]) => [r, g, b].map(v => {

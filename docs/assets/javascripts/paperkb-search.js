@@ -228,7 +228,8 @@
     opened(toggle.checked);
     if (toggle.checked) {
       setTimeout(function () {
-        input.focus();
+        /* Only if still open: a late focus would open the panel again after an Escape. */
+        if (toggle.checked) input.focus();
       }, 0);
     }
   });
@@ -244,7 +245,7 @@
   form.addEventListener("reset", function () {
     setTimeout(function () {
       update(false);
-      input.focus();
+      if (toggle.checked) input.focus();
     }, 0);
   });
   ui.scrollwrap.addEventListener("scroll", function () {

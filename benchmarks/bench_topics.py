@@ -104,10 +104,11 @@ def learned_figures(base: Sequence[Paper], topics: Sequence[Topic]) -> dict[str,
     seconds = time.perf_counter() - started
     threshold = fitted.calibration.threshold
     assert threshold is not None
-    by_paper = learn.cross_validate(base, topics, threshold)
-    by_file = learn.cross_validate(base, topics, threshold, by_file=True)
+    vectors = learn.eval_vectors(base)
+    by_paper = learn.cross_validate(base, topics, threshold, vectors=vectors)
+    by_file = learn.cross_validate(base, topics, threshold, by_file=True, vectors=vectors)
     files = sorted({s.file for p in base for s in p.sources if s.file.startswith("listings/")})
-    held = [learn.held_out(base, topics, file) for file in files]
+    held = [learn.held_out(base, topics, file, vectors) for file in files]
     after = learn.apply(base, fitted)
     return {
         "fitted": fitted,

@@ -67,10 +67,11 @@ def _checked_paths(args: argparse.Namespace, *, site: bool) -> tuple[Path, Path,
     data, docs, site_dir, config = _paths(args)
     root = config.parent
     named_docs, named_site = getattr(args, "docs", None), getattr(args, "site", None)
-    if site and not (named_docs and not named_site):  # the folder the user named is blamed
+    site_first = site and not (named_docs and not named_site)  # the folder the user named
+    if site_first:
         check_site_folder(site_dir, data=data, docs=docs, root=root)
     check_docs_folder(docs, data=data, root=root, site=site_dir)
-    if site:
+    if site and not site_first:
         check_site_folder(site_dir, data=data, docs=docs, root=root)
     return data, docs, site_dir, config
 

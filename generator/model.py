@@ -110,11 +110,16 @@ class Paper:
     (slug, confidence) pairs, in ``topics`` too. Only a paper the rules left unsorted has any."""
 
     @property
+    def learned_slugs(self) -> frozenset[str]:
+        """The slugs of :attr:`learned_topics`."""
+        return frozenset(slug for slug, _ in self.learned_topics)
+
+    @property
     def rule_topics(self) -> tuple[str, ...]:
         """``topics`` without the learned ones: the rules' and the pins'."""
         if not self.learned_topics:
             return self.topics
-        learned = {slug for slug, _ in self.learned_topics}
+        learned = self.learned_slugs
         return tuple(slug for slug in self.topics if slug not in learned)
 
     @property

@@ -27,7 +27,7 @@ from urllib.parse import urljoin
 from mkdocs.utils import normalize_url
 
 from generator.layout import FEED_FILE, FEEDS_DIR, MARKER_TOKEN
-from generator.render.feed import absolute_links
+from generator.render.feed import MARKER_WINDOW, absolute_links
 
 #: Keeps no state across pages (its work is in on_files and the 404 template, done once): paperkb's
 #: parallel build may run it in several processes.
@@ -46,7 +46,7 @@ def on_files(files: Any, config: Any) -> Any:
     for file in files:
         if is_feed(file.dest_uri) and not file.is_documentation_page():
             text = file.content_string
-            if MARKER_TOKEN in text[:1024]:
+            if MARKER_TOKEN in text[:MARKER_WINDOW]:
                 file.content_string = absolute_links(text, urljoin(site_url, file.url))
     return files
 

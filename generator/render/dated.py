@@ -17,6 +17,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from generator.errors import plural
 from generator.layout import DATES_INDEX, PAPERS_DIR, day_path, month_path, week_path
 from generator.model import Paper
 from generator.render.files import Content, deferred
@@ -77,10 +78,6 @@ class Calendar:
         return cls(days, weeks, months, undated)
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
-
-
 def _here(path: str) -> str:
     """A date page's link to another one in its folder."""
     return posixpath.basename(path)
@@ -120,14 +117,19 @@ WEEK: _Kind[Week] = _Kind("week", _week_path, _week_label)
 MONTH: _Kind[Month] = _Kind("month", _month_path, _month_label)
 
 
+def _link(kind: _Kind[K], key: K) -> str:
+    """A Markdown link to the page of a period, from another page under dates/."""
+    return f"[{kind.label(key)}]({_here(kind.path(key))})"
+
+
 def _pager(kind: _Kind[K], older: K | None, newer: K | None) -> list[str]:
     """Links to the previous (older) and next (newer) period with papers, and to the index."""
     links = []
     if older is not None:
-        links.append(f"← Previous {kind.noun}: [{kind.label(older)}]({_here(kind.path(older))})")
+        links.append(f"← Previous {kind.noun}: {_link(kind, older)}")
     links.append("[All dates](index.md)")
     if newer is not None:
-        links.append(f"Next {kind.noun}: [{kind.label(newer)}]({_here(kind.path(newer))}) →")
+        links.append(f"Next {kind.noun}: {_link(kind, newer)} →")
     return [" · ".join(links), ""]
 
 
@@ -162,8 +164,8 @@ def render_day(
 ) -> str:
     week = iso_week(key)
     intro = [
-        f"{_plural(len(papers), 'paper')} · in [{week_label(*week)}]({_here(week_path(*week))}) "
-        f"and [{month_label(*key[:2])}]({_here(month_path(*key[:2]))})",
+        f"{plural(len(papers), 'paper')} · in {_link(WEEK, week)} "
+        f"and {_link(MONTH, (key[0], key[1]))}",
         "",
     ]
     return _page(day_label(key), intro, _pager(DAY, older, newer), papers, rows)
@@ -179,9 +181,9 @@ def render_week(
 ) -> str:
     """``days``: the week's days with papers and their counts, oldest first."""
     intro = [
-        f"ISO week (Monday to Sunday): {week_span(*week)} · {_plural(len(papers), 'paper')}",
+        f"ISO week (Monday to Sunday): {week_span(*week)} · {plural(len(papers), 'paper')}",
         "",
-        "Days: " + " · ".join(f"[{date_label(d)}]({_here(day_path(*d))}) ({n:,})" for d, n in days),
+        "Days: " + " · ".join(f"{_link(DAY, d)} ({n:,})" for d, n in days),
         "",
     ]
     return _page(week_label(*week), intro, _pager(WEEK, older, newer), papers, rows)
@@ -194,7 +196,7 @@ def render_month(
     older: Month | None,
     newer: Month | None,
 ) -> str:
-    intro = [f"{_plural(len(papers), 'paper')}", ""]
+    intro = [f"{plural(len(papers), 'paper')}", ""]
     return _page(month_label(*month), intro, _pager(MONTH, older, newer), papers, rows)
 
 
@@ -210,7 +212,7 @@ def render_dates_index(calendar: Calendar) -> str:
     lines = [front_matter("Papers by date"), "# Papers by date", "", PLACEMENT, ""]
     if calendar.undated:
         lines += [
-            f"{_plural(calendar.undated, 'paper')} {'has' if calendar.undated == 1 else 'have'} "
+            f"{plural(calendar.undated, 'paper')} {'has' if calendar.undated == 1 else 'have'} "
             "no date with a year and "
             f"{'is' if calendar.undated == 1 else 'are'} on no date page: see "
             "[all papers, A–Z](../papers/index.md).",
@@ -234,9 +236,7 @@ def render_dates_index(calendar: Calendar) -> str:
 
 
 def _counts(kind: _Kind[K], keys: Sequence[K], periods: Periods[K]) -> str:
-    return " · ".join(
-        f"[{kind.label(k)}]({_here(kind.path(k))}) ({len(periods.papers[k]):,})" for k in keys
-    )
+    return " · ".join(f"{_link(kind, k)} ({len(periods.papers[k]):,})" for k in keys)
 
 
 def date_pages(calendar: Calendar, rows: Rows) -> dict[str, Content]:

@@ -5,6 +5,7 @@ and from the hand-written About page; the home page is for reading papers."""
 from __future__ import annotations
 
 from generator.account import Account
+from generator.errors import plural
 from generator.layout import DATES_INDEX, FEED_FILE, MERGE_REPORT, PAPERS_JSON, day_path
 from generator.render import charts
 from generator.render.citations import ALL_NAME, cite_links
@@ -14,10 +15,6 @@ from generator.text.dates import date_label
 
 #: The chart shows at most this many of the latest days.
 CHART_MAX_DAYS = 24
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count:,} {one if count == 1 else many}"
 
 
 def _days_chart(calendar: Calendar) -> list[str]:
@@ -33,7 +30,7 @@ def _days_chart(calendar: Calendar) -> list[str]:
         if len(calendar.days.papers) <= CHART_MAX_DAYS
         else f"the latest {CHART_MAX_DAYS} days"
     )
-    undated = _plural(calendar.undated, "paper has", "papers have")
+    undated = plural(calendar.undated, "paper has", "papers have")
     missing = f" ({undated} no date with a year)" if calendar.undated else ""
     note = (
         f"; {undated} no date with a year and "

@@ -27,10 +27,6 @@ def gist(abstract: str) -> str:
     return first_sentence(abstract, GIST_MAX_CHARS)
 
 
-#: After a topic, or a paper in a topic, that no rule or pin gave (:mod:`generator.stages.learn`).
-LEARNED_MARK = BY_SIMILARITY
-
-
 #: A raw HTML placeholder that docs/assets/javascripts/paperkb-lists.js turns into a filter box
 #: (no external script; without JavaScript the page is the plain grouped list).
 FILTER_BOX = '<div class="pkb-filter" data-pkb-filter="papers"></div>'
@@ -61,11 +57,11 @@ def render_topic(
         f"{len(members):,} {noun}, newest first · [Atom feed](../{feed}) of its newest papers",
         "",
     ]
-    learned = sum(1 for p in members if any(t == topic.slug for t, _ in p.learned_topics))
+    learned = sum(1 for p in members if topic.slug in p.learned_slugs)
     if learned:
         lines += [
             f"{learned:,} of them match no rule: their text is close to this topic's papers, "
-            f"and they are marked {LEARNED_MARK}.",
+            f"and they are marked {BY_SIMILARITY}.",
             "",
         ]
     lines += [f"**Cite this topic** (its papers' citations): {cite_links(topic.slug, '../')}", ""]

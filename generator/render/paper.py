@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from generator.layout import author_path, topic_path
 from generator.model import UNSORTED, Paper, Topic
 from generator.render import cite
-from generator.render.lists import LEARNED_MARK, gist
+from generator.render.lists import gist
 from generator.render.markdown import (
     _CONTROLS,
     _href,
@@ -18,7 +18,7 @@ from generator.render.markdown import (
     url_label,
 )
 from generator.render.provenance import render_provenance
-from generator.render.rows import first_authors
+from generator.render.rows import BY_SIMILARITY, first_authors
 from generator.stages.authors import author_key
 from generator.stages.link import SAME_TOPICS, SHARED_TERMS, SIMILAR_ABSTRACT, related_groups
 from generator.text.dates import date_label, listing_date_key
@@ -133,10 +133,10 @@ def render_paper(
     byline = _byline(paper, author_ids or {}, "../")
     if byline:
         lines += [*byline, ""]
-    learned = {slug for slug, _ in paper.learned_topics}
+    learned = paper.learned_slugs
     chips = [
         _link(t.name, f"../{topic_path(t.slug)}")
-        + (f" {LEARNED_MARK}" if t.slug in learned else "")
+        + (f" {BY_SIMILARITY}" if t.slug in learned else "")
         for t in [topics[slug] for slug in paper.topics] or [UNSORTED]
     ]
     lines += ["**Topics:** " + " · ".join(chips), ""]

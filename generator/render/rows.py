@@ -27,11 +27,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from generator.errors import plural
 from generator.inputs.fields import web_url
 from generator.model import Paper, Topic
 from generator.render.markdown import _plain
 from generator.stages.authors import display_name
-from generator.text.dates import DateKey, date_label, key_iso, listing_date_key
+from generator.text.dates import DateKey, date_label, day_key, key_iso
 from generator.text.folding import sort_key
 
 #: A row names this many authors, then "et al.".
@@ -66,12 +67,6 @@ class Placed:
         return f"{KIND_LABELS[self.kind]} {date_label(self.key)}"
 
 
-def _dated(text: str | None) -> DateKey | None:
-    """A day with its year (a month alone, ``2024-06``, places no paper on a day)."""
-    key = listing_date_key(text)
-    return key if key[0] and key[2] else None
-
-
 def placement(paper: Paper) -> Placed | None:
     """The paper's date: its day on Daily Papers when a record gives it, else the first date a
     saved listing of it shows, else its publication date; ``None`` when none of them has a year.
@@ -79,12 +74,12 @@ def placement(paper: Paper) -> Placed | None:
     A listing's date has a year when its date line says one or its file is named by its date
     (:func:`generator.inputs.listings.dated_by_name`); ``Aug 12`` alone is not placed in time.
     """
-    if (listed := _dated(paper.meta.listed)) is not None:
+    if (listed := day_key(paper.meta.listed)) is not None:
         return Placed(listed, "on Daily Papers")
-    listings = [key for key in map(_dated, paper.dates) if key is not None]
+    listings = [key for key in map(day_key, paper.dates) if key is not None]
     if listings:
         return Placed(min(listings), "listed")
-    if (published := _dated(paper.meta.published)) is not None:
+    if (published := day_key(paper.meta.published)) is not None:
         return Placed(published, "published")
     return None
 
@@ -120,7 +115,7 @@ BY_SIMILARITY = "(assigned by similarity)"
 def row_fields(paper: Paper, topics: Mapping[str, Topic], placed: Placed | None) -> Row:
     """The row of ``paper``; ``placed`` is its :func:`placement` (computed once per paper). A
     topic the paper has by similarity, not by a rule or a pin, is marked so."""
-    learned = {slug for slug, _ in paper.learned_topics}
+    learned = paper.learned_slugs
     return Row(
         id=paper.id,
         title=paper.title,
@@ -146,10 +141,6 @@ def html_text(value: str) -> str:
     return html.escape(_plain(value), quote=True).translate(_BRACES)
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
-
-
 def render_row(row: Row, papers: str) -> str:
     """One ``<li>``; ``papers`` leads from the page to the papers' folder (``"papers/"`` from
     the home page, ``"../papers/"`` from a topic page, ``""`` from the A-Z list in it)."""
@@ -164,9 +155,9 @@ def render_row(row: Row, papers: str) -> str:
     if row.placed is not None:
         facts.append(row.placed.label)
     if row.upvotes is not None:
-        facts.append(_count(row.upvotes, "upvote"))
+        facts.append(plural(row.upvotes, "upvote"))
     if row.comments is not None:
-        facts.append(_count(row.comments, "comment"))
+        facts.append(plural(row.comments, "comment"))
     if row.code is not None:
         facts.append(f'<a href="{html_text(row.code)}">code</a>')
     if row.topics:

@@ -100,13 +100,11 @@ def build_site(
 
 
 def _run(config: Path, out: Path, url: str | None, processes: int | None, show: bool) -> Built:
-    from mkdocs.exceptions import Abort
-
     start = time.perf_counter()
     with counting(show=show) as log:
         try:
             built = _build(config, out, url, processes, log)
-        except (Abort, Exception) as exc:
+        except Exception as exc:  # MkDocs' Abort is a ClickException too
             if isinstance(exc, BuildError) and not log.lines:
                 raise
             raise _failure(log, exc) from None

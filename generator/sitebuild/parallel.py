@@ -279,6 +279,19 @@ def _anchors(page: Page) -> frozenset[str] | None:
     return None if anchors is None else frozenset(anchors)
 
 
+def _give(
+    site: _Site,
+    page: Page,
+    anchors: frozenset[str] | None,
+    links: dict[str, dict[str, str]] | None,
+) -> None:
+    """Give ``page`` the anchors and anchored links another process found (:func:`_anchors`,
+    :func:`_links`)."""
+    page.present_anchor_ids = None if anchors is None else set(anchors)
+    if links is not None:
+        page.links_to_anchors = {_file(site.files, u): v for u, v in links.items()}
+
+
 def _state(site: _Site, index: int) -> State:
     page = site.pages[index].page
     assert page is not None
@@ -300,9 +313,7 @@ def _restore(site: _Site, state: State) -> None:
     assert page is not None
     page.markdown, page.meta, page.content = state.markdown, state.meta, state.content
     page.toc, page._title_from_render = state.toc, state.title
-    page.present_anchor_ids = None if state.anchors is None else set(state.anchors)
-    if state.links is not None:
-        page.links_to_anchors = {_file(site.files, u): v for u, v in state.links.items()}
+    _give(site, page, state.anchors, state.links)
 
 
 class _Crew:
@@ -455,9 +466,7 @@ def _take_back(site: _Site, reports: list[Report]) -> None:
             continue  # populated here
         page = site.pages[fact.index].page
         assert page is not None
-        page.present_anchor_ids = None if fact.anchors is None else set(fact.anchors)
-        if fact.links is not None:
-            page.links_to_anchors = {_file(site.files, u): v for u, v in fact.links.items()}
+        _give(site, page, fact.anchors, fact.links)
     replay(line for report in reports for line in report.lines)
     errors = [f"worker {n + 1}: {r.error}" for n, r in enumerate(reports) if r.error]
     if errors:

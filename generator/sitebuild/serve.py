@@ -148,8 +148,6 @@ class _Builder:
                 return
             build(config, serve_url=self.url)
             self.built = inputs
-        except PaperkbError as exc:
-            print(f"paperkb: error: {exc}\n  (still serving the last site)", file=sys.stderr)
         except (Exception, SystemExit) as exc:  # MkDocs' Abort is a SystemExit
             print(f"paperkb: error: {exc}\n  (still serving the last site)", file=sys.stderr)
 

@@ -316,17 +316,29 @@ def calibrate(
     return Calibration(threshold, figures, cut), predicted, rows
 
 
+def eval_vectors(papers: Sequence[Paper]) -> Sparse:
+    """:func:`paper_vectors` of ``papers`` in id order: what the checks below predict from."""
+    return paper_vectors(sorted(papers, key=lambda p: p.id))
+
+
 def cross_validate(
-    papers: Sequence[Paper], topics: Sequence[Topic], threshold: float, *, by_file: bool = False
+    papers: Sequence[Paper],
+    topics: Sequence[Topic],
+    threshold: float,
+    *,
+    by_file: bool = False,
+    vectors: Sparse | None = None,
 ) -> Figures:
     """The sorted papers predicted in :data:`FOLDS` folds (by paper, or by source file) at
-    ``threshold``: train on four fifths, predict the fifth, compare with the rules."""
+    ``threshold``: train on four fifths, predict the fifth, compare with the rules.
+    ``vectors``: :func:`eval_vectors` of ``papers``, when the caller has them already."""
     ordered = sorted(papers, key=lambda p: p.id)
     rows = [i for i, p in enumerate(ordered) if p.topics]
     labels = _labels(ordered, rows, topics)
     folds = folds_by_file(ordered, rows) if by_file else None
     folds = folds or folds_by_paper(rows)
-    predicted = out_of_fold(paper_vectors(ordered), rows, labels, folds)
+    vectors = eval_vectors(papers) if vectors is None else vectors
+    predicted = out_of_fold(vectors, rows, labels, folds)
     return figures_at(topics, predicted, labels, threshold)
 
 
@@ -396,14 +408,17 @@ class HeldOut:
     """Its sorted papers' predictions at the threshold, against the rules."""
 
 
-def held_out(papers: Sequence[Paper], topics: Sequence[Topic], file: str) -> HeldOut:
-    """The held-out check of the papers read from ``file`` (see :class:`HeldOut`)."""
+def held_out(
+    papers: Sequence[Paper], topics: Sequence[Topic], file: str, vectors: Sparse | None = None
+) -> HeldOut:
+    """The held-out check of the papers read from ``file`` (see :class:`HeldOut`);
+    ``vectors``: :func:`eval_vectors` of ``papers``, when the caller has them already."""
     ordered = sorted(papers, key=lambda p: p.id)
     topics = tuple(topics)
     inside = [any(s.file == file for s in p.sources) for p in ordered]
     test = [i for i, flag in enumerate(inside) if flag]
     known = [p for p, flag in zip(ordered, inside, strict=True) if not flag]
-    vectors = paper_vectors(ordered)
+    vectors = eval_vectors(papers) if vectors is None else vectors
     calibration, _, _ = calibrate(
         known, topics, vectors[[i for i, f in enumerate(inside) if not f]]
     )

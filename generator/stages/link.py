@@ -62,11 +62,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import csr_matrix
 
 from generator.model import Paper
-from generator.text.tfidf import Sparse, l2_rows, tfidf
-from generator.text.vectors import blend
+from generator.text.tfidf import Sparse, l2_rows
+from generator.text.vectors import blend, term_counts
 from generator.text.words import TERM_PATTERN, TERM_STOP_WORDS
 
 RELATED_COUNT = 5
@@ -137,16 +136,8 @@ def df_ceiling(df: IntArray, papers: int) -> int:
 
 def _counts(texts: Sequence[str]) -> Sparse:
     """TF-IDF rows of ``texts`` within the document-frequency bounds, not normalized."""
-    try:  # scikit-learn's TfidfVectorizer, bit for bit (generator/text/tfidf.py), faster
-        return tfidf(
-            texts,
-            token_pattern=TOKEN_PATTERN,
-            stop_words=STOP_WORDS,
-            min_df=MIN_DF,
-            max_df=max(MIN_DF, int(MAX_DF * len(texts))),
-        ).matrix
-    except ValueError:  # no paper, or no term in MIN_DF papers: nothing can be related
-        return csr_matrix((len(texts), 0), dtype=np.float64)
+    # no paper, or no term in MIN_DF papers: no column, nothing can be related
+    return term_counts(texts, min_df=MIN_DF, max_df=max(MIN_DF, int(MAX_DF * len(texts))))
 
 
 def _budgeted(blocks: Sequence[Sparse], papers: int) -> list[Sparse]:

@@ -97,11 +97,17 @@ def listing_date_key(text: str | None) -> DateKey:
     return (year, month, day) if month and _valid(year, month, day) else UNKNOWN
 
 
-def iso_date(text: str | None) -> str | None:
-    """``YYYY-MM-DD`` when ``text`` is a valid date whose year and day are known, else ``None``
+def day_key(text: str | None) -> DateKey | None:
+    """The key of ``text`` when it is a valid date whose year and day are known, else ``None``
     (a month alone, ``2024-06``, is no day)."""
     key = listing_date_key(text)
-    return key_iso(key) if key[0] and key[2] else None
+    return key if key[0] and key[2] else None
+
+
+def iso_date(text: str | None) -> str | None:
+    """``YYYY-MM-DD`` when ``text`` is a day with its year (:func:`day_key`), else ``None``."""
+    key = day_key(text)
+    return None if key is None else key_iso(key)
 
 
 def key_iso(key: DateKey) -> str:
@@ -171,8 +177,3 @@ def week_span(year: int, week: int) -> str:
 def month_label(year: int, month: int) -> str:
     """``August 2024``."""
     return f"{_MONTHS[month - 1].capitalize()} {year}"
-
-
-def weekday_day(key: DateKey) -> str:
-    """A day within its month, ``Mon 12``: for lists under their month's heading."""
-    return f"{_WEEKDAYS[_date(key).weekday()][:3]} {key[2]}"

@@ -19,11 +19,11 @@ from generator.text.tfidf import Sparse, l2_rows, tfidf
 from generator.text.words import TERM_PATTERN, TERM_STOP_WORDS
 
 
-def term_vectors(texts: Sequence[str], *, min_df: int, max_df: int | None = None) -> Sparse:
-    """Unit-length TF-IDF rows (CSR, sorted indices) of ``texts``; terms in ``min_df`` to
+def term_counts(texts: Sequence[str], *, min_df: int, max_df: int | None = None) -> Sparse:
+    """TF-IDF rows (CSR, sorted indices, not normalized) of ``texts``; terms in ``min_df`` to
     ``max_df`` texts (default: all). No text, or no such term: a matrix of no columns."""
-    try:
-        matrix = tfidf(
+    try:  # scikit-learn's TfidfVectorizer, bit for bit (generator/text/tfidf.py), faster
+        return tfidf(
             texts,
             token_pattern=TERM_PATTERN,
             stop_words=TERM_STOP_WORDS,
@@ -32,7 +32,11 @@ def term_vectors(texts: Sequence[str], *, min_df: int, max_df: int | None = None
         ).matrix
     except ValueError:
         return sparse.csr_matrix((len(texts), 0), dtype=np.float64)
-    return l2_rows(matrix)
+
+
+def term_vectors(texts: Sequence[str], *, min_df: int, max_df: int | None = None) -> Sparse:
+    """:func:`term_counts`, each row scaled to unit length."""
+    return l2_rows(term_counts(texts, min_df=min_df, max_df=max_df))
 
 
 def blend(parts: Sequence[tuple[Sparse, float]]) -> Sparse:

@@ -19,6 +19,7 @@ from generator.stages.learn import (
     Figures,
     Learned,
     cross_validate,
+    eval_vectors,
     held_out,
     model,
     without_learned,
@@ -141,8 +142,9 @@ def format_eval(papers: Sequence[Paper], topics: Sequence[Topic]) -> str:
     ]
     if threshold is None:
         return "\n".join(out) + "\n"
-    by_paper = cross_validate(base, topics, threshold)
-    by_file = cross_validate(base, topics, threshold, by_file=True)
+    vectors = eval_vectors(base)  # the same for every check below
+    by_paper = cross_validate(base, topics, threshold, vectors=vectors)
+    by_file = cross_validate(base, topics, threshold, by_file=True, vectors=vectors)
     out += [
         "",
         f"At {threshold:.2f}, train on four fifths of the sorted papers, predict the fifth:",
@@ -161,7 +163,7 @@ def format_eval(papers: Sequence[Paper], topics: Sequence[Topic]) -> str:
     ]
     files = sorted({s.file for p in base for s in p.sources})
     for file in files:
-        h = held_out(base, topics, file)
+        h = held_out(base, topics, file, vectors)
         f = h.figures
         out.append(
             f"  {_shown(file)}: {h.papers} papers, {h.unsorted} unsorted by the rules, "

@@ -28,7 +28,7 @@ import generator
 from generator.account import Account
 from generator.datafiles import LOCK_FILE, data_files
 from generator.errors import Problem
-from generator.layout import MARKER_TOKEN
+from generator.layout import STATE_MARKER
 
 MANIFEST_FILE = ".paperkb-manifest.json"
 #: Bump when the manifest's layout changes; a manifest of another version is ignored.
@@ -86,7 +86,7 @@ def _stamp(path: Path) -> list[int]:
 def save(docs_dir: Path, print_: str, summary: Summary) -> None:
     """Record a successful run (``print_`` is its fingerprint) after its files were written."""
     record: dict[str, Any] = {
-        "generator": f"{MARKER_TOKEN}: build state of `paperkb generate`; safe to delete",
+        "generator": STATE_MARKER,
         "format": FORMAT,
         "fingerprint": print_,
         "summary": {

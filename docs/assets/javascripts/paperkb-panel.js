@@ -30,9 +30,7 @@
   var shown = 0;
   var generation = 0;
 
-  function plural(count, noun) {
-    return rows.grouped(count) + " " + noun + (count === 1 ? "" : "s");
-  }
+  var plural = rows.counted;
 
   /* Text as text nodes, with words that start with a matched term in <mark>. */
   function highlighted(text, marks) {

@@ -30,7 +30,7 @@
   var unknownIds = [];
 
   function count(n) {
-    return n === 1 ? "1 paper" : paperkb.rows.grouped(n) + " papers";
+    return paperkb.rows.counted(n, "paper");
   }
 
   /* Looks up ids in the facts: a promise of {id: paper | moved id string | null}. */
@@ -173,7 +173,7 @@
       return;
     }
     var entries = value.papers.filter(function (p) {
-      return p && typeof p.id === "string" && /^[a-z0-9-]+$/.test(p.id) && typeof p.added === "number";
+      return store.valid(p) && /^[a-z0-9-]+$/.test(p.id);
     });
     var added = store.merge(entries);
     var skipped = value.papers.length - entries.length;

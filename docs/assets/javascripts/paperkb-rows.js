@@ -106,5 +106,13 @@
     return li;
   }
 
-  paperkb.rows = { fields: fields, facts: facts, line: line, item: item, dateLabel: dateLabel, grouped: grouped };
+  paperkb.rows = {
+    fields: fields,
+    facts: facts,
+    line: line,
+    item: item,
+    dateLabel: dateLabel,
+    grouped: grouped,
+    counted: counted,
+  };
 })(globalThis.paperkb || (globalThis.paperkb = {}));

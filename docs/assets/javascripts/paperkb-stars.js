@@ -34,7 +34,7 @@
         type: "button",
         class: "pkb-star" + (labelled ? " pkb-star--labelled" : ""),
         "data-pkb-star": id,
-        "aria-pressed": store.has(id) ? "true" : "false",
+        "aria-pressed": "false" /* set by refresh(), which setup() runs at once */,
         "aria-label": "Keep \u201c" + title + "\u201d in the reading list",
         title: "Keep in the reading list",
       },

@@ -93,12 +93,6 @@
     return read().papers;
   }
 
-  function has(id) {
-    return papers().some(function (p) {
-      return p.id === id;
-    });
-  }
-
   /* Keeps or lets go of `id`; whether it is kept now. */
   function toggle(id) {
     var state = read();
@@ -178,7 +172,7 @@
     KEY: KEY,
     VERSION: VERSION,
     papers: papers,
-    has: has,
+    valid: valid,
     toggle: toggle,
     merge: merge,
     clear: clear,

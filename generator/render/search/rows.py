@@ -61,7 +61,7 @@ def result_row(paper: Paper, topic_number: Mapping[str, int]) -> list[object]:
     :func:`placement`; ``topics`` the topics' numbers, ``-(n + 1)`` for one assigned by
     similarity."""
     placed = placement(paper)
-    learned = {slug for slug, _ in paper.learned_topics}
+    learned = paper.learned_slugs
     row: list[object] = [
         paper.id,
         paper.title,

@@ -23,11 +23,17 @@ def _choose(values: Sequence[tuple[str, Source]]) -> str:
     return min(counts, key=lambda value: (-counts[value], first_seen[value]))
 
 
+def _spelling(entries: Sequence[Entry]) -> Sequence[Entry]:
+    """The entries that can spell a title and an abstract: all but annotations, unless there
+    is nothing else."""
+    return [e for e in entries if e.origin != ANNOTATION] or entries
+
+
 def _trusted(ordered: Sequence[Entry]) -> Sequence[Entry]:
     """The entries of the most trusted origin present (all of them for listings only), among
     those that can give a title and an abstract (not annotations, unless there is nothing else:
     :mod:`generator.stages.dedupe.annotations` refuses such a paper)."""
-    ordered = [e for e in ordered if e.origin != ANNOTATION] or ordered
+    ordered = _spelling(ordered)
     first = ordered[0].origin
     if all(e.origin == first for e in ordered):
         return ordered
@@ -89,7 +95,7 @@ def cluster(entries: Sequence[Entry]) -> Cluster:
     """Fold the entries of one paper into a cluster."""
     ordered = sorted(entries, key=lambda e: e.source)
     title, abstract = title_and_abstract(ordered)
-    spelled = [e for e in ordered if e.origin != ANNOTATION] or ordered
+    spelled = _spelling(ordered)
     aliases = tuple(dict.fromkeys(e.title for e in spelled if e.title != title))
     return Cluster(
         key=node_key(title),

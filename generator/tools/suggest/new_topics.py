@@ -178,9 +178,9 @@ def _group(
     phrases = [vocabulary[c] for c in chosen]
     rule = rule_with(NEW_RULE, [vocabulary[c] for c in chosen if terms.titled[c]], phrases)
     rows = sorted({r for p in phrases for r in held[p]})
-    unsorted, caught = split(papers, matching(papers, rows, rule), None)
-    index = {p.id: i for i, p in enumerate(papers)}
-    fresh = {index[pid] for pid in unsorted} & remaining
+    taken = matching(papers, rows, rule)
+    unsorted, caught = split(papers, taken, None)
+    fresh = {r for r in taken if not papers[r].topics} & remaining
     if len(fresh) < MIN_NEW_TOPIC or len(caught) > len(unsorted):
         return None
     topics_of, candidates = guard
